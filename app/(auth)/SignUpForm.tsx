@@ -1,0 +1,27 @@
+"use client";
+
+import { useActionState } from "react";
+import { FormMessage } from "../_components/FormMessage";
+import { TextField } from "../_components/Field";
+import { SubmitButton } from "../_components/SubmitButton";
+import type { FormState } from "@/lib/forms";
+import { signUpAction, type SignUpField } from "./actions";
+
+const initial: FormState<SignUpField> = { fieldErrors: {}, values: {} };
+
+export function SignUpForm({ next }: { next: string }) {
+  const [state, action] = useActionState(signUpAction, initial);
+  return (
+    <form action={action} className="form card" noValidate>
+      <FormMessage state={state} />
+      <input type="hidden" name="next" value={next} />
+      <TextField name="name" label="Name" autoComplete="name" required maxLength={100}
+        defaultValue={state.values.name} errors={state.fieldErrors.name} />
+      <TextField name="email" label="Email" type="email" autoComplete="email" required
+        defaultValue={state.values.email} errors={state.fieldErrors.email} />
+      <TextField name="password" label="Password" type="password" autoComplete="new-password" required
+        minLength={10} maxLength={128} hint="10 to 128 characters." errors={state.fieldErrors.password} />
+      <SubmitButton pendingText="Creating account…">Create account</SubmitButton>
+    </form>
+  );
+}

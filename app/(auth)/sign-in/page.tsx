@@ -1,0 +1,22 @@
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { getActor } from "@/lib/auth/session";
+import { safeNextPath } from "@/lib/auth/paths";
+import { SignInForm } from "../SignInForm";
+
+export const metadata = { title: "Sign in" };
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const sp = await searchParams;
+  const next = safeNextPath(typeof sp.next === "string" ? sp.next : null) ?? "";
+  if (await getActor()) redirect(next || "/tickets");
+  return (
+    <>
+      <h1>Sign in</h1>
+      <SignInForm next={next} />
+      <p className="aside">
+        New here? <Link href={next ? `/sign-up?next=${encodeURIComponent(next)}` : "/sign-up"}>Create an account</Link>
+      </p>
+    </>
+  );
+}

@@ -1,0 +1,34 @@
+"use client";
+
+import { useActionState } from "react";
+import { SubmitButton } from "../../../_components/SubmitButton";
+import type { FormState } from "@/lib/forms";
+import { ROLES, type Role } from "@/lib/tickets/permissions";
+import { changeRoleAction } from "./actions";
+
+const initial: FormState<"role"> = { fieldErrors: {}, values: {} };
+
+export function RoleForm({ userId, role, name }: { userId: string; role: Role; name: string }) {
+  const [state, action] = useActionState(changeRoleAction.bind(null, userId), initial);
+  const id = `role-${userId}`;
+  const errId = `${id}-error`;
+  const error = state.fieldErrors.role?.[0];
+  const value = state.ok ? role : (state.values.role ?? role);
+  return (
+    <form action={action} className="role-form" aria-label={`Role of ${name}`}>
+      <label htmlFor={id} className="visually-hidden">Role</label>
+      <select key={`${role}${value}`} id={id} name="role" defaultValue={value}
+        aria-invalid={error ? true : undefined} aria-describedby={error ? errId : undefined}>
+        {ROLES.map((r) => (
+          <option key={r} value={r}>{r}</option>
+        ))}
+      </select>
+      <SubmitButton variant="secondary" pendingText="Saving…">Save role</SubmitButton>
+      {error ? (
+        <p id={errId} className="field-error" role="alert">{error}</p>
+      ) : state.message ? (
+        <p className="inline-status" role="status">{state.message}</p>
+      ) : null}
+    </form>
+  );
+}

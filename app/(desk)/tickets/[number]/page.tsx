@@ -1,0 +1,120 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import type { Metadata } from "next";
+import { requireActor } from "@/lib/auth/session";
+import { can, statusChoices } from "@/lib/tickets/permissions";
+import { getTicket, listAssignees, type ActivityEntry } from "@/lib/tickets/queries";
+import { parseTicketNumber } from "@/lib/tickets/schema";
+import { PriorityPill, StatusPill } from "../../../_components/Pill";
+import { Time } from "../../../_components/Time";
+import { CloseReopenForm, TicketForm } from "./TicketForm";
+
+type Params = Promise<{ number: string }>;
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+async function load(raw: string) {
+  const actor = await requireActor();
+  const number = parseTicketNumber(raw);
+  const ticket = number === null ? null : await getTicket(actor, number);
+  if (!ticket) notFound();
+  return { actor, ticket };
+}
+
+export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+  const number = parseTicketNumber((await params).number);
+  return { title: number === null ? "Ticket not found" : `#${number}` };
+}
+
+const FIELD_NAMES: Record<string, string> = { status: "status", priority: "priority", assignee: "assignee" };
+
+function ActivityLine({ a }: { a: ActivityEntry }) {
+  if (a.field === "created") {
+    return <><strong>{a.actor}</strong> created this ticket</>;
+  }
+  return (
+    <>
+      <strong>{a.actor}</strong> changed {FIELD_NAMES[a.field] ?? a.field} from <em>{a.from || "—"}</em> to <em>{a.to || "—"}</em>
+    </>
+  );
+}
+
+export default async function TicketPage({ params, searchParams }: { params: Params; searchParams: SearchParams }) {
+  const { actor, ticket } = await load((await params).number);
+  const sp = await searchParams;
+  const staff = can(actor, "changeStatus", { requesterId: ticket.requester.id });
+  const assignees = staff ? await listAssignees() : [];
+  const mayCloseOrReopen = !staff && can(actor, "closeOrReopen", { requesterId: ticket.requester.id });
+
+  return (
+    <div className="ticket">
+      <p className="crumbs"><Link href="/tickets">Tickets</Link></p>
+      {sp.created === "1" ? (
+        <p className="notice success" role="status">Ticket #{ticket.number} created</p>
+      ) : null}
+      <div className="ticket-head">
+        <h1>{ticket.title}</h1>
+        <p className="ticket-meta">
+          <span className="ticket-number">#{ticket.number}</span>
+          <StatusPill status={ticket.status} />
+          <PriorityPill priority={ticket.priority} />
+        </p>
+      </div>
+
+      <div className="ticket-grid">
+        <div className="ticket-main">
+          <section aria-labelledby="description-h">
+            <h2 id="description-h" className="visually-hidden">Description</h2>
+            <div className="description">{ticket.description}</div>
+          </section>
+
+          <section aria-labelledby="history-h" className="history">
+            <h2 id="history-h">History</h2>
+            <ol className="timeline">
+              {ticket.activity.map((a) => (
+                <li key={a.id}>
+                  <ActivityLine a={a} /> <Time date={a.at} />
+                </li>
+              ))}
+            </ol>
+          </section>
+        </div>
+
+        <aside className="ticket-side" aria-label="Details">
+          <dl className="details">
+            <dt>Status</dt>
+            <dd><StatusPill status={ticket.status} /></dd>
+            <dt>Priority</dt>
+            <dd><PriorityPill priority={ticket.priority} /></dd>
+            <dt>Requester</dt>
+            <dd>{ticket.requester.name}</dd>
+            <dt>Assignee</dt>
+            <dd>{ticket.assignee?.name ?? "Unassigned"}</dd>
+            <dt>Created</dt>
+            <dd><Time date={ticket.createdAt} mode="exact" /></dd>
+            <dt>Updated</dt>
+            <dd><Time date={ticket.updatedAt} mode="exact" /></dd>
+            {ticket.resolvedAt ? (
+              <>
+                <dt>Resolved</dt>
+                <dd><Time date={ticket.resolvedAt} mode="exact" /></dd>
+              </>
+            ) : null}
+          </dl>
+          {staff ? (
+            <TicketForm
+              number={ticket.number}
+              version={ticket.version}
+              status={ticket.status}
+              priority={ticket.priority}
+              assignee={ticket.assignee}
+              statuses={statusChoices(actor, { requesterId: ticket.requester.id, status: ticket.status })}
+              assignees={assignees}
+            />
+          ) : mayCloseOrReopen ? (
+            <CloseReopenForm number={ticket.number} version={ticket.version} status={ticket.status} />
+          ) : null}
+        </aside>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,31 @@
+"use client";
+
+import { useActionState } from "react";
+import { TextArea, TextField, SelectField } from "../../../_components/Field";
+import { FormMessage } from "../../../_components/FormMessage";
+import { SubmitButton } from "../../../_components/SubmitButton";
+import type { FormState } from "@/lib/forms";
+import { DESCRIPTION_MAX, PRIORITIES, TITLE_MAX } from "@/lib/tickets/schema";
+import { createTicketAction, type NewTicketField } from "../actions";
+
+const initial: FormState<NewTicketField> = { fieldErrors: {}, values: {} };
+
+export function NewTicketForm() {
+  const [state, action] = useActionState(createTicketAction, initial);
+  const v = state.values;
+  return (
+    <form action={action} className="form" noValidate>
+      <FormMessage state={state} />
+      <TextField name="title" label="Title" required maxLength={TITLE_MAX} defaultValue={v.title}
+        errors={state.fieldErrors.title} hint={`A short summary, up to ${TITLE_MAX} characters.`} />
+      <TextArea name="description" label="Description" required rows={10} defaultValue={v.description}
+        errors={state.fieldErrors.description} hint="What happened, what you expected, and anything that helps reproduce it." />
+      <SelectField name="priority" label="Priority" options={PRIORITIES} defaultValue={v.priority ?? "Medium"}
+        errors={state.fieldErrors.priority} />
+      <div className="form-actions">
+        <SubmitButton pendingText="Creating…">Create ticket</SubmitButton>
+      </div>
+      <p className="hint">Descriptions can be up to {DESCRIPTION_MAX.toLocaleString("en-US")} characters.</p>
+    </form>
+  );
+}

@@ -1,0 +1,16 @@
+import Link from "next/link";
+import { requireActor } from "@/lib/auth/session";
+import { NewTicketForm } from "./NewTicketForm";
+
+export const metadata = { title: "New ticket" };
+
+export default async function NewTicketPage() {
+  await requireActor();
+  return (
+    <div className="narrow">
+      <p className="crumbs"><Link href="/tickets">Tickets</Link></p>
+      <h1>New ticket</h1>
+      <NewTicketForm />
+    </div>
+  );
+}

@@ -1,0 +1,75 @@
+import "server-only";
+import { betterAuth } from "better-auth";
+import { prismaAdapter } from "better-auth/adapters/prisma";
+import { nextCookies } from "better-auth/next-js";
+import { db } from "../db";
+import { env } from "../env";
+import { authSecret } from "./secret";
+
+export const PASSWORD_MIN = 10;
+export const PASSWORD_MAX = 128;
+/** Sliding expiry: a session lives a week past its last use (refreshed at most daily)… */
+export const SESSION_IDLE_SECONDS = 60 * 60 * 24 * 7;
+/** …and never longer than this after sign-in, however active. */
+export const SESSION_ABSOLUTE_SECONDS = 60 * 60 * 24 * 30;
+
+function createAuth(secure: boolean) {
+  const { TRIAGE_URL, PORT } = env();
+  return betterAuth({
+    appName: "Triage",
+    baseURL: TRIAGE_URL ?? `http://localhost:${PORT}`,
+    secret: authSecret(),
+    database: prismaAdapter(db, { provider: "sqlite" }),
+    telemetry: { enabled: false },
+    // Triage throttles sign-in itself, in the database (lib/auth/throttle.ts).
+    rateLimit: { enabled: false },
+    emailAndPassword: {
+      enabled: true,
+      minPasswordLength: PASSWORD_MIN,
+      maxPasswordLength: PASSWORD_MAX,
+      autoSignIn: true,
+    },
+    session: {
+      expiresIn: SESSION_IDLE_SECONDS,
+      updateAge: 60 * 60 * 24,
+      // No cookie cache: every request checks the session row, so sign-out revokes at once.
+      cookieCache: { enabled: false },
+    },
+    user: {
+      additionalFields: {
+        role: { type: "string", required: false, defaultValue: "requester", input: false },
+      },
+    },
+    databaseHooks: {
+      user: {
+        create: {
+          // The first account on an empty database runs the place.
+          before: async (user) => {
+            const anyone = await db.user.findFirst({ select: { id: true } });
+            return { data: { ...user, role: anyone ? "requester" : "admin" } };
+          },
+        },
+      },
+    },
+    advanced: {
+      cookiePrefix: "triage",
+      useSecureCookies: secure,
+      database: { generateId: () => crypto.randomUUID() },
+    },
+    plugins: [nextCookies()],
+  });
+}
+
+type Auth = ReturnType<typeof createAuth>;
+const globalForAuth = globalThis as unknown as { triageAuth?: { plain?: Auth; secure?: Auth } };
+const instances = (globalForAuth.triageAuth ??= {});
+
+/**
+ * Better Auth fixes a cookie's Secure flag when it starts; Triage may be reached over plain HTTP
+ * (localhost, a LAN) and over HTTPS (behind a proxy) at once, so it keeps one instance for each,
+ * and cookies are Secure whenever the request came over HTTPS.
+ */
+export function getAuth(secure: boolean): Auth {
+  const key = secure ? "secure" : "plain";
+  return (instances[key] ??= createAuth(secure));
+}

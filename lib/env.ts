@@ -1,0 +1,63 @@
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * Triage's configuration: the one reader of process.env. Read once, validated, and a bad value
+ * stops the start with a message that names the variable.
+ */
+const schema = z.object({
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .default("file:./data/triage.db")
+    .refine((v) => v.startsWith("file:") && v.length > "file:".length, {
+      message: 'must be a SQLite file URL such as "file:./data/triage.db"',
+    }),
+  PORT: z.coerce
+    .number({ message: "must be a port number" })
+    .int("must be a whole number")
+    .min(1, "must be between 1 and 65535")
+    .max(65535, "must be between 1 and 65535")
+    .default(3000),
+  AUTH_SECRET: z
+    .string()
+    .min(32, "must be at least 32 characters (try: openssl rand -base64 32)")
+    .optional(),
+  /** Public origin of the site, e.g. https://help.example.com (used for auth callbacks). */
+  TRIAGE_URL: z.url({ message: "must be an absolute URL such as https://help.example.com" }).optional(),
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+});
+
+export type Env = z.infer<typeof schema> & { databasePath: string; dataDir: string };
+
+export class ConfigError extends Error {}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const empty = (v: string | undefined) => (v === undefined || v.trim() === "" ? undefined : v);
+  const result = schema.safeParse({
+    DATABASE_URL: empty(source.DATABASE_URL),
+    PORT: empty(source.PORT),
+    AUTH_SECRET: empty(source.AUTH_SECRET),
+    TRIAGE_URL: empty(source.TRIAGE_URL),
+    NODE_ENV: empty(source.NODE_ENV),
+  });
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const databasePath = databasePathFromUrl(result.data.DATABASE_URL);
+  return { ...result.data, databasePath, dataDir: path.dirname(databasePath) };
+}
+
+/** "file:./data/triage.db" -> an absolute path, resolved against the working directory. */
+export function databasePathFromUrl(url: string): string {
+  const raw = url.slice("file:".length).split("?")[0];
+  return path.resolve(raw);
+}
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

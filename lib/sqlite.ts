@@ -1,0 +1,112 @@
+import fs from "node:fs";
+import path from "node:path";
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import type {
+  SqlDriverAdapter,
+  SqlDriverAdapterFactory,
+  SqlQuery,
+  Transaction,
+} from "@prisma/driver-adapter-utils";
+import { PrismaClient } from "./generated/prisma/client";
+import { databasePathFromUrl, env } from "./env";
+
+/**
+ * SQLite set up for a web server: WAL (readers never wait for the writer), a busy timeout,
+ * foreign keys on, and fsync at every commit so that an acknowledged write survives a power cut.
+ */
+export const PRAGMAS = `
+PRAGMA journal_mode = WAL;
+PRAGMA synchronous = FULL;
+PRAGMA foreign_keys = ON;
+PRAGMA busy_timeout = 5000;
+PRAGMA cache_size = -32000;
+PRAGMA temp_store = MEMORY;
+`;
+
+/**
+ * The better-sqlite3 adapter runs everything on one connection, and only transactions take its
+ * lock: a plain query issued by another request while a transaction is open would run inside
+ * that transaction (and be rolled back with it). This wrapper puts every top-level query behind
+ * the same lock as transactions, so each transaction is isolated from concurrent requests.
+ * Queries are synchronous in better-sqlite3, so the lock costs next to nothing.
+ */
+class Lock {
+  #tail: Promise<void> = Promise.resolve();
+  acquire(): Promise<() => void> {
+    let release!: () => void;
+    const next = new Promise<void>((resolve) => (release = resolve));
+    const ready = this.#tail.then(() => release);
+    this.#tail = this.#tail.then(() => next);
+    return ready;
+  }
+}
+
+function serialised(inner: SqlDriverAdapter): SqlDriverAdapter {
+  const lock = new Lock();
+  const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const release = await lock.acquire();
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  };
+  return {
+    provider: inner.provider,
+    adapterName: inner.adapterName,
+    queryRaw: (q: SqlQuery) => exclusive(() => inner.queryRaw(q)),
+    executeRaw: (q: SqlQuery) => exclusive(() => inner.executeRaw(q)),
+    executeScript: (s: string) => exclusive(() => inner.executeScript(s)),
+    getConnectionInfo: inner.getConnectionInfo?.bind(inner),
+    dispose: () => inner.dispose(),
+    async startTransaction(level): Promise<Transaction> {
+      const release = await lock.acquire();
+      try {
+        const tx = await inner.startTransaction(level);
+        let released = false;
+        const done = () => {
+          if (!released) {
+            released = true;
+            release();
+          }
+        };
+        return {
+          provider: tx.provider,
+          adapterName: tx.adapterName,
+          options: tx.options,
+          queryRaw: (q) => tx.queryRaw(q),
+          executeRaw: (q) => tx.executeRaw(q),
+          commit: () => tx.commit().finally(done),
+          rollback: () => tx.rollback().finally(done),
+        };
+      } catch (e) {
+        release();
+        throw e;
+      }
+    },
+  };
+}
+
+function adapterFor(url: string): SqlDriverAdapterFactory {
+  const factory = new PrismaBetterSQLite3({ url, timeout: 5000 });
+  return {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    async connect() {
+      const inner = await factory.connect();
+      await inner.executeScript(PRAGMAS);
+      return serialised(inner);
+    },
+  };
+}
+
+/** Opens the database at DATABASE_URL (or `url`), creating its folder. */
+export function openDatabase(url: string = env().DATABASE_URL) {
+  const file = databasePathFromUrl(url);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  // Password hashes live only in the Account table, which only Better Auth reads; every query
+  // in lib/ selects the fields it returns, so no hash can reach a page.
+  return new PrismaClient({ adapter: adapterFor(`file:${file}`) });
+}
+
+export type Db = ReturnType<typeof openDatabase>;

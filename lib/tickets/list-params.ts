@@ -1,0 +1,126 @@
+import { z } from "zod";
+import { PRIORITIES, STATUSES, type Priority, type Status } from "./schema";
+
+/**
+ * The ticket list's URL, parsed. Search params are untrusted: anything unknown, negative, huge or
+ * malformed falls back to a default, so that any URL renders a page.
+ */
+export const SORTS = ["number", "title", "status", "priority", "requester", "assignee", "updated"] as const;
+export type Sort = (typeof SORTS)[number];
+export type Direction = "asc" | "desc";
+export const PAGE_SIZES = [25, 50, 100] as const;
+export const DEFAULT_PAGE_SIZE = 50;
+export const QUERY_MAX = 200;
+
+/** The direction a column sorts in when first clicked: newest, highest and most urgent first. */
+export const DEFAULT_DIRECTION: Record<Sort, Direction> = {
+  number: "desc",
+  title: "asc",
+  status: "asc",
+  priority: "desc",
+  requester: "asc",
+  assignee: "asc",
+  updated: "desc",
+};
+
+export type ListParams = {
+  q: string;
+  status: Status[];
+  priority: Priority[];
+  /** "" anyone, "me", "none" (unassigned), or a user id */
+  assignee: string;
+  /** "" anyone, or a user id (agents only) */
+  requester: string;
+  sort: Sort | "relevance";
+  dir: Direction;
+  page: number;
+  per: number;
+};
+
+type Raw = Record<string, string | string[] | undefined>;
+
+const all = (v: string | string[] | undefined): string[] =>
+  v === undefined ? [] : Array.isArray(v) ? v : [v];
+const first = (v: string | string[] | undefined): string => all(v)[0] ?? "";
+
+/** Control characters (NUL included) are never part of what a person meant to type. */
+// eslint-disable-next-line no-control-regex
+const clean = (s: string) => s.replace(/[\u0000-\u001f\u007f]/g, " ");
+
+const id = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/)
+  .catch("");
+
+const intIn = (min: number, max: number, fallback: number) =>
+  z.preprocess(
+    (v) => (typeof v === "string" && /^\d{1,9}$/.test(v) ? Number(v) : fallback),
+    z.number().int().min(min).max(max).catch(fallback),
+  );
+
+const schema = z.object({
+  q: z.string().transform((s) => clean(s).trim().slice(0, QUERY_MAX).trim()),
+  status: z.array(z.string()).transform((xs) => dedupe(xs.filter(isStatus))),
+  priority: z.array(z.string()).transform((xs) => dedupe(xs.filter(isPriority))),
+  assignee: z.union([z.enum(["me", "none"]), id]).catch(""),
+  requester: id,
+  sort: z.enum([...SORTS, "relevance"]).optional().catch(undefined),
+  dir: z.enum(["asc", "desc"]).optional().catch(undefined),
+  page: intIn(1, 1_000_000_000, 1),
+  per: z.preprocess((v) => Number(v), z.union(PAGE_SIZES.map((n) => z.literal(n)))).catch(DEFAULT_PAGE_SIZE),
+});
+
+const isStatus = (s: string): s is Status => (STATUSES as readonly string[]).includes(s);
+const isPriority = (s: string): s is Priority => (PRIORITIES as readonly string[]).includes(s);
+const dedupe = <T>(xs: T[]) => [...new Set(xs)];
+
+export function parseListParams(raw: Raw): ListParams {
+  const parsed = schema.parse({
+    q: first(raw.q),
+    status: all(raw.status),
+    priority: all(raw.priority),
+    assignee: first(raw.assignee),
+    requester: first(raw.requester),
+    sort: first(raw.sort) || undefined,
+    dir: first(raw.dir) || undefined,
+    page: first(raw.page),
+    per: first(raw.per),
+  });
+  // Searching ranks by relevance unless a column was chosen; relevance needs a search.
+  let sort: Sort | "relevance" = parsed.sort ?? (parsed.q ? "relevance" : "updated");
+  if (sort === "relevance" && !parsed.q) sort = "updated";
+  const dir = sort === "relevance" ? "desc" : (parsed.dir ?? DEFAULT_DIRECTION[sort]);
+  return { ...parsed, sort, dir, per: parsed.per as number };
+}
+
+/** The URL query for a list view; defaults are left out so that links stay short. */
+export function listQuery(p: Partial<ListParams>): string {
+  const u = new URLSearchParams();
+  if (p.q) u.set("q", p.q);
+  for (const s of p.status ?? []) u.append("status", s);
+  for (const s of p.priority ?? []) u.append("priority", s);
+  if (p.assignee) u.set("assignee", p.assignee);
+  if (p.requester) u.set("requester", p.requester);
+  const defaultSort = p.q ? "relevance" : "updated";
+  if (p.sort && p.sort !== defaultSort) u.set("sort", p.sort);
+  if (p.sort && p.sort !== "relevance" && p.dir && p.dir !== DEFAULT_DIRECTION[p.sort]) u.set("dir", p.dir);
+  else if (p.sort === undefined && p.dir) u.set("dir", p.dir);
+  if (p.per && p.per !== DEFAULT_PAGE_SIZE) u.set("per", String(p.per));
+  if (p.page && p.page > 1) u.set("page", String(p.page));
+  const s = u.toString();
+  return s ? `?${s}` : "";
+}
+
+/**
+ * The FTS5 query for what a person typed: every run of letters or digits is a word, matched as
+ * a prefix, and all words must match. Quotes, operators and brackets are never syntax.
+ * Returns null when nothing searchable was typed.
+ */
+export function ftsQuery(q: string): string | null {
+  const words = q.normalize("NFKC").match(/[\p{L}\p{N}]+/gu);
+  if (!words) return null;
+  return words
+    .slice(0, 12)
+    .map((w) => `"${w.slice(0, 64)}"*`)
+    .join(" ");
+}

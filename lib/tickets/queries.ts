@@ -1,0 +1,352 @@
+import "server-only";
+import { db } from "../db";
+import type { Prisma } from "../generated/prisma/client";
+import { isStaff, type Actor } from "./permissions";
+import {
+  ftsQuery,
+  listQuery,
+  type ListParams,
+  type Sort,
+} from "./list-params";
+import {
+  priorityFromRank,
+  priorityRank,
+  statusFromRank,
+  statusRank,
+  type Priority,
+  type Status,
+} from "./schema";
+
+type Tx = Prisma.TransactionClient | typeof db;
+
+/**
+ * Ticket reads. Every one takes the actor and puts what it may see into the query itself: a
+ * ticket a requester does not own is indistinguishable from a missing one.
+ */
+
+/** The raw row a command needs to decide; null when missing or not visible to the actor. */
+export async function getTicketRow(actor: Actor, number: number, tx: Tx = db) {
+  const row = await tx.ticket.findFirst({
+    where: { number, ...(isStaff(actor) ? {} : { requesterId: actor.id }) },
+    select: {
+      number: true,
+      status: true,
+      priority: true,
+      requesterId: true,
+      assigneeId: true,
+      resolvedAt: true,
+      version: true,
+      assignee: { select: { name: true } },
+    },
+  });
+  if (!row) return null;
+  const { assignee, ...rest } = row;
+  return { ...rest, assigneeName: assignee?.name ?? null };
+}
+
+export type Person = { id: string; name: string };
+
+export type ActivityEntry = {
+  id: number;
+  field: string;
+  from: string | null;
+  to: string | null;
+  actor: string;
+  at: Date;
+};
+
+export type TicketDetail = {
+  number: number;
+  title: string;
+  description: string;
+  status: Status;
+  priority: Priority;
+  requester: Person;
+  assignee: Person | null;
+  createdAt: Date;
+  updatedAt: Date;
+  resolvedAt: Date | null;
+  version: number;
+  activity: ActivityEntry[];
+};
+
+export async function getTicket(actor: Actor, number: number): Promise<TicketDetail | null> {
+  const t = await db.ticket.findFirst({
+    where: { number, ...(isStaff(actor) ? {} : { requesterId: actor.id }) },
+    select: {
+      number: true,
+      title: true,
+      description: true,
+      status: true,
+      priority: true,
+      createdAt: true,
+      updatedAt: true,
+      resolvedAt: true,
+      version: true,
+      requester: { select: { id: true, name: true } },
+      assignee: { select: { id: true, name: true } },
+      activity: {
+        orderBy: { id: "asc" },
+        select: {
+          id: true,
+          field: true,
+          fromValue: true,
+          toValue: true,
+          createdAt: true,
+          actor: { select: { name: true } },
+        },
+      },
+    },
+  });
+  if (!t) return null;
+  return {
+    ...t,
+    status: statusFromRank(t.status),
+    priority: priorityFromRank(t.priority),
+    activity: t.activity.map((a) => ({
+      id: a.id,
+      field: a.field,
+      from: a.fromValue,
+      to: a.toValue,
+      actor: a.actor.name,
+      at: a.createdAt,
+    })),
+  };
+}
+
+/** People a ticket can be assigned to: agents and admins, by name. */
+export async function listAssignees(): Promise<Person[]> {
+  return db.user.findMany({
+    where: { role: { in: ["agent", "admin"] } },
+    orderBy: [{ name: "asc" }, { id: "asc" }],
+    select: { id: true, name: true },
+  });
+}
+
+/** Requesters, for the agents' Requester filter. */
+export async function listRequesters(actor: Actor): Promise<Person[]> {
+  if (!isStaff(actor)) return [];
+  return db.user.findMany({
+    orderBy: [{ name: "asc" }, { id: "asc" }],
+    select: { id: true, name: true },
+    take: 500,
+  });
+}
+
+export type TicketRow = {
+  number: number;
+  title: string;
+  status: Status;
+  priority: Priority;
+  requester: string | null;
+  assignee: string | null;
+  updatedAt: Date;
+};
+
+export type TicketPage = {
+  rows: TicketRow[];
+  total: number;
+  page: number;
+  pageCount: number;
+  first: number;
+  last: number;
+};
+
+/** A WHERE clause and its bound values, built from the filters and the actor's visibility. */
+function filters(actor: Actor, p: ListParams, alias: string) {
+  const where: string[] = [];
+  const args: unknown[] = [];
+  const col = (c: string) => `${alias}."${c}"`;
+  if (!isStaff(actor)) {
+    where.push(`${col("requesterId")} = ?`);
+    args.push(actor.id);
+  } else if (p.requester) {
+    where.push(`${col("requesterId")} = ?`);
+    args.push(p.requester);
+  }
+  if (p.status.length) {
+    where.push(`${col("status")} IN (${p.status.map(() => "?").join(", ")})`);
+    args.push(...p.status.map(statusRank));
+  }
+  if (p.priority.length) {
+    where.push(`${col("priority")} IN (${p.priority.map(() => "?").join(", ")})`);
+    args.push(...p.priority.map(priorityRank));
+  }
+  return { where, args, assignee: assigneeFilter(actor, p) };
+}
+
+/** The assignee filter as a value of the tally's assigneeId ('' = unassigned), or null for anyone. */
+function assigneeFilter(actor: Actor, p: ListParams): string | null {
+  if (p.assignee === "me") return actor.id;
+  if (p.assignee === "none") return "";
+  return p.assignee || null;
+}
+
+const ORDER: Record<Sort, (dir: string) => string> = {
+  number: (d) => `t."number" ${d}`,
+  title: (d) => `t."title" ${d}, t."number" ${d}`,
+  status: (d) => `t."status" ${d}, t."updatedAt" ${d}, t."number" ${d}`,
+  priority: (d) => `t."priority" ${d}, t."updatedAt" ${d}, t."number" ${d}`,
+  requester: (d) => `r."name" ${d}, t."requesterId" ${d}, t."updatedAt" ${d}, t."number" ${d}`,
+  assignee: (d) => `a."name" ${d}, t."assigneeId" ${d}, t."updatedAt" ${d}, t."number" ${d}`,
+  updated: (d) => `t."updatedAt" ${d}, t."number" ${d}`,
+};
+
+/** Builds the SQL for one page of the list. Exposed for the EXPLAIN QUERY PLAN test. */
+export function listSql(actor: Actor, p: ListParams, offset: number) {
+  const f = filters(actor, p, "t");
+  const where = [...f.where];
+  const args = [...f.args];
+  if (f.assignee !== null) {
+    where.push(f.assignee === "" ? `t."assigneeId" IS NULL` : `t."assigneeId" = ?`);
+    if (f.assignee !== "") args.push(f.assignee);
+  }
+  const match = p.q ? ftsQuery(p.q) : null;
+  const dir = p.dir === "asc" ? "ASC" : "DESC";
+  let from = `"ticket" t`;
+  let order: string;
+  if (match) {
+    from = `(SELECT rowid AS "number", bm25("search_index", 5.0, 1.0) AS "rank" FROM "search_index"
+              WHERE "search_index" MATCH ? AND rowid > 0) m
+            JOIN "ticket" t ON t."number" = m."number"`;
+    args.unshift(match);
+  }
+  if (p.sort === "relevance") order = match ? `m."rank" ASC, t."number" DESC` : ORDER.updated("DESC");
+  else order = ORDER[p.sort](dir);
+  const joins = `LEFT JOIN "user" r ON r."id" = t."requesterId" LEFT JOIN "user" a ON a."id" = t."assigneeId"`;
+  const sql = `SELECT t."number", t."title", t."status", t."priority", t."updatedAt",
+      r."name" AS "requester", a."name" AS "assignee"
+    FROM ${from} ${joins}
+    ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+    ORDER BY ${order}
+    LIMIT ? OFFSET ?`;
+  return { sql, args: [...args, p.per, offset] };
+}
+
+/** How many tickets match: from the tally table unless a search is involved. */
+export function countSql(actor: Actor, p: ListParams) {
+  const match = p.q ? ftsQuery(p.q) : null;
+  const f = filters(actor, p, match ? "t" : "c");
+  const where = [...f.where];
+  const args = [...f.args];
+  if (match) {
+    if (f.assignee !== null) {
+      where.push(f.assignee === "" ? `t."assigneeId" IS NULL` : `t."assigneeId" = ?`);
+      if (f.assignee !== "") args.push(f.assignee);
+    }
+    return {
+      sql: `SELECT count(*) AS "n" FROM "search_index" s JOIN "ticket" t ON t."number" = s.rowid
+            WHERE "search_index" MATCH ? AND s.rowid > 0 ${where.length ? `AND ${where.join(" AND ")}` : ""}`,
+      args: [match, ...args],
+    };
+  }
+  if (f.assignee !== null) {
+    where.push(`c."assigneeId" = ?`);
+    args.push(f.assignee);
+  }
+  return {
+    sql: `SELECT coalesce(sum(c."n"), 0) AS "n" FROM "ticket_tally" c ${where.length ? `WHERE ${where.join(" AND ")}` : ""}`,
+    args,
+  };
+}
+
+type RawRow = {
+  number: bigint | number;
+  title: string;
+  status: bigint | number;
+  priority: bigint | number;
+  updatedAt: Date | string;
+  requester: string | null;
+  assignee: string | null;
+};
+
+export async function countTickets(actor: Actor, p: ListParams): Promise<number> {
+  const c = countSql(actor, p);
+  const [row] = await db.$queryRawUnsafe<{ n: bigint | number }[]>(c.sql, ...c.args);
+  return Number(row?.n ?? 0);
+}
+
+/**
+ * One page of the list. A page past the end shows the last page.
+ */
+export async function listTickets(actor: Actor, p: ListParams): Promise<TicketPage> {
+  const total = await countTickets(actor, p);
+  const pageCount = Math.max(1, Math.ceil(total / p.per));
+  const page = Math.min(p.page, pageCount);
+  const offset = (page - 1) * p.per;
+  const q = listSql(actor, { ...p, page }, offset);
+  const raw = total === 0 ? [] : await db.$queryRawUnsafe<RawRow[]>(q.sql, ...q.args);
+  const rows = raw.map((r) => ({
+    number: Number(r.number),
+    title: r.title,
+    status: statusFromRank(Number(r.status)),
+    priority: priorityFromRank(Number(r.priority)),
+    updatedAt: r.updatedAt instanceof Date ? r.updatedAt : new Date(r.updatedAt),
+    requester: r.requester,
+    assignee: r.assignee,
+  }));
+  return {
+    rows,
+    total,
+    page,
+    pageCount,
+    first: rows.length ? offset + 1 : 0,
+    last: offset + rows.length,
+  };
+}
+
+export type QuickView = { label: string; href: string; count: number };
+
+const OPEN: Status[] = ["Open", "In progress", "Waiting"];
+
+/** The views agents use all day, with their counts (from the tally: a few rows each). */
+export async function quickViews(actor: Actor): Promise<QuickView[]> {
+  const base: ListParams = {
+    q: "",
+    status: OPEN,
+    priority: [],
+    assignee: "",
+    requester: "",
+    sort: "updated",
+    dir: "desc",
+    page: 1,
+    per: 50,
+  };
+  const views: { label: string; params: ListParams }[] = isStaff(actor)
+    ? [
+        { label: "My open tickets", params: { ...base, assignee: "me" } },
+        { label: "Unassigned", params: { ...base, assignee: "none" } },
+        { label: "All open", params: base },
+      ]
+    : [{ label: "All open", params: base }];
+  return Promise.all(
+    views.map(async (v) => ({
+      label: v.label,
+      href: `/tickets${listQuery(v.params)}`,
+      count: await countTickets(actor, v.params),
+    })),
+  );
+}
+
+export type ExportRow = TicketRow & { createdAt: Date };
+
+/** The filtered view, every page of it, in batches (for the CSV export). */
+export async function* exportTickets(actor: Actor, p: ListParams, batch = 1000): AsyncGenerator<ExportRow[]> {
+  for (let offset = 0; ; offset += batch) {
+    const q = listSql(actor, { ...p, per: batch }, offset);
+    const sql = q.sql.replace(`t."updatedAt",`, `t."updatedAt", t."createdAt",`);
+    const raw = await db.$queryRawUnsafe<(RawRow & { createdAt: Date | string })[]>(sql, ...q.args);
+    if (raw.length === 0) return;
+    yield raw.map((r) => ({
+      number: Number(r.number),
+      title: r.title,
+      status: statusFromRank(Number(r.status)),
+      priority: priorityFromRank(Number(r.priority)),
+      updatedAt: new Date(r.updatedAt),
+      createdAt: new Date(r.createdAt),
+      requester: r.requester,
+      assignee: r.assignee,
+    }));
+    if (raw.length < batch) return;
+  }
+}

@@ -1,0 +1,81 @@
+import { z } from "zod";
+
+/**
+ * What a ticket is made of, as people name it. No server imports: forms and tests use it too.
+ * Status and priority are stored as ranks (see prisma/schema.prisma); these tables translate.
+ */
+export const PRIORITIES = ["Low", "Medium", "High", "Urgent"] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export const STATUSES = ["Open", "In progress", "Waiting", "Resolved", "Closed"] as const;
+export type Status = (typeof STATUSES)[number];
+
+export const TITLE_MAX = 200;
+export const DESCRIPTION_MAX = 20_000;
+
+export const priorityRank = (p: Priority): number => PRIORITIES.indexOf(p) + 1;
+export const priorityFromRank = (rank: number): Priority => PRIORITIES[rank - 1] ?? "Medium";
+export const statusRank = (s: Status): number => STATUSES.indexOf(s) + 1;
+export const statusFromRank = (rank: number): Status => STATUSES[rank - 1] ?? "Open";
+
+/** Resolved and Closed are "done": they carry resolvedAt. */
+export const isDone = (s: Status) => s === "Resolved" || s === "Closed";
+
+/** Form values arrive as strings or not at all; a missing field is an empty string. */
+const text = z.preprocess((v) => (typeof v === "string" ? v : ""), z.string());
+
+export const title = text.pipe(
+  z
+    .string()
+    .trim()
+    .min(1, "Enter a title.")
+    .max(TITLE_MAX, `Keep the title to ${TITLE_MAX} characters or fewer.`),
+);
+
+export const description = text
+  // Browsers send CRLF for textarea line breaks; store the text as typed, with \n.
+  .transform((v) => v.replace(/\r\n?/g, "\n"))
+  .pipe(
+    z
+      .string()
+      .refine((v) => v.trim().length > 0, "Enter a description.")
+      .refine(
+        (v) => v.length <= DESCRIPTION_MAX,
+        `Keep the description to ${DESCRIPTION_MAX.toLocaleString("en-US")} characters or fewer.`,
+      ),
+  );
+
+export const priority = text.pipe(
+  z.enum(PRIORITIES, { message: "Choose Low, Medium, High or Urgent." }),
+);
+
+export const status = text.pipe(
+  z.enum(STATUSES, { message: "Choose Open, In progress, Waiting, Resolved or Closed." }),
+);
+
+export const newTicketSchema = z.object({ title, description, priority });
+export type NewTicketInput = z.infer<typeof newTicketSchema>;
+
+/** "" means Unassigned; otherwise a user id, checked against the agents by the command. */
+export const assignee = text.pipe(z.string().trim().max(100, "Choose someone from the list."));
+
+export const updateTicketSchema = z.object({
+  status,
+  priority,
+  assigneeId: assignee.optional(),
+  version: z.preprocess(
+    (v) => (typeof v === "string" ? v : ""),
+    z.string().regex(/^\d{1,9}$/, "The form is out of date: reload the page.").transform(Number),
+  ),
+});
+export type UpdateTicketInput = z.infer<typeof updateTicketSchema>;
+
+/**
+ * A ticket number from the URL: digits only, no sign, no decimals, within SQLite's integer
+ * range as JavaScript can hold it exactly. Anything else is "no such ticket".
+ */
+export function parseTicketNumber(raw: string): number | null {
+  if (!/^[1-9]\d{0,14}$/.test(raw)) return null;
+  const n = Number(raw);
+  return Number.isSafeInteger(n) ? n : null;
+}

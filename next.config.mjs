@@ -1,0 +1,32 @@
+/** @type {import('next').NextConfig} */
+const allowedOrigins = (process.env.TRIAGE_ALLOWED_ORIGINS ?? "")
+  .split(",")
+  .map((s) => s.trim())
+  .filter(Boolean);
+
+const nextConfig = {
+  poweredByHeader: false,
+  // Native module: loaded by Node at run time, never bundled.
+  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3"],
+  experimental: {
+    serverActions: {
+      // Server actions only accept posts whose Origin matches the Host. Behind a proxy that
+      // rewrites Host, list the public origin(s) here (TRIAGE_ALLOWED_ORIGINS=help.example.com).
+      ...(allowedOrigins.length ? { allowedOrigins } : {}),
+    },
+  },
+  async headers() {
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+          { key: "X-Frame-Options", value: "DENY" },
+        ],
+      },
+    ];
+  },
+};
+
+export default nextConfig;
