@@ -6,6 +6,8 @@ const allowedOrigins = (process.env.TRIAGE_ALLOWED_ORIGINS ?? "")
 
 const nextConfig = {
   poweredByHeader: false,
+  // Separate builds can live side by side (tests, benchmarks): NEXT_DIST_DIR=.next-bench.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   // Native module: loaded by Node at run time, never bundled.
   serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3"],
   experimental: {

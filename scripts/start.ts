@@ -23,11 +23,11 @@ try {
   throw e;
 }
 
-const childEnv = {
+const childEnv: NodeJS.ProcessEnv = {
   ...process.env,
   DATABASE_URL: `file:${config.databasePath}`,
   NEXT_TELEMETRY_DISABLED: "1",
-  NODE_ENV: "production",
+  NODE_ENV: "production" as const,
 };
 
 function run(cmd: string, args: string[]) {
@@ -46,7 +46,7 @@ function newest(paths: string[]): number {
       return;
     }
     if (st.isDirectory()) {
-      if (/node_modules|generated|\.next/.test(path.basename(p))) return;
+      if (/^(node_modules|generated|\.next.*)$/.test(path.basename(p))) return;
       for (const f of fs.readdirSync(p)) walk(path.join(p, f));
     } else max = Math.max(max, st.mtimeMs);
   };
@@ -55,7 +55,7 @@ function newest(paths: string[]): number {
 }
 
 const bin = (name: string) => path.join(root, "node_modules", ".bin", name);
-const buildId = path.join(root, ".next", "BUILD_ID");
+const buildId = path.join(root, process.env.NEXT_DIST_DIR || ".next", "BUILD_ID");
 const builtAt = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
 const sourcesAt = newest(["app", "lib", "proxy.ts", "next.config.mjs", "package-lock.json", "prisma/schema.prisma"]);
 if (builtAt < sourcesAt) {

@@ -5,7 +5,6 @@
 export function safeNextPath(next: string | null | undefined): string | null {
   if (!next || next.length > 2000) return null;
   if (!next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return null;
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\\]/.test(next)) return null;
   try {
     const url = new URL(next, "http://triage.invalid");

@@ -44,7 +44,6 @@ const all = (v: string | string[] | undefined): string[] =>
 const first = (v: string | string[] | undefined): string => all(v)[0] ?? "";
 
 /** Control characters (NUL included) are never part of what a person meant to type. */
-// eslint-disable-next-line no-control-regex
 const clean = (s: string) => s.replace(/[\u0000-\u001f\u007f]/g, " ");
 
 const id = z

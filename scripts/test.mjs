@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+/**
+ * `npm test`: everything, in order of speed — lint, types, unit and integration tests (Vitest),
+ * then end-to-end tests (Playwright, JavaScript on and off) against a production build.
+ * Installs what a fresh machine lacks (dependencies, a Chromium), and ends with one line:
+ * "N passed, N failed", counting every test that ran.
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "..");
+process.chdir(root);
+fs.mkdirSync(".tmp", { recursive: true });
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+let passed = 0;
+let failed = 0;
+
+function sh(cmd, args, opts = {}) {
+  console.log(`\n$ ${cmd} ${args.join(" ")}`);
+  return spawnSync(cmd, args, { stdio: "inherit", env, ...opts });
+}
+
+function ensureDependencies() {
+  if (!fs.existsSync("node_modules/.bin/next")) {
+    const r = sh("npm", ["ci"]);
+    if (r.status !== 0) throw new Error("npm ci failed");
+  }
+}
+
+function hasChromium() {
+  const r = spawnSync(process.execPath, ["-e", "const {chromium}=require('@playwright/test');process.exit(require('fs').existsSync(chromium.executablePath())?0:1)"], { env });
+  return r.status === 0 || fs.existsSync("/usr/bin/chromium");
+}
+
+function ensureChromium() {
+  if (hasChromium()) return;
+  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+  if (!isRoot) {
+    throw new Error("No Chromium found. Install Debian's: sudo apt-get install -y chromium");
+  }
+  sh("apt-get", ["update", "-qq"]);
+  const r = sh("apt-get", ["install", "-y", "-qq", "chromium"], { env: { ...env, DEBIAN_FRONTEND: "noninteractive" } });
+  if (r.status !== 0 || !hasChromium()) throw new Error("Could not install Chromium with apt-get");
+}
+
+/** A check that is one test: lint, types. */
+function check(name, cmd, args) {
+  const r = sh(cmd, args);
+  if (r.status === 0) passed++;
+  else {
+    failed++;
+    console.log(`✗ ${name} failed`);
+  }
+}
+
+function vitest() {
+  const out = ".tmp/vitest-results.json";
+  fs.rmSync(out, { force: true });
+  sh("node_modules/.bin/vitest", ["run", "--reporter=default", "--reporter=json", `--outputFile=${out}`]);
+  if (!fs.existsSync(out)) {
+    failed++;
+    console.log("✗ Vitest did not report (crashed?)");
+    return;
+  }
+  const r = JSON.parse(fs.readFileSync(out, "utf8"));
+  passed += r.numPassedTests;
+  failed += r.numFailedTests + (r.numFailedTestSuites > 0 && r.numFailedTests === 0 ? r.numFailedTestSuites : 0);
+}
+
+function playwright() {
+  const out = ".tmp/e2e-results.json";
+  fs.rmSync(out, { force: true });
+  sh("node_modules/.bin/playwright", ["test"]);
+  if (!fs.existsSync(out)) {
+    failed++;
+    console.log("✗ Playwright did not report (server failed to start?)");
+    return;
+  }
+  const r = JSON.parse(fs.readFileSync(out, "utf8"));
+  const s = r.stats ?? {};
+  passed += (s.expected ?? 0) + (s.flaky ?? 0);
+  failed += (s.unexpected ?? 0);
+  if ((r.errors ?? []).length && !s.unexpected) failed += r.errors.length;
+}
+
+try {
+  ensureDependencies();
+  ensureChromium();
+} catch (e) {
+  console.error(`\n${e.message}`);
+  failed++;
+}
+if (failed === 0) {
+  check("lint", "node_modules/.bin/eslint", [".", "--max-warnings=0"]);
+  check("typecheck", "node_modules/.bin/tsc", ["--noEmit"]);
+  vitest();
+  playwright();
+}
+const line = `${passed} passed, ${failed} failed`;
+fs.writeFileSync(".tmp/test-summary.txt", `${line}\n`);
+console.log(`\n${line}`);
+process.exit(failed === 0 ? 0 : 1);

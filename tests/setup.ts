@@ -1,0 +1,34 @@
+/**
+ * Each test file gets its own SQLite file, migrated, before any module reads the configuration.
+ * lib/ modules read DATABASE_URL lazily, so setting it here is enough.
+ */
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "triage-test-"));
+const url = `file:${path.join(dir, "test.db")}`;
+process.env.DATABASE_URL = url;
+process.env.AUTH_SECRET = "test-secret-test-secret-test-secret-0123";
+process.env.TRIAGE_TEST_DB_DIR = dir;
+
+const template = path.join(os.tmpdir(), "triage-test-template.db");
+// Migrating takes about a second; do it once per run and copy the result for every file.
+if (!fs.existsSync(template) || fs.statSync(template).mtimeMs < newestMigration()) {
+  const tmp = `${template}.${process.pid}`;
+  execFileSync(path.resolve("node_modules/.bin/prisma"), ["migrate", "deploy"], {
+    env: { ...process.env, DATABASE_URL: `file:${tmp}` },
+    stdio: "ignore",
+  });
+  fs.renameSync(tmp, template);
+}
+fs.copyFileSync(template, path.join(dir, "test.db"));
+
+function newestMigration(): number {
+  const root = path.resolve("prisma/migrations");
+  return Math.max(
+    ...fs.readdirSync(root).map((d) => fs.statSync(path.join(root, d)).mtimeMs),
+    fs.statSync(path.resolve("prisma/schema.prisma")).mtimeMs,
+  );
+}
