@@ -27,8 +27,10 @@ fs.copyFileSync(template, path.join(dir, "test.db"));
 
 function newestMigration(): number {
   const root = path.resolve("prisma/migrations");
+  // A migration.sql edited in place does not change its folder's mtime: look at the files too.
+  const entries = fs.readdirSync(root, { recursive: true }).map((d) => path.join(root, String(d)));
   return Math.max(
-    ...fs.readdirSync(root).map((d) => fs.statSync(path.join(root, d)).mtimeMs),
+    ...entries.map((p) => fs.statSync(p).mtimeMs),
     fs.statSync(path.resolve("prisma/schema.prisma")).mtimeMs,
   );
 }

@@ -10,6 +10,8 @@ export function safeNextPath(next: string | null | undefined): string | null {
     const url = new URL(next, "http://triage.invalid");
     if (url.origin !== "http://triage.invalid") return null;
     if (url.pathname === "/sign-in" || url.pathname === "/sign-up") return null;
+    // Dot segments are resolved by URL: "/.//evil" comes out as "//evil", a protocol-relative URL.
+    if (url.pathname.startsWith("//")) return null;
     return url.pathname + url.search + url.hash;
   } catch {
     return null;

@@ -28,6 +28,7 @@ export async function createTicket(actor: Actor, input: NewTicketInput): Promise
       priority: priorityRank(input.priority),
       status: statusRank("Open"),
       requesterId: actor.id,
+      requesterName: actor.name,
       createdAt: now,
       updatedAt: now,
       activity: {
@@ -136,6 +137,7 @@ export async function updateTicket(
         status: statusRank(to.status),
         priority: priorityRank(to.priority),
         assigneeId: to.assigneeId,
+        assigneeName: to.assigneeId === null ? null : to.assigneeName,
         resolvedAt,
         updatedAt: now,
         version: { increment: 1 },

@@ -120,6 +120,7 @@ export function ftsQuery(q: string): string | null {
   if (!words) return null;
   return words
     .slice(0, 12)
-    .map((w) => `"${w.slice(0, 64)}"*`)
+    // Cut by code points, not UTF-16 units: half a surrogate pair cannot be sent to SQLite.
+    .map((w) => `"${Array.from(w).slice(0, 64).join("")}"*`)
     .join(" ");
 }

@@ -164,12 +164,18 @@ function filters(actor: Actor, p: ListParams, alias: string) {
     where.push(`${col("requesterId")} = ?`);
     args.push(p.requester);
   }
+  // Several statuses (or priorities) in the default "most recently updated" order: walking the
+  // updatedAt index and filtering stops after one page, where the (status, updatedAt) index would
+  // have to merge several ranges in a sort. The unary + keeps SQLite off that index.
+  const walkUpdated = alias === "t" && p.sort === "updated" && !p.q;
   if (p.status.length) {
-    where.push(`${col("status")} IN (${p.status.map(() => "?").join(", ")})`);
+    const c = p.status.length > 1 && walkUpdated ? `+${col("status")}` : col("status");
+    where.push(`${c} IN (${p.status.map(() => "?").join(", ")})`);
     args.push(...p.status.map(statusRank));
   }
   if (p.priority.length) {
-    where.push(`${col("priority")} IN (${p.priority.map(() => "?").join(", ")})`);
+    const c = p.priority.length > 1 && walkUpdated ? `+${col("priority")}` : col("priority");
+    where.push(`${c} IN (${p.priority.map(() => "?").join(", ")})`);
     args.push(...p.priority.map(priorityRank));
   }
   return { where, args, assignee: assigneeFilter(actor, p) };
@@ -187,10 +193,24 @@ const ORDER: Record<Sort, (dir: string) => string> = {
   title: (d) => `t."title" ${d}, t."number" ${d}`,
   status: (d) => `t."status" ${d}, t."updatedAt" ${d}, t."number" ${d}`,
   priority: (d) => `t."priority" ${d}, t."updatedAt" ${d}, t."number" ${d}`,
-  requester: (d) => `r."name" ${d}, t."requesterId" ${d}, t."updatedAt" ${d}, t."number" ${d}`,
-  assignee: (d) => `a."name" ${d}, t."assigneeId" ${d}, t."updatedAt" ${d}, t."number" ${d}`,
+  requester: (d) => `t."requesterName" ${d}, t."updatedAt" ${d}, t."number" ${d}`,
+  assignee: (d) => `t."assigneeName" ${d}, t."updatedAt" ${d}, t."number" ${d}`,
   updated: (d) => `t."updatedAt" ${d}, t."number" ${d}`,
 };
+
+/**
+ * The tickets matching a full-text query, one row each with its best rank: a ticket matches
+ * through its own title and description (rowid = number) or through a public comment
+ * (rowid = -comment id). bm25 ranks lower as better; the title weighs five times the body.
+ */
+const MATCHES = `(SELECT "number", min("rank") AS "rank" FROM (
+    SELECT CASE WHEN s.rowid > 0 THEN s.rowid
+                ELSE (SELECT c."ticketNumber" FROM "comment" c WHERE c."id" = -s.rowid) END AS "number",
+           bm25("search_index", 5.0, 1.0) AS "rank"
+    FROM "search_index" s WHERE "search_index" MATCH ?
+    -- LIMIT -1 keeps this subquery from being flattened into the GROUP BY, where SQLite refuses
+    -- bm25() ("unable to use function bm25 in the requested context").
+    LIMIT -1) GROUP BY "number")`;
 
 /** Builds the SQL for one page of the list. Exposed for the EXPLAIN QUERY PLAN test. */
 export function listSql(actor: Actor, p: ListParams, offset: number) {
@@ -203,23 +223,25 @@ export function listSql(actor: Actor, p: ListParams, offset: number) {
   }
   const match = p.q ? ftsQuery(p.q) : null;
   const dir = p.dir === "asc" ? "ASC" : "DESC";
-  let from = `"ticket" t`;
-  let order: string;
+  const cols = `t."number", t."title", t."status", t."priority", t."updatedAt", t."createdAt",
+      t."requesterName" AS "requester", t."assigneeName" AS "assignee"`;
+  const whereSql = where.length ? `WHERE ${where.join(" AND ")}` : "";
   if (match) {
-    from = `(SELECT rowid AS "number", bm25("search_index", 5.0, 1.0) AS "rank" FROM "search_index"
-              WHERE "search_index" MATCH ? AND rowid > 0) m
-            JOIN "ticket" t ON t."number" = m."number"`;
-    args.unshift(match);
+    const order = p.sort === "relevance" ? `m."rank" ASC, t."number" DESC` : ORDER[p.sort](dir);
+    const sql = `SELECT ${cols}
+      FROM ${MATCHES} m
+      JOIN "ticket" t ON t."number" = m."number"
+      ${whereSql}
+      ORDER BY ${order}
+      LIMIT ? OFFSET ?`;
+    return { sql, args: [match, ...args, p.per, offset] };
   }
-  if (p.sort === "relevance") order = match ? `m."rank" ASC, t."number" DESC` : ORDER.updated("DESC");
-  else order = ORDER[p.sort](dir);
-  const joins = `LEFT JOIN "user" r ON r."id" = t."requesterId" LEFT JOIN "user" a ON a."id" = t."assigneeId"`;
-  const sql = `SELECT t."number", t."title", t."status", t."priority", t."updatedAt",
-      r."name" AS "requester", a."name" AS "assignee"
-    FROM ${from} ${joins}
-    ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-    ORDER BY ${order}
-    LIMIT ? OFFSET ?`;
+  const order = ORDER[p.sort === "relevance" ? "updated" : p.sort](p.sort === "relevance" ? "DESC" : dir);
+  // Find the page's numbers on the index alone (deep pages skip index entries, not rows), then
+  // read just those rows.
+  const sql = `SELECT ${cols} FROM "ticket" t
+    WHERE t."number" IN (SELECT t."number" FROM "ticket" t ${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?)
+    ORDER BY ${order}`;
   return { sql, args: [...args, p.per, offset] };
 }
 
@@ -235,8 +257,8 @@ export function countSql(actor: Actor, p: ListParams) {
       if (f.assignee !== "") args.push(f.assignee);
     }
     return {
-      sql: `SELECT count(*) AS "n" FROM "search_index" s JOIN "ticket" t ON t."number" = s.rowid
-            WHERE "search_index" MATCH ? AND s.rowid > 0 ${where.length ? `AND ${where.join(" AND ")}` : ""}`,
+      sql: `SELECT count(*) AS "n" FROM ${MATCHES} m JOIN "ticket" t ON t."number" = m."number"
+            ${where.length ? `WHERE ${where.join(" AND ")}` : ""}`,
       args: [match, ...args],
     };
   }
@@ -256,6 +278,7 @@ type RawRow = {
   status: bigint | number;
   priority: bigint | number;
   updatedAt: Date | string;
+  createdAt: Date | string;
   requester: string | null;
   assignee: string | null;
 };
@@ -334,8 +357,7 @@ export type ExportRow = TicketRow & { createdAt: Date };
 export async function* exportTickets(actor: Actor, p: ListParams, batch = 1000): AsyncGenerator<ExportRow[]> {
   for (let offset = 0; ; offset += batch) {
     const q = listSql(actor, { ...p, per: batch }, offset);
-    const sql = q.sql.replace(`t."updatedAt",`, `t."updatedAt", t."createdAt",`);
-    const raw = await db.$queryRawUnsafe<(RawRow & { createdAt: Date | string })[]>(sql, ...q.args);
+    const raw = await db.$queryRawUnsafe<RawRow[]>(q.sql, ...q.args);
     if (raw.length === 0) return;
     yield raw.map((r) => ({
       number: Number(r.number),

@@ -79,3 +79,17 @@ export function parseTicketNumber(raw: string): number | null {
   const n = Number(raw);
   return Number.isSafeInteger(n) ? n : null;
 }
+
+export const COMMENT_MAX = 20_000;
+
+export const commentSchema = z.object({
+  body: text
+    .transform((v) => v.replace(/\r\n?/g, "\n"))
+    .pipe(
+      z
+        .string()
+        .refine((v) => v.trim().length > 0, "Write a comment first.")
+        .refine((v) => v.length <= COMMENT_MAX, `Keep the comment to ${COMMENT_MAX.toLocaleString("en-US")} characters or fewer.`),
+    ),
+  internal: z.preprocess((v) => v === "on" || v === "true", z.boolean()),
+});

@@ -2,10 +2,12 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
+import { z } from "zod";
 import { requireActor } from "@/lib/auth/session";
 import { parseForm, type FormState } from "@/lib/forms";
 import { createTicket, updateTicket, type Change } from "@/lib/tickets/commands";
-import { newTicketSchema, updateTicketSchema, PRIORITIES, STATUSES, type Priority, type Status } from "@/lib/tickets/schema";
+import { addComment } from "@/lib/tickets/comments";
+import { commentSchema, newTicketSchema, updateTicketSchema, PRIORITIES, STATUSES, type Priority, type Status } from "@/lib/tickets/schema";
 
 export type NewTicketField = "title" | "description" | "priority";
 const NEW_FIELDS = ["title", "description", "priority"] as const;
@@ -96,4 +98,30 @@ export async function updateTicketAction(
       revalidatePath("/tickets");
       return { ok: true, fieldErrors: {}, values: {}, message: `Saved. ${result.changes.map(describe).join("; ")}.` };
   }
+}
+
+export type CommentField = "body" | "internal";
+
+/** Add a comment, or an internal note (agents only: checked by the command, not the form). */
+export async function addCommentAction(
+  number: number,
+  _prev: FormState<CommentField>,
+  form: FormData,
+): Promise<FormState<CommentField>> {
+  const actor = await requireActor();
+  const values = {
+    body: typeof form.get("body") === "string" ? String(form.get("body")) : "",
+    internal: form.get("internal") === "on" ? "on" : "",
+  };
+  const parsed = commentSchema.safeParse({ body: form.get("body") ?? "", internal: form.get("internal") ?? "" });
+  if (!parsed.success) {
+    const fieldErrors = z.flattenError(parsed.error).fieldErrors as Partial<Record<CommentField, string[]>>;
+    return { fieldErrors, values, message: fieldErrors.body?.[0] ?? "Please correct the comment." };
+  }
+  const result = await addComment(actor, number, parsed.data);
+  if (result.kind === "not_found") return { fieldErrors: {}, values, message: "This ticket no longer exists." };
+  if (result.kind === "forbidden") return { fieldErrors: { internal: [result.message] }, values, message: result.message };
+  revalidatePath(`/tickets/${number}`);
+  revalidatePath("/tickets");
+  return { ok: true, fieldErrors: {}, values: {}, message: parsed.data.internal ? "Internal note added." : "Comment added." };
 }

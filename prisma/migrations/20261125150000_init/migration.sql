@@ -68,6 +68,8 @@ CREATE TABLE "ticket" (
     "status" INTEGER NOT NULL DEFAULT 1,
     "requesterId" TEXT NOT NULL,
     "assigneeId" TEXT,
+    "requesterName" TEXT,
+    "assigneeName" TEXT,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "resolvedAt" DATETIME,
@@ -87,6 +89,18 @@ CREATE TABLE "activity" (
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT "activity_ticketNumber_fkey" FOREIGN KEY ("ticketNumber") REFERENCES "ticket" ("number") ON DELETE CASCADE ON UPDATE CASCADE,
     CONSTRAINT "activity_actorId_fkey" FOREIGN KEY ("actorId") REFERENCES "user" ("id") ON DELETE RESTRICT ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "comment" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "ticketNumber" INTEGER NOT NULL,
+    "authorId" TEXT NOT NULL,
+    "body" TEXT NOT NULL,
+    "internal" BOOLEAN NOT NULL DEFAULT false,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT "comment_ticketNumber_fkey" FOREIGN KEY ("ticketNumber") REFERENCES "ticket" ("number") ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT "comment_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "user" ("id") ON DELETE RESTRICT ON UPDATE CASCADE
 );
 
 -- CreateTable
@@ -137,7 +151,19 @@ CREATE INDEX "ticket_assigneeId_updatedAt_number_idx" ON "ticket"("assigneeId", 
 CREATE INDEX "ticket_requesterId_updatedAt_number_idx" ON "ticket"("requesterId", "updatedAt", "number");
 
 -- CreateIndex
+CREATE INDEX "ticket_title_number_idx" ON "ticket"("title", "number");
+
+-- CreateIndex
+CREATE INDEX "ticket_requesterName_updatedAt_number_idx" ON "ticket"("requesterName", "updatedAt", "number");
+
+-- CreateIndex
+CREATE INDEX "ticket_assigneeName_updatedAt_number_idx" ON "ticket"("assigneeName", "updatedAt", "number");
+
+-- CreateIndex
 CREATE INDEX "activity_ticketNumber_id_idx" ON "activity"("ticketNumber", "id");
+
+-- CreateIndex
+CREATE INDEX "comment_ticketNumber_id_idx" ON "comment"("ticketNumber", "id");
 
 -- Raw SQL that the Prisma schema cannot express ------------------------------------------------
 
@@ -168,10 +194,38 @@ BEGIN
   ON CONFLICT ("status", "priority", "requesterId", "assigneeId") DO UPDATE SET "n" = "n" + 1;
 END;
 
+-- requesterName / assigneeName: copies of the people's names for sorting by an index. Commands
+-- set them when they know the name; these triggers make them right whatever wrote the row.
+CREATE TRIGGER "ticket_names_insert" AFTER INSERT ON "ticket"
+WHEN NEW."requesterName" IS NULL OR (NEW."assigneeId" IS NOT NULL AND NEW."assigneeName" IS NULL)
+BEGIN
+  UPDATE "ticket" SET
+    "requesterName" = (SELECT "name" FROM "user" WHERE "id" = NEW."requesterId"),
+    "assigneeName" = (SELECT "name" FROM "user" WHERE "id" = NEW."assigneeId")
+  WHERE "number" = NEW."number";
+END;
+
+CREATE TRIGGER "ticket_names_people_changed" AFTER UPDATE OF "requesterId", "assigneeId" ON "ticket"
+WHEN OLD."requesterId" IS NOT NEW."requesterId" OR OLD."assigneeId" IS NOT NEW."assigneeId"
+BEGIN
+  UPDATE "ticket" SET
+    "requesterName" = (SELECT "name" FROM "user" WHERE "id" = NEW."requesterId"),
+    "assigneeName" = (SELECT "name" FROM "user" WHERE "id" = NEW."assigneeId")
+  WHERE "number" = NEW."number";
+END;
+
+CREATE TRIGGER "user_name_changed" AFTER UPDATE OF "name" ON "user"
+WHEN OLD."name" IS NOT NEW."name"
+BEGIN
+  UPDATE "ticket" SET "requesterName" = NEW."name" WHERE "requesterId" = NEW."id";
+  UPDATE "ticket" SET "assigneeName" = NEW."name" WHERE "assigneeId" = NEW."id";
+END;
+
 -- search_index: full-text search over everything a ticket says. One row per document: a ticket's
--- title and description under rowid = ticket number; comments will join as rows of their own
--- (rowid = -comment id) with their text in "body". Contentless: the text already lives in the
--- ticket table, so the index stores only the index.
+-- title and description under rowid = ticket number, and each public comment under
+-- rowid = -(comment id) with its text in "body" (internal notes are not indexed, so that a
+-- requester's search can never match words only agents can read). Contentless: the text already
+-- lives in its own table, so the index stores only the index.
 CREATE VIRTUAL TABLE "search_index" USING fts5(
   "title", "body",
   content = '', contentless_delete = 1,
@@ -190,4 +244,12 @@ END;
 
 CREATE TRIGGER "ticket_search_delete" AFTER DELETE ON "ticket" BEGIN
   DELETE FROM "search_index" WHERE "rowid" = OLD."number";
+END;
+
+CREATE TRIGGER "comment_search_insert" AFTER INSERT ON "comment" WHEN NEW."internal" = 0 BEGIN
+  INSERT INTO "search_index" ("rowid", "title", "body") VALUES (-NEW."id", '', NEW."body");
+END;
+
+CREATE TRIGGER "comment_search_delete" AFTER DELETE ON "comment" WHEN OLD."internal" = 0 BEGIN
+  DELETE FROM "search_index" WHERE "rowid" = -OLD."id";
 END;

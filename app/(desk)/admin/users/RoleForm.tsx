@@ -15,7 +15,7 @@ export function RoleForm({ userId, role, name }: { userId: string; role: Role; n
   const error = state.fieldErrors.role?.[0];
   const value = state.ok ? role : (state.values.role ?? role);
   return (
-    <form action={action} className="role-form" aria-label={`Role of ${name}`}>
+    <form action={action} className="role-form">
       <label htmlFor={id} className="visually-hidden">Role</label>
       <select key={`${role}${value}`} id={id} name="role" defaultValue={value}
         aria-invalid={error ? true : undefined} aria-describedby={error ? errId : undefined}>

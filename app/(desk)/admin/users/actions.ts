@@ -7,6 +7,9 @@ import { changeRole } from "@/lib/users/commands";
 import { ROLES } from "@/lib/tickets/permissions";
 import type { FormState } from "@/lib/forms";
 
+/** "an admin", "an agent", "a requester". */
+const withArticle = (role: string) => `${/^[aeiou]/i.test(role) ? "an" : "a"} ${role}`;
+
 const schema = z.object({
   role: z.enum(ROLES, { message: "Choose requester, agent or admin." }),
 });
@@ -27,9 +30,9 @@ export async function changeRoleAction(
   revalidatePath("/admin/users");
   switch (result.kind) {
     case "changed":
-      return { ok: true, fieldErrors: {}, values: {}, message: `${result.name} is now ${result.role === "admin" ? "an" : "a"} ${result.role}.` };
+      return { ok: true, fieldErrors: {}, values: {}, message: `${result.name} is now ${withArticle(result.role)}.` };
     case "unchanged":
-      return { ok: true, fieldErrors: {}, values: {}, message: `${result.name} is already ${parsed.data.role === "admin" ? "an" : "a"} ${parsed.data.role}.` };
+      return { ok: true, fieldErrors: {}, values: {}, message: `${result.name} is already ${withArticle(parsed.data.role)}.` };
     case "last_admin": {
       const message = "You cannot demote the last admin. Make someone else an admin first.";
       return { fieldErrors: { role: [message] }, values: { role: raw }, message };

@@ -26,7 +26,7 @@ export function TicketForm(props: Props) {
   const [state, action] = useActionState(updateTicketAction.bind(null, props.number), initial);
   const v = state.ok ? {} : state.values;
   return (
-    <form action={action} className="form side-form" noValidate aria-label="Update ticket">
+    <form action={action} className="form side-form" noValidate>
       <FormMessage state={state} />
       <input type="hidden" name="version" value={props.version} />
       <input type="hidden" name="seenStatus" value={props.status} />
@@ -50,7 +50,7 @@ export function CloseReopenForm({ number, version, status }: { number: number; v
   const [state, action] = useActionState(updateTicketAction.bind(null, number), initial);
   const reopen = status === "Closed" || status === "Resolved";
   return (
-    <form action={action} className="form side-form" aria-label={reopen ? "Reopen ticket" : "Close ticket"}>
+    <form action={action} className="form side-form">
       <FormMessage state={state} />
       <input type="hidden" name="version" value={version} />
       <input type="hidden" name="seenStatus" value={status} />

@@ -8,6 +8,8 @@ import { parseTicketNumber } from "@/lib/tickets/schema";
 import { PriorityPill, StatusPill } from "../../../_components/Pill";
 import { Time } from "../../../_components/Time";
 import { CloseReopenForm, TicketForm } from "./TicketForm";
+import { CommentForm } from "./CommentForm";
+import { listComments } from "@/lib/tickets/comments";
 
 type Params = Promise<{ number: string }>;
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
@@ -42,7 +44,12 @@ export default async function TicketPage({ params, searchParams }: { params: Par
   const { actor, ticket } = await load((await params).number);
   const sp = await searchParams;
   const staff = can(actor, "changeStatus", { requesterId: ticket.requester.id });
-  const assignees = staff ? await listAssignees() : [];
+  const [assignees, comments] = await Promise.all([
+    staff ? listAssignees() : Promise.resolve([]),
+    listComments(actor, ticket.number),
+  ]);
+  const mayComment = can(actor, "comment", { requesterId: ticket.requester.id });
+  const mayWriteInternal = can(actor, "writeInternalNote", { requesterId: ticket.requester.id });
   const mayCloseOrReopen = !staff && can(actor, "closeOrReopen", { requesterId: ticket.requester.id });
 
   return (
@@ -65,6 +72,25 @@ export default async function TicketPage({ params, searchParams }: { params: Par
           <section aria-labelledby="description-h">
             <h2 id="description-h" className="visually-hidden">Description</h2>
             <div className="description">{ticket.description}</div>
+          </section>
+
+          <section aria-labelledby="conversation-h" className="conversation">
+            <h2 id="conversation-h">Conversation</h2>
+            {comments.length === 0 ? <p className="muted">No comments yet.</p> : (
+              <ol className="comments">
+                {comments.map((c) => (
+                  <li key={c.id} className={c.internal ? "comment internal" : "comment"}>
+                    <p className="comment-head">
+                      <strong>{c.author}</strong>
+                      {c.internal ? <span className="pill internal-pill">Internal note</span> : null}
+                      <Time date={c.createdAt} />
+                    </p>
+                    <div className="comment-body">{c.body}</div>
+                  </li>
+                ))}
+              </ol>
+            )}
+            {mayComment ? <CommentForm number={ticket.number} mayWriteInternal={mayWriteInternal} /> : null}
           </section>
 
           <section aria-labelledby="history-h" className="history">

@@ -1,0 +1,34 @@
+"use client";
+
+import { useActionState } from "react";
+import { TextArea } from "../../../_components/Field";
+import { FormMessage } from "../../../_components/FormMessage";
+import { SubmitButton } from "../../../_components/SubmitButton";
+import type { FormState } from "@/lib/forms";
+import { COMMENT_MAX } from "@/lib/tickets/schema";
+import { addCommentAction, type CommentField } from "../actions";
+
+const initial: FormState<CommentField> = { fieldErrors: {}, values: {} };
+
+export function CommentForm({ number, mayWriteInternal }: { number: number; mayWriteInternal: boolean }) {
+  const [state, action] = useActionState(addCommentAction.bind(null, number), initial);
+  const v = state.ok ? {} : state.values;
+  return (
+    <form action={action} className="form comment-form" noValidate>
+      <FormMessage state={state} />
+      <TextArea key={state.ok ? `sent-${state.message}` : "draft"} name="body" label="Comment" rows={4} maxLength={COMMENT_MAX}
+        defaultValue={v.body} errors={state.fieldErrors.body} />
+      <div className="form-actions">
+        {mayWriteInternal ? (
+          <label className="checkbox">
+            <input type="checkbox" name="internal" defaultChecked={v.internal === "on"}
+              aria-describedby={state.fieldErrors.internal ? "internal-error" : undefined} />
+            Internal note
+          </label>
+        ) : null}
+        <SubmitButton pendingText="Adding…">Add comment</SubmitButton>
+      </div>
+      {state.fieldErrors.internal ? <p id="internal-error" className="field-error">{state.fieldErrors.internal.join(" ")}</p> : null}
+    </form>
+  );
+}

@@ -1,0 +1,217 @@
+import AxeBuilder from "@axe-core/playwright";
+import type { Browser, Page } from "@playwright/test";
+import { test, expect, unique } from "./fixtures";
+
+
+/** The page's alert with something to say (Next.js keeps an empty one for route announcements). */
+const alertOf = (page: Page) => page.getByRole("alert").filter({ hasText: /\S/ });
+
+/**
+ * Automated accessibility checks (axe-core, WCAG 2.x A and AA) on every kind of page, in its
+ * plain and its error states, in light and dark colour schemes, plus visible keyboard focus.
+ *
+ * axe runs in the page, so it needs JavaScript. Without JavaScript the scan is of the very DOM that
+ * the no-JavaScript browser got: its HTML is served, scripts removed, to a scanning page at the
+ * same address (so the same stylesheets apply).
+ */
+
+const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"];
+
+type Violation = Awaited<ReturnType<AxeBuilder["analyze"]>>["violations"][number];
+
+function describe(violations: Violation[]): string {
+  return violations
+    .map((v) =>
+      [
+        `${v.id} (${v.impact}): ${v.help} <${v.helpUrl}>`,
+        ...v.nodes.slice(0, 5).map((n) => `    ${n.target.join(" ")}: ${n.failureSummary?.replace(/\n/g, " / ")}`),
+      ].join("\n"),
+    )
+    .join("\n");
+}
+
+/** A page where axe can run, showing what `page` shows. */
+async function scannable(page: Page, browser: Browser, javaScriptEnabled: boolean) {
+  if (javaScriptEnabled) return { target: page, close: async () => {} };
+  const url = page.url();
+  const html = (await page.content())
+    .replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, "")
+    .replace(/<link\b[^>]*rel="(?:preload|modulepreload)"[^>]*as="script"[^>]*>/gi, "");
+  const context = await browser.newContext({ javaScriptEnabled: true });
+  await context.route((u) => u.href === url, (route) => route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: html }));
+  const target = await context.newPage();
+  await target.goto(url);
+  return { target, close: () => context.close() };
+}
+
+async function expectNoViolations(page: Page, browser: Browser, javaScriptEnabled: boolean, what: string) {
+  const { target, close } = await scannable(page, browser, javaScriptEnabled);
+  try {
+    const found: string[] = [];
+    for (const colorScheme of ["light", "dark"] as const) {
+      await target.emulateMedia({ colorScheme });
+      const { violations } = await new AxeBuilder({ page: target }).withTags(TAGS).analyze();
+      if (violations.length) found.push(`[${what}, ${colorScheme}]\n${describe(violations)}`);
+    }
+    expect(found, found.join("\n\n")).toEqual([]);
+  } finally {
+    await close();
+  }
+}
+
+test.describe("axe finds no violations", () => {
+  test("/sign-in, plain and with errors", async ({ page, browser, javaScriptEnabled }) => {
+    await page.goto("/sign-in");
+    await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+    await expectNoViolations(page, browser, javaScriptEnabled, "/sign-in");
+
+    // An empty form is refused before it counts as an attempt.
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByLabel("Email")).toHaveAttribute("aria-invalid", "true");
+    await expectNoViolations(page, browser, javaScriptEnabled, "/sign-in with errors");
+  });
+
+  test("/sign-up, plain and with errors", async ({ page, browser, javaScriptEnabled }) => {
+    await page.goto("/sign-up");
+    await expect(page.getByRole("heading", { name: "Create an account" })).toBeVisible();
+    await expectNoViolations(page, browser, javaScriptEnabled, "/sign-up");
+
+    await page.getByLabel("Name").fill("Axe Person");
+    await page.getByLabel("Email").fill("not-an-email");
+    await page.getByLabel("Password").fill("short");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await expect(page.getByLabel("Password")).toHaveAttribute("aria-invalid", "true");
+    await expectNoViolations(page, browser, javaScriptEnabled, "/sign-up with errors");
+  });
+
+  test("/tickets with tickets, for an admin and for a requester", async ({ as, tickets, browser, javaScriptEnabled }) => {
+    const ada = await as("admin");
+    const word = unique("axe");
+    await tickets.create(ada, { title: `Printer on fire ${word}`, priority: "Urgent" });
+    await tickets.create(ada, { title: `Cannot log in ${word}`, priority: "Low" });
+    await ada.goto("/tickets");
+    await expect(ada.getByRole("link", { name: `Printer on fire ${word}` })).toBeVisible();
+    await expectNoViolations(ada, browser, javaScriptEnabled, "/tickets as admin");
+
+    await ada.goto(`/tickets?q=${word}&sort=priority`);
+    await expect(ada.getByRole("link", { name: `Cannot log in ${word}` })).toBeVisible();
+    await expectNoViolations(ada, browser, javaScriptEnabled, "/tickets filtered and sorted");
+
+    await ada.goto(`/tickets?q=${unique("nothing")}`);
+    await expect(ada.getByText("Showing 0 of 0 tickets")).toBeVisible();
+    await expectNoViolations(ada, browser, javaScriptEnabled, "/tickets with no match");
+
+    const rita = await as("requester");
+    await tickets.create(rita, { title: `Rita's ticket ${word}` });
+    await rita.goto("/tickets");
+    await expect(rita.getByRole("heading", { name: "Tickets" })).toBeVisible();
+    await expectNoViolations(rita, browser, javaScriptEnabled, "/tickets as requester");
+  });
+
+  test("/tickets/new, plain and after a failed submit", async ({ as, browser, javaScriptEnabled }) => {
+    const rita = await as("requester");
+    await rita.goto("/tickets/new");
+    await expect(rita.getByRole("heading", { name: "New ticket" })).toBeVisible();
+    await expectNoViolations(rita, browser, javaScriptEnabled, "/tickets/new");
+
+    await rita.getByRole("button", { name: "Create ticket" }).click();
+    await expect(rita.getByLabel("Title")).toHaveAttribute("aria-invalid", "true");
+    await expect(rita.getByLabel("Description")).toHaveAttribute("aria-invalid", "true");
+    await expect(alertOf(rita)).toBeVisible();
+    await expectNoViolations(rita, browser, javaScriptEnabled, "/tickets/new with errors");
+  });
+
+  test("a ticket page, as an agent (with its form and history) and as its requester", async ({ as, tickets, browser, javaScriptEnabled }) => {
+    const rita = await as("requester");
+    const number = await tickets.create(rita, {
+      title: `Screen flickers ${unique()}`,
+      description: "It flickers <b>a lot</b>.\n\nSecond paragraph.",
+      priority: "High",
+    });
+    await expectNoViolations(rita, browser, javaScriptEnabled, "ticket page as requester, just created");
+
+    const alan = await as("agent");
+    await alan.goto(`/tickets/${number}`);
+    await expect(alan.getByRole("button", { name: "Save changes" })).toBeVisible();
+    await expectNoViolations(alan, browser, javaScriptEnabled, "ticket page as agent");
+
+    await alan.getByRole("combobox", { name: "Status" }).selectOption("Waiting");
+    await alan.getByRole("button", { name: "Save changes" }).click();
+    await expect(alan.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+    await expectNoViolations(alan, browser, javaScriptEnabled, "ticket page as agent, after saving");
+
+    // The conversation, with a public comment and an internal note.
+    await alan.getByLabel("Comment").fill("Which monitor is it?\nModel and cable, please.");
+    await alan.getByRole("button", { name: "Add comment" }).click();
+    await expect(alan.getByText("Which monitor is it?")).toBeVisible();
+    await alan.getByLabel("Comment").fill("Probably the HDMI cable again.");
+    await alan.getByRole("checkbox", { name: "Internal note" }).check();
+    await alan.getByRole("button", { name: "Add comment" }).click();
+    await expect(alan.getByText("Probably the HDMI cable again.")).toBeVisible();
+    await expectNoViolations(alan, browser, javaScriptEnabled, "ticket page as agent, with comments");
+
+    // An empty comment comes back with its error.
+    await alan.getByRole("button", { name: "Add comment" }).click();
+    await expect(alan.getByLabel("Comment")).toHaveAttribute("aria-invalid", "true");
+    await expectNoViolations(alan, browser, javaScriptEnabled, "ticket page as agent, comment error");
+  });
+
+  test("/admin/users as admin", async ({ as, browser, javaScriptEnabled }) => {
+    const ada = await as("admin");
+    await ada.goto("/admin/users");
+    await expect(ada.getByRole("heading", { name: "Users" })).toBeVisible();
+    await expectNoViolations(ada, browser, javaScriptEnabled, "/admin/users");
+  });
+
+  test("the not-found pages", async ({ as, browser, javaScriptEnabled }) => {
+    const rita = await as("requester");
+    await rita.goto("/tickets/999999999");
+    await expect(rita.getByRole("heading", { name: "Ticket not found" })).toBeVisible();
+    await expectNoViolations(rita, browser, javaScriptEnabled, "ticket not found");
+
+    await rita.goto("/no-such-page");
+    await expect(rita.getByRole("heading", { level: 1 })).toBeVisible();
+    await expectNoViolations(rita, browser, javaScriptEnabled, "page not found");
+  });
+});
+
+test.describe("keyboard focus", () => {
+  /** Tabs through the page and checks that every focused element shows where focus is. */
+  async function tabThrough(page: Page, steps: number) {
+    const seen: string[] = [];
+    for (let i = 0; i < steps; i++) {
+      await page.keyboard.press("Tab");
+      const f = await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null;
+        if (!el || el === document.body) return null;
+        const s = getComputedStyle(el);
+        const r = el.getBoundingClientRect();
+        const outline = s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0;
+        const ring = s.boxShadow !== "none";
+        return {
+          what: `${el.tagName.toLowerCase()} "${(el.getAttribute("aria-label") ?? el.textContent ?? (el as HTMLInputElement).name ?? "").trim().slice(0, 30)}"`,
+          indicated: outline || ring,
+          onScreen: r.width > 0 && r.height > 0 && r.right > 0 && r.bottom > 0,
+        };
+      });
+      if (!f) break;
+      seen.push(f.what);
+      expect(f.indicated, `${f.what} shows no focus indicator`).toBe(true);
+      expect(f.onScreen, `${f.what} is focused off screen`).toBe(true);
+    }
+    expect(seen.length).toBeGreaterThan(2);
+    return seen;
+  }
+
+  test("the skip link comes first and every focused control is visibly marked", async ({ page, as }) => {
+    await page.goto("/sign-in");
+    await page.keyboard.press("Tab");
+    await expect(page.getByRole("link", { name: "Skip to content" })).toBeFocused();
+    await page.goto("/sign-in");
+    await tabThrough(page, 6);
+
+    const ada = await as("admin");
+    await ada.goto("/tickets");
+    await tabThrough(ada, 14);
+  });
+});

@@ -1,0 +1,221 @@
+import type { Browser, Page } from "@playwright/test";
+import { test, expect, unique } from "./fixtures";
+import { ACCOUNTS } from "./accounts";
+
+
+/** The page's alert with something to say (Next.js keeps an empty one for route announcements). */
+const alertOf = (page: Page) => page.getByRole("alert").filter({ hasText: /\S/ });
+
+/**
+ * Who sees and changes what: requesters are confined to their own tickets (and the server says
+ * so, not only the page), admins manage roles, and the last admin stays an admin.
+ */
+
+/** Signs up a fresh requester in its own context; the page stays signed in. */
+async function freshRequester(browser: Browser, javaScriptEnabled: boolean) {
+  const account = {
+    name: `Fresh ${unique("n")}`,
+    email: `${unique("role")}@example.test`,
+    password: `pw-${unique("p")}-long`,
+  };
+  const context = await browser.newContext({ javaScriptEnabled });
+  const page = await context.newPage();
+  await page.goto("/sign-up");
+  await page.getByLabel("Name").fill(account.name);
+  await page.getByLabel("Email").fill(account.email);
+  await page.getByLabel("Password").fill(account.password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("heading", { name: "Tickets" })).toBeVisible();
+  return { ...account, page, context };
+}
+
+async function search(page: Page, words: string) {
+  await page.goto("/tickets");
+  await page.getByLabel("Search").fill(words);
+  await page.getByRole("button", { name: "Apply filters" }).click();
+  await expect(page).toHaveURL(new RegExp(`[?&]q=${words}`));
+}
+
+/** The value shown next to a term in the ticket's details ("Status" → "Open"). */
+const detail = (page: Page, term: string) =>
+  page.getByRole("complementary", { name: "Details" }).locator(`dt:text-is("${term}") + dd`);
+
+test.describe("requesters", () => {
+  test("cannot open, list or find someone else's ticket: it answers 404 like a missing one", async ({ as, tickets }) => {
+    const word = unique("otto");
+    const otto = await as("other");
+    const number = await tickets.create(otto, { title: `Otto's private ${word}`, description: `Only for Otto ${word}` });
+
+    const rita = await as("requester");
+    const missing = await rita.goto("/tickets/999999999");
+    expect(missing?.status()).toBe(404);
+    const missingText = await rita.getByRole("main").innerText();
+
+    const theirs = await rita.goto(`/tickets/${number}`);
+    expect(theirs?.status()).toBe(404);
+    await expect(rita.getByRole("heading", { level: 1 })).toHaveText("Ticket not found");
+    await expect(rita.getByText(word)).toHaveCount(0);
+    expect(await rita.getByRole("main").innerText()).toBe(missingText);
+
+    await search(rita, word);
+    await expect(rita.getByText("Showing 0 of 0 tickets")).toBeVisible();
+    await expect(rita.getByRole("link", { name: new RegExp(word) })).toHaveCount(0);
+
+    // Nor through the CSV export of the same search.
+    const csv = await rita.request.get(`/tickets/export?q=${word}`);
+    expect(csv.status()).toBe(200);
+    expect(await csv.text()).not.toContain(word);
+
+    // Otto, the requester of it, does find it.
+    await search(otto, word);
+    await expect(otto.getByRole("link", { name: `Otto's private ${word}` })).toBeVisible();
+  });
+
+  test("see no agent form on their own ticket", async ({ as, tickets }) => {
+    const rita = await as("requester");
+    await tickets.create(rita, { title: `Rita's own ${unique()}` });
+    await expect(rita.getByRole("button", { name: "Close ticket" })).toBeVisible();
+    await expect(rita.getByRole("button", { name: "Save changes" })).toHaveCount(0);
+    await expect(rita.getByRole("combobox", { name: "Assignee" })).toHaveCount(0);
+    await expect(rita.getByRole("combobox", { name: "Status" })).toHaveCount(0);
+    await expect(rita.getByRole("combobox", { name: "Priority" })).toHaveCount(0);
+    await expect(rita.getByRole("checkbox", { name: "Internal note" })).toHaveCount(0);
+  });
+
+  test("a forged status change is refused by the server", async ({ as, tickets }) => {
+    const rita = await as("requester");
+    const number = await tickets.create(rita, { title: `Forgery ${unique()}` });
+    await expect(detail(rita, "Status")).toHaveText("Open");
+
+    const form = rita.getByRole("form", { name: "Close ticket" });
+    await expect(form).toBeVisible();
+    await form.evaluate((f) => {
+      const input = f.querySelector<HTMLInputElement>('input[name="status"]');
+      if (!input) throw new Error("no status input");
+      input.value = "In progress";
+    });
+    await Promise.all([
+      rita.waitForResponse((r) => r.request().method() === "POST"),
+      form.getByRole("button", { name: "Close ticket" }).click(),
+    ]);
+    await expect(alertOf(rita)).toHaveText(/may not|cannot|not allowed/i);
+
+    await rita.goto(`/tickets/${number}`);
+    await expect(detail(rita, "Status")).toHaveText("Open");
+    await expect(rita.getByRole("region", { name: "History" })).not.toContainText("In progress");
+
+    // Nor may they slip a priority into the close form.
+    await form.evaluate((f) => {
+      const input = document.createElement("input");
+      input.type = "hidden";
+      input.name = "priority";
+      input.value = "Urgent";
+      f.append(input);
+    });
+    await Promise.all([
+      rita.waitForResponse((r) => r.request().method() === "POST"),
+      form.getByRole("button", { name: "Close ticket" }).click(),
+    ]);
+    await expect(alertOf(rita)).toHaveText(/may not|cannot|not allowed/i);
+    await rita.goto(`/tickets/${number}`);
+    await expect(detail(rita, "Status")).toHaveText("Open");
+    await expect(detail(rita, "Priority")).toHaveText("Medium");
+
+    // The real form still works: closing is theirs to do.
+    await rita.getByRole("button", { name: "Close ticket" }).click();
+    await expect(detail(rita, "Status")).toHaveText("Closed");
+    await expect(rita.getByRole("button", { name: "Reopen ticket" })).toBeVisible();
+  });
+});
+
+test.describe("admins", () => {
+  test("/admin/users lists everyone with a Role select and a Save role button", async ({ as }) => {
+    const ada = await as("admin");
+    const res = await ada.goto("/admin/users");
+    expect(res?.status()).toBe(200);
+    await expect(ada.getByRole("heading", { name: "Users" })).toBeVisible();
+    const table = ada.getByRole("table");
+    await expect(table.getByRole("columnheader", { name: "Role" })).toBeVisible();
+    for (const [role, account] of Object.entries(ACCOUNTS)) {
+      const row = table.getByRole("row").filter({ hasText: account.email });
+      await expect(row).toHaveCount(1);
+      const select = row.getByLabel("Role");
+      await expect(select).toBeVisible();
+      const expected = role === "admin" ? "admin" : role === "agent" ? "agent" : "requester";
+      await expect(select).toHaveValue(expected);
+      await expect(row.getByRole("button", { name: "Save role" })).toBeVisible();
+    }
+  });
+
+  for (const role of ["agent", "requester"] as const) {
+    test(`/admin/users answers 404 to an ${role}`, async ({ as }) => {
+      const page = await as(role);
+      await page.goto("/tickets");
+      await expect(page.getByRole("link", { name: "Users" })).toHaveCount(0);
+      const res = await page.goto("/admin/users");
+      expect(res?.status()).toBe(404);
+      await expect(page.getByRole("button", { name: "Save role" })).toHaveCount(0);
+      await expect(page.getByText(ACCOUNTS.admin.email)).toHaveCount(0);
+    });
+  }
+
+  test("the last admin cannot be demoted", async ({ as }) => {
+    const ada = await as("admin");
+    await ada.goto("/admin/users");
+    // This only holds while Ada is the only admin; never try it otherwise (it would demote her).
+    const admins = await ada.getByRole("row").filter({ has: ada.getByLabel("Role") }).evaluateAll(
+      (rows) => rows.filter((r) => r.querySelector("select")?.value === "admin").length,
+    );
+    expect(admins, "Ada must be the only admin for this test").toBe(1);
+
+    const row = ada.getByRole("row").filter({ hasText: ACCOUNTS.admin.email });
+    await row.getByLabel("Role").selectOption("requester");
+    await Promise.all([
+      ada.waitForResponse((r) => r.request().method() === "POST"),
+      row.getByRole("button", { name: "Save role" }).click(),
+    ]);
+    const refusedRow = ada.getByRole("row").filter({ hasText: ACCOUNTS.admin.email });
+    await expect(refusedRow.getByRole("alert")).toContainText("last admin");
+    await expect(refusedRow.getByLabel("Role")).toHaveAttribute("aria-invalid", "true");
+
+    await ada.goto("/admin/users");
+    await expect(ada.getByRole("row").filter({ hasText: ACCOUNTS.admin.email }).getByLabel("Role")).toHaveValue("admin");
+    await expect(ada.getByRole("link", { name: "Users" })).toBeVisible();
+  });
+
+  test("promoting a requester to agent lets them see and work every ticket", async ({ as, tickets, browser, javaScriptEnabled }) => {
+    const word = unique("promo");
+    const otto = await as("other");
+    const title = `Otto needs help ${word}`;
+    const number = await tickets.create(otto, { title });
+
+    const fresh = await freshRequester(browser, javaScriptEnabled);
+    try {
+      await search(fresh.page, word);
+      await expect(fresh.page.getByText("Showing 0 of 0 tickets")).toBeVisible();
+      expect((await fresh.page.goto(`/tickets/${number}`))?.status()).toBe(404);
+
+      const ada = await as("admin");
+      await ada.goto("/admin/users");
+      const row = ada.getByRole("row").filter({ hasText: fresh.email });
+      await expect(row.getByLabel("Role")).toHaveValue("requester");
+      await row.getByLabel("Role").selectOption("agent");
+      await row.getByRole("button", { name: "Save role" }).click();
+      await expect(ada.getByRole("row").filter({ hasText: fresh.email }).getByRole("status")).toContainText("now an agent");
+
+      await search(fresh.page, word);
+      await expect(fresh.page.getByRole("link", { name: title })).toBeVisible();
+      await fresh.page.getByRole("link", { name: title }).click();
+      await expect(fresh.page.getByRole("heading", { level: 1, name: title })).toBeVisible();
+      await expect(fresh.page.getByRole("button", { name: "Save changes" })).toBeVisible();
+      await expect(fresh.page.getByRole("combobox", { name: "Assignee" })).toBeVisible();
+
+      // And the change is theirs to make now.
+      await fresh.page.getByRole("combobox", { name: "Status" }).selectOption("In progress");
+      await fresh.page.getByRole("button", { name: "Save changes" }).click();
+      await expect(detail(fresh.page, "Status")).toHaveText("In progress");
+    } finally {
+      await fresh.context.close();
+    }
+  });
+});

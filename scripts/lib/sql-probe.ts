@@ -1,0 +1,100 @@
+/**
+ * Times the ticket list's own SQL (lib/tickets/queries.ts: countSql and listSql, exactly as
+ * /tickets builds them) directly with better-sqlite3, and shows each query plan. Run by
+ * scripts/bench.ts in a child process, because queries.ts is server-only:
+ *
+ *   node --conditions=react-server --import tsx scripts/lib/sql-probe.ts <db file> <agent id>
+ *
+ * Prints one JSON object (ProbeResult) on stdout.
+ */
+import Database from "better-sqlite3";
+import { countSql, listSql } from "../../lib/tickets/queries";
+import { parseListParams } from "../../lib/tickets/list-params";
+import { PRAGMAS } from "../../lib/sqlite";
+
+export type ProbeTiming = { medianUs: number; meanUs: number; calls: number };
+export type ProbeCase = {
+  name: string;
+  query: string;
+  count: ProbeTiming & { n: number; plan: string[] };
+  list: ProbeTiming & { rows: number; plan: string[] };
+};
+export type ProbeResult = { tickets: number; cases: ProbeCase[] };
+
+export const PROBE_CASES: { name: string; query: string }[] = [
+  { name: "plain", query: "" },
+  { name: "filtered (status + priority)", query: "status=Open&status=In+progress&priority=High" },
+  { name: "searched (q=printer)", query: "q=printer" },
+  { name: "searched + 2 filters + sort", query: "q=printer&status=Open&status=In+progress&priority=High&sort=updated" },
+  { name: "quick view: my open", query: "status=Open&status=In+progress&status=Waiting&assignee=me" },
+  { name: "quick view: unassigned", query: "status=Open&status=In+progress&status=Waiting&assignee=none" },
+  { name: "quick view: all open", query: "status=Open&status=In+progress&status=Waiting" },
+  { name: "sort by requester", query: "sort=requester" },
+  { name: "deep page (page 1000)", query: "page=1000" },
+];
+
+function params(query: string) {
+  const raw: Record<string, string | string[]> = {};
+  for (const [k, v] of new URLSearchParams(query)) {
+    const prev = raw[k];
+    raw[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+  }
+  return parseListParams(raw);
+}
+
+function time(fn: () => unknown): ProbeTiming {
+  for (let i = 0; i < 3; i++) fn();
+  const samples: number[] = [];
+  const until = performance.now() + 400;
+  while (samples.length < 20 || (performance.now() < until && samples.length < 5000)) {
+    const t0 = process.hrtime.bigint();
+    fn();
+    samples.push(Number(process.hrtime.bigint() - t0) / 1000);
+  }
+  samples.sort((a, b) => a - b);
+  return {
+    medianUs: samples[Math.floor(samples.length / 2)],
+    meanUs: samples.reduce((a, b) => a + b, 0) / samples.length,
+    calls: samples.length,
+  };
+}
+
+function main() {
+  const [file, agentId] = process.argv.slice(2);
+  if (!file || !agentId) throw new Error("usage: sql-probe.ts <db file> <agent id>");
+  const db = new Database(file, { fileMustExist: true });
+  db.exec(PRAGMAS);
+  const actor = { id: agentId, role: "agent" as const, name: "Bench agent" };
+  const plan = (sql: string, args: unknown[]) =>
+    (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { id: number; parent: number; detail: string }[]).map(
+      (r) => `${r.parent}/${r.id} ${r.detail}`,
+    );
+  const cases: ProbeCase[] = PROBE_CASES.map(({ name, query }) => {
+    const p = params(query);
+    const c = countSql(actor, p);
+    const countStmt = db.prepare(c.sql);
+    const n = Number((countStmt.get(...c.args) as { n: number | bigint }).n);
+    const page = Math.min(p.page, Math.max(1, Math.ceil(n / p.per)));
+    const l = listSql(actor, { ...p, page }, (page - 1) * p.per);
+    const listStmt = db.prepare(l.sql);
+    const rows = listStmt.all(...l.args).length;
+    return {
+      name,
+      query,
+      count: { ...time(() => countStmt.get(...c.args)), n, plan: plan(c.sql, c.args) },
+      list: { ...time(() => listStmt.all(...l.args)), rows, plan: plan(l.sql, l.args) },
+    };
+  });
+  const tickets = db.prepare(`SELECT count(*) FROM "ticket"`).pluck().get() as number;
+  db.close();
+  const result: ProbeResult = { tickets, cases };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+try {
+  main();
+  process.exit(0);
+} catch (e) {
+  console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+  process.exit(1);
+}

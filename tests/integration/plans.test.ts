@@ -1,0 +1,208 @@
+/**
+ * Query plans for the ticket list and its count, on a realistic table (a few thousand rows,
+ * ANALYZEd): no combination of filters, sort and direction may read the whole ticket table
+ * without an index, and the common views (no filter or one filter) may not sort the table in a
+ * temporary B-tree.
+ *
+ * Rules, as plan rows (EXPLAIN QUERY PLAN "detail"):
+ * - FULL SCAN: /^SCAN (t|ticket)\b(?!.*USING)/ anywhere, for every combination. One allowance:
+ *   the unfiltered list sorted by number, whose "SCAN t" is a walk of the primary key in ORDER BY
+ *   order that stops at LIMIT + OFFSET rows (there is no index that could do better).
+ * - TEMP SORT: "USE TEMP B-TREE FOR ORDER BY" for the unfiltered list in every sort, and for every
+ *   single-filter view in the default sort (most recently updated first: the quick views and the
+ *   views people land on). Other single-filter sorts may sort the filtered set; they are reported. A temp B-tree in a query scope whose only ticket
+ *   access is "SEARCH t USING INTEGER PRIMARY KEY" driven by a LIST SUBQUERY (the list's outer
+ *   query: it re-reads the page's at most `per` rows by number) sorts one page, not the table,
+ *   and is not counted.
+ * Every combination's verdict is printed at the end, failing or not.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { SORTS, type ListParams, type Sort } from "@/lib/tickets/list-params";
+import type { Actor, Role } from "@/lib/tickets/permissions";
+import { countSql, listSql } from "@/lib/tickets/queries";
+
+const TICKETS = 6000;
+const REQUESTERS = 400;
+const AGENTS = 12;
+
+const agent: Actor = { id: "agent-0", name: "Agent 0", role: "agent" };
+const requester: Actor = { id: "req-7", name: "Requester 7", role: "requester" };
+
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+beforeAll(async () => {
+  const users: { id: string; name: string; email: string; role: Role }[] = [];
+  for (let i = 0; i < AGENTS; i++) users.push({ id: `agent-${i}`, name: `Agent ${i}`, email: `agent${i}@example.com`, role: i === 0 ? "admin" : "agent" });
+  users[0].role = "agent";
+  users.push({ id: "admin-0", name: "Admin", email: "admin@example.com", role: "admin" });
+  for (let i = 0; i < REQUESTERS; i++) users.push({ id: `req-${i}`, name: `Requester ${i}`, email: `req${i}@example.com`, role: "requester" });
+  await db.user.createMany({ data: users });
+
+  // A desk that has run for a while: most tickets are closed, a few are open; most are Medium.
+  const rand = rng(7);
+  const weighted = (weights: number[]) => {
+    let x = rand() * weights.reduce((a, b) => a + b, 0);
+    for (let i = 0; i < weights.length; i++) if ((x -= weights[i]) < 0) return i + 1;
+    return weights.length;
+  };
+  const words = ["printer", "laptop", "vpn", "email", "monitor", "keyboard", "password", "wifi", "phone", "badge", "spacebar", "invoice"];
+  const start = Date.UTC(2024, 0, 1);
+  const data = Array.from({ length: TICKETS }, (_, i) => {
+    const status = weighted([8, 5, 4, 13, 70]);
+    const created = start + i * 2_000_000;
+    return {
+      title: `${words[Math.floor(rand() * words.length)]} ${words[Math.floor(rand() * words.length)]} problem ${i}`,
+      description: `Details ${i}: ${words[Math.floor(rand() * words.length)]} stopped working.`,
+      status,
+      priority: weighted([20, 55, 20, 5]),
+      requesterId: `req-${Math.floor(rand() ** 2 * REQUESTERS)}`,
+      assigneeId: rand() < (status <= 3 ? 0.4 : 0.05) ? null : `agent-${Math.floor(rand() * AGENTS)}`,
+      createdAt: new Date(created),
+      updatedAt: new Date(created + Math.floor(rand() * 5_000_000_000)),
+    };
+  });
+  for (let i = 0; i < data.length; i += 1000) await db.ticket.createMany({ data: data.slice(i, i + 1000) });
+  await db.$executeRawUnsafe("ANALYZE");
+}, 120_000);
+
+/* ------------------------------------------------------------------------------------------- */
+
+const params = (over: Partial<ListParams> = {}): ListParams => ({
+  q: "",
+  status: [],
+  priority: [],
+  assignee: "",
+  requester: "",
+  sort: "updated",
+  dir: "desc",
+  page: 1,
+  per: 50,
+  ...over,
+});
+
+type Combo = { name: string; actor: Actor; filters: Partial<ListParams>; single: boolean; search: boolean };
+const COMBOS: Combo[] = [
+  { name: "none", actor: agent, filters: {}, single: true, search: false },
+  { name: "status=Open", actor: agent, filters: { status: ["Open"] }, single: true, search: false },
+  { name: "status=Open,In progress,Waiting", actor: agent, filters: { status: ["Open", "In progress", "Waiting"] }, single: true, search: false },
+  { name: "priority=Urgent", actor: agent, filters: { priority: ["Urgent"] }, single: true, search: false },
+  { name: "priority=High,Urgent", actor: agent, filters: { priority: ["High", "Urgent"] }, single: true, search: false },
+  { name: "assignee=me", actor: agent, filters: { assignee: "me" }, single: true, search: false },
+  { name: "assignee=none", actor: agent, filters: { assignee: "none" }, single: true, search: false },
+  { name: "requester=req-3", actor: agent, filters: { requester: "req-3" }, single: true, search: false },
+  { name: "requester-role actor", actor: requester, filters: {}, single: true, search: false },
+  { name: "status+priority", actor: agent, filters: { status: ["Open"], priority: ["Urgent"] }, single: false, search: false },
+  { name: "assignee=none+status", actor: agent, filters: { assignee: "none", status: ["Open", "Waiting"] }, single: false, search: false },
+  { name: "requester-role actor+status", actor: requester, filters: { status: ["Closed"] }, single: false, search: false },
+  { name: "search", actor: agent, filters: { q: "printer" }, single: false, search: true },
+  { name: "search+status+priority", actor: agent, filters: { q: "printer", status: ["Open", "Waiting"], priority: ["High"] }, single: false, search: true },
+  { name: "search, requester-role actor", actor: requester, filters: { q: "laptop" }, single: false, search: true },
+];
+
+type PlanRow = { id: number; parent: number; detail: string };
+
+async function plan(sql: string, args: unknown[]): Promise<PlanRow[]> {
+  const rows = await db.$queryRawUnsafe<{ id: bigint; parent: bigint; detail: string }[]>(`EXPLAIN QUERY PLAN ${sql}`, ...args);
+  return rows.map((r) => ({ id: Number(r.id), parent: Number(r.parent), detail: r.detail }));
+}
+
+function formatPlan(rows: PlanRow[]): string {
+  const depth = new Map<number, number>([[0, 0]]);
+  return rows
+    .map((r) => {
+      const d = (depth.get(r.parent) ?? 0) + 1;
+      depth.set(r.id, d);
+      return `${"  ".repeat(d)}${r.detail}`;
+    })
+    .join("\n");
+}
+
+const FULL_SCAN = /^SCAN (t|ticket)\b(?!.*USING)/;
+const TEMP_ORDER = "USE TEMP B-TREE FOR ORDER BY";
+
+/** A temp B-tree that sorts only the rows fetched by number from a LIMITed IN-list. */
+function sortsOnePage(rows: PlanRow[], temp: PlanRow): boolean {
+  const scope = rows.filter((r) => r.parent === temp.parent);
+  const hasList = scope.some((r) => /^LIST SUBQUERY/.test(r.detail));
+  const ticketAccess = scope.filter((r) => /^(SCAN|SEARCH) (t|ticket)\b/.test(r.detail));
+  return hasList && ticketAccess.length > 0 && ticketAccess.every((r) => /^SEARCH (t|ticket) USING INTEGER PRIMARY KEY/.test(r.detail));
+}
+
+type Verdict = { combo: string; sort: string; dir: string; query: "list" | "count"; fullScan: string[]; tempSort: boolean; tempSortChecked: boolean; plan: string };
+const verdicts: Verdict[] = [];
+
+async function check(combo: Combo, query: "list" | "count", sort: Sort | "relevance", dir: "asc" | "desc") {
+  const p = params({ ...combo.filters, sort, dir });
+  const q = query === "list" ? listSql(combo.actor, p, 100) : countSql(combo.actor, p);
+  const rows = await plan(q.sql, q.args);
+  const rowidWalkAllowed = query === "list" && combo.name === "none" && sort === "number";
+  const fullScan = rows.filter((r) => FULL_SCAN.test(r.detail) && !(rowidWalkAllowed && r.detail === "SCAN t")).map((r) => r.detail);
+  const temps = rows.filter((r) => r.detail.startsWith(TEMP_ORDER) && !sortsOnePage(rows, r));
+  const tempSortChecked =
+    query === "list" && combo.single && sort !== "relevance" && (combo.name === "none" || sort === "updated");
+  const v: Verdict = {
+    combo: combo.name,
+    sort,
+    dir,
+    query,
+    fullScan,
+    tempSort: temps.length > 0,
+    tempSortChecked,
+    plan: `${q.sql.replace(/\s+/g, " ")}\n  args: ${JSON.stringify(q.args)}\n${formatPlan(rows)}`,
+  };
+  verdicts.push(v);
+  const failing = fullScan.length > 0 || (tempSortChecked && v.tempSort);
+  if (failing) console.log(`PLAN FAIL ${query} [${combo.name}] sort=${sort} ${dir}:\n${v.plan}\n`);
+  expect(fullScan, `full scan of ticket in ${query} [${combo.name}] sort=${sort} ${dir}\n${v.plan}`).toEqual([]);
+  if (tempSortChecked) expect(v.tempSort, `temp B-tree sort in ${query} [${combo.name}] sort=${sort} ${dir}\n${v.plan}`).toBe(false);
+}
+
+afterAll(() => {
+  const line = (v: Verdict) => `${v.query} [${v.combo}] ${v.query === "list" ? `sort=${v.sort} ${v.dir}` : ""}`.trim();
+  const scans = verdicts.filter((v) => v.fullScan.length);
+  const temps = verdicts.filter((v) => v.tempSort);
+  console.log(
+    [
+      `EXPLAIN QUERY PLAN summary: ${verdicts.length} plans checked`,
+      `Full scans of ticket (${scans.length}):`,
+      ...scans.map((v) => `  ${line(v)}: ${v.fullScan.join("; ")}`),
+      `Temp B-tree sorts of more than one page (${temps.length}; * = counted as a failure):`,
+      ...temps.map((v) => `  ${v.tempSortChecked ? "*" : " "} ${line(v)}`),
+    ].join("\n"),
+  );
+});
+
+/* ------------------------------------------------------------------------------------------- */
+
+describe("EXPLAIN QUERY PLAN: the ticket list", () => {
+  for (const combo of COMBOS) {
+    describe(combo.name, () => {
+      const sorts: (Sort | "relevance")[] = combo.search ? ["relevance", ...SORTS] : [...SORTS];
+      type Case = [Sort | "relevance", "asc" | "desc"];
+      const cases = sorts.flatMap((sort): Case[] =>
+        sort === "relevance" ? [[sort, "desc"]] : [[sort, "asc"], [sort, "desc"]],
+      );
+      it.each(cases)("list sorted by %s %s", async (sort, dir) => {
+        await check(combo, "list", sort, dir);
+      });
+      it("count", async () => {
+        await check(combo, "count", combo.search ? "relevance" : "updated", "desc");
+      });
+    });
+  }
+});
+
+describe("the data is what the plans were judged on", () => {
+  it("has the seeded rows and statistics", async () => {
+    expect(await db.ticket.count()).toBe(TICKETS);
+    const stats = await db.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM sqlite_stat1 WHERE tbl = 'ticket'`);
+    expect(Number(stats[0].n)).toBeGreaterThan(0);
+  });
+});
