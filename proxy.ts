@@ -7,6 +7,19 @@ import { NextResponse, type NextRequest } from "next/server";
  * action checks the session itself (lib/auth/session.ts).
  */
 const PUBLIC = new Set(["/sign-in", "/sign-up"]);
+/** Matches serverActions.bodySizeLimit in next.config.mjs. */
+const MAX_BODY = 4 * 1024 * 1024;
+
+function tooLarge(csp: string) {
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Too large · Triage</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem; line-height: 1.5">
+<main><h1>That was too large to accept</h1><p>The form you sent is over 4 MB. Titles can be up to 200 characters and descriptions and comments up to 20,000. Nothing was saved.</p>
+<p>Go back, shorten the text, and send it again.</p><p><a href="/tickets">Go to the ticket list</a></p></main></body></html>`;
+  return new NextResponse(html, {
+    status: 413,
+    headers: { "Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": csp },
+  });
+}
 
 export function proxy(request: NextRequest) {
   const nonce = btoa(crypto.randomUUID());
@@ -23,6 +36,10 @@ export function proxy(request: NextRequest) {
     "form-action 'self'",
     "frame-ancestors 'none'",
   ].join("; ");
+
+  if (request.method === "POST" && Number(request.headers.get("content-length") ?? 0) > MAX_BODY) {
+    return tooLarge(csp);
+  }
 
   const { pathname, search } = request.nextUrl;
   const hasSession = request.cookies.getAll().some((c) => /(^|\.)triage\.session_token$/.test(c.name));
@@ -45,10 +62,5 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: [
-    {
-      source: "/((?!_next/static|_next/image|favicon.ico|robots.txt|bench-floor).*)",
-      missing: [{ type: "header", key: "next-action" }],
-    },
-  ],
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|robots.txt|bench-floor).*)"],
 };
