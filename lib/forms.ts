@@ -14,6 +14,13 @@ export type FormState<F extends string = string> = {
 
 export const initialFormState: FormState = { fieldErrors: {}, values: {} };
 
+/**
+ * A form action for useActionState, with its ids already bound. Bind in the server component and
+ * pass it down: an action bound in a client component is a new function on every render, and
+ * with JavaScript off React then never finishes rendering the form's response (the post hangs).
+ */
+export type BoundFormAction<F extends string> = (prev: FormState<F>, form: FormData) => Promise<FormState<F>>;
+
 /** The string values of a form, for keeping what was typed. Files and unknown keys are dropped. */
 export function formValues<F extends string>(form: FormData, fields: readonly F[]) {
   const values: Partial<Record<F, string>> = {};

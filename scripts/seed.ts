@@ -5,9 +5,11 @@
  *   npm run seed -- --demo            one account per role, with known passwords (printed)
  *
  * Writes to the database at DATABASE_URL (default file:./data/triage.db), applying migrations
- * first when it is new or behind. Tickets go in through better-sqlite3 directly, 10,000 per
- * transaction; see seedTickets for how the triggers are handled. scripts/bench.ts imports the
- * exported functions.
+ * first when it is new or behind. Tickets go in through better-sqlite3 directly, with prepared
+ * statements in large transactions (see seedTickets for how the triggers and indexes are
+ * handled); the rate is printed. Demo people (password "triage-demo-people") are created as
+ * needed so that tickets have requesters and agents who can sign in. scripts/bench.ts imports
+ * the exported functions.
  */
 import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
@@ -500,7 +502,7 @@ export function seedTickets(db: DB, count: number, opts: SeedTicketsOptions): Se
       if (status >= 4) {
         // Resolved after a few hours to a few days; closed some days after that.
         resolved = created + Math.min(room, -Math.log(1 - r()) * 2 * DAY + 600_000);
-        updated = status === 5 ? Math.min(now, resolved + r() * 5 * DAY) : resolved;
+        updated = status === 5 ? resolved + r() * Math.min(5 * DAY, now - resolved) : resolved;
       } else {
         updated = created + room * (status === 1 ? r() * r() : r());
       }
@@ -631,9 +633,10 @@ async function main() {
   console.log(`Database: ${result.file}`);
   if (args.demo) {
     console.log("\nDemo accounts (sign in at /sign-in):");
+    const width = Math.max(...result.demo.map((a) => a.password.length));
     for (const a of result.demo) {
       const note = a.created ? "" : `  (already existed${a.actualRole !== a.role ? ` as ${a.actualRole}` : ""}; password unchanged)`;
-      console.log(`  ${a.role.padEnd(9)}  ${a.email.padEnd(24)}  ${a.created ? a.password : "—".padEnd(a.password.length)}${note}`);
+      console.log(`  ${a.role.padEnd(9)}  ${a.email.padEnd(24)}  ${(a.created ? a.password : "—").padEnd(width)}${note}`.trimEnd());
     }
   }
   if (result.people.length) {

@@ -5,6 +5,7 @@ import { nextCookies } from "better-auth/next-js";
 import { db } from "../db";
 import { env } from "../env";
 import { authSecret } from "./secret";
+import { invalidatePeople } from "../tickets/queries";
 
 export const PASSWORD_MIN = 10;
 export const PASSWORD_MAX = 128;
@@ -48,6 +49,7 @@ function createAuth(secure: boolean) {
             const anyone = await db.user.findFirst({ select: { id: true } });
             return { data: { ...user, role: anyone ? "requester" : "admin" } };
           },
+          after: async () => invalidatePeople(),
         },
       },
     },

@@ -114,23 +114,49 @@ export async function getTicket(actor: Actor, number: number): Promise<TicketDet
   };
 }
 
+/**
+ * People lists change only when someone signs up or an admin changes a role, but every list page
+ * shows them: they are kept in memory (one process serves Triage) and dropped on those events.
+ */
+const peopleCache = globalThis as unknown as { triagePeople?: Map<string, Promise<Person[]>> };
+const people = (peopleCache.triagePeople ??= new Map());
+
+/** Forget the cached people lists (after a sign-up or a role change). */
+export function invalidatePeople() {
+  people.clear();
+}
+
+function cachedPeople(key: string, load: () => Promise<Person[]>): Promise<Person[]> {
+  let hit = people.get(key);
+  if (!hit) {
+    hit = load();
+    people.set(key, hit);
+    hit.catch(() => people.delete(key));
+  }
+  return hit;
+}
+
 /** People a ticket can be assigned to: agents and admins, by name. */
 export async function listAssignees(): Promise<Person[]> {
-  return db.user.findMany({
-    where: { role: { in: ["agent", "admin"] } },
-    orderBy: [{ name: "asc" }, { id: "asc" }],
-    select: { id: true, name: true },
-  });
+  return cachedPeople("assignees", () =>
+    db.user.findMany({
+      where: { role: { in: ["agent", "admin"] } },
+      orderBy: [{ name: "asc" }, { id: "asc" }],
+      select: { id: true, name: true },
+    }),
+  );
 }
 
 /** Requesters, for the agents' Requester filter. */
 export async function listRequesters(actor: Actor): Promise<Person[]> {
   if (!isStaff(actor)) return [];
-  return db.user.findMany({
-    orderBy: [{ name: "asc" }, { id: "asc" }],
-    select: { id: true, name: true },
-    take: 500,
-  });
+  return cachedPeople("requesters", () =>
+    db.user.findMany({
+      orderBy: [{ name: "asc" }, { id: "asc" }],
+      select: { id: true, name: true },
+      take: 500,
+    }),
+  );
 }
 
 export type TicketRow = {
@@ -212,6 +238,11 @@ const MATCHES = `(SELECT "number", min("rank") AS "rank" FROM (
     -- bm25() ("unable to use function bm25 in the requested context").
     LIMIT -1) GROUP BY "number")`;
 
+/** The same set without ranking, for counting and for lists sorted by a column: bm25 is not free. */
+const MATCHED = `(SELECT DISTINCT CASE WHEN s.rowid > 0 THEN s.rowid
+        ELSE (SELECT c."ticketNumber" FROM "comment" c WHERE c."id" = -s.rowid) END AS "number"
+    FROM "search_index" s WHERE "search_index" MATCH ?)`;
+
 /** Builds the SQL for one page of the list. Exposed for the EXPLAIN QUERY PLAN test. */
 export function listSql(actor: Actor, p: ListParams, offset: number) {
   const f = filters(actor, p, "t");
@@ -229,7 +260,7 @@ export function listSql(actor: Actor, p: ListParams, offset: number) {
   if (match) {
     const order = p.sort === "relevance" ? `m."rank" ASC, t."number" DESC` : ORDER[p.sort](dir);
     const sql = `SELECT ${cols}
-      FROM ${MATCHES} m
+      FROM ${p.sort === "relevance" ? MATCHES : MATCHED} m
       JOIN "ticket" t ON t."number" = m."number"
       ${whereSql}
       ORDER BY ${order}
@@ -257,7 +288,7 @@ export function countSql(actor: Actor, p: ListParams) {
       if (f.assignee !== "") args.push(f.assignee);
     }
     return {
-      sql: `SELECT count(*) AS "n" FROM ${MATCHES} m JOIN "ticket" t ON t."number" = m."number"
+      sql: `SELECT count(*) AS "n" FROM ${MATCHED} m JOIN "ticket" t ON t."number" = m."number"
             ${where.length ? `WHERE ${where.join(" AND ")}` : ""}`,
       args: [match, ...args],
     };
@@ -322,7 +353,7 @@ export type QuickView = { label: string; href: string; count: number };
 
 const OPEN: Status[] = ["Open", "In progress", "Waiting"];
 
-/** The views agents use all day, with their counts (from the tally: a few rows each). */
+/** The views agents use all day, with their counts: one pass over the tally's open rows. */
 export async function quickViews(actor: Actor): Promise<QuickView[]> {
   const base: ListParams = {
     q: "",
@@ -335,20 +366,24 @@ export async function quickViews(actor: Actor): Promise<QuickView[]> {
     page: 1,
     per: 50,
   };
-  const views: { label: string; params: ListParams }[] = isStaff(actor)
-    ? [
-        { label: "My open tickets", params: { ...base, assignee: "me" } },
-        { label: "Unassigned", params: { ...base, assignee: "none" } },
-        { label: "All open", params: base },
-      ]
-    : [{ label: "All open", params: base }];
-  return Promise.all(
-    views.map(async (v) => ({
-      label: v.label,
-      href: `/tickets${listQuery(v.params)}`,
-      count: await countTickets(actor, v.params),
-    })),
+  const own = isStaff(actor) ? "" : `AND c."requesterId" = ?`;
+  const [row] = await db.$queryRawUnsafe<{ mine: bigint | number; unassigned: bigint | number; open: bigint | number }[]>(
+    `SELECT coalesce(sum(CASE WHEN c."assigneeId" = ? THEN c."n" END), 0) AS "mine",
+            coalesce(sum(CASE WHEN c."assigneeId" = '' THEN c."n" END), 0) AS "unassigned",
+            coalesce(sum(c."n"), 0) AS "open"
+     FROM "ticket_tally" c WHERE c."status" IN (${OPEN.map(() => "?").join(", ")}) ${own}`,
+    actor.id,
+    ...OPEN.map(statusRank),
+    ...(isStaff(actor) ? [] : [actor.id]),
   );
+  const href = (p: ListParams) => `/tickets${listQuery(p)}`;
+  const all = { label: "All open", href: href(base), count: Number(row?.open ?? 0) };
+  if (!isStaff(actor)) return [all];
+  return [
+    { label: "My open tickets", href: href({ ...base, assignee: "me" }), count: Number(row?.mine ?? 0) },
+    { label: "Unassigned", href: href({ ...base, assignee: "none" }), count: Number(row?.unassigned ?? 0) },
+    all,
+  ];
 }
 
 export type ExportRow = TicketRow & { createdAt: Date };

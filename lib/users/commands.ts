@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "../db";
+import { invalidatePeople } from "../tickets/queries";
 import { mayManageUsers, ROLES, type Actor, type Role } from "../tickets/permissions";
 
 export type UserRow = { id: string; name: string; email: string; role: Role; createdAt: Date };
@@ -34,5 +35,5 @@ export async function changeRole(actor: Actor, userId: string, role: Role): Prom
     }
     await tx.user.update({ where: { id: userId }, data: { role } });
     return { kind: "changed", name: user.name, role } as const;
-  });
+  }).finally(invalidatePeople);
 }

@@ -36,5 +36,11 @@ declare module "autocannon" {
     "2xx": number;
     statusCodeStats: Record<string, { count: number }>;
   };
-  export default function autocannon(opts: Options): Promise<Result> & { stop(): void };
+  /** Runs the load; a promise of the result that also reports each response as it comes. */
+  export type Instance = PromiseLike<Result> & {
+    on(event: "response", listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void): Instance;
+    on(event: "reqError", listener: (error: Error) => void): Instance;
+    stop(): void;
+  };
+  export default function autocannon(opts: Options): Instance;
 }

@@ -73,7 +73,9 @@ export default async function TicketsPage({ searchParams }: { searchParams: Sear
         </ul>
       </nav>
 
-      <Form action="/tickets" className="filters" role="search" aria-label="Filter tickets">
+      {/* Keyed by the query: on a client-side navigation (Clear filters, a quick view, a sort link)
+          the uncontrolled fields would otherwise keep showing the previous filters. */}
+      <Form key={listQuery({ ...params, page: 1 })} action="/tickets" className="filters" role="search" aria-label="Filter tickets">
         <div className="field grow">
           <label htmlFor="q">Search</label>
           <input id="q" name="q" type="search" defaultValue={params.q} maxLength={200} placeholder="Words in titles and descriptions" />

@@ -2,14 +2,14 @@
 
 import { useActionState } from "react";
 import { SubmitButton } from "../../../_components/SubmitButton";
-import type { FormState } from "@/lib/forms";
+import type { BoundFormAction, FormState } from "@/lib/forms";
 import { ROLES, type Role } from "@/lib/tickets/permissions";
-import { changeRoleAction } from "./actions";
 
 const initial: FormState<"role"> = { fieldErrors: {}, values: {} };
 
-export function RoleForm({ userId, role, name }: { userId: string; role: Role; name: string }) {
-  const [state, action] = useActionState(changeRoleAction.bind(null, userId), initial);
+/** `save` is changeRoleAction bound to the user's id, on the server (see BoundFormAction). */
+export function RoleForm({ save, userId, role, name }: { save: BoundFormAction<"role">; userId: string; role: Role; name: string }) {
+  const [state, action] = useActionState(save, initial);
   const id = `role-${userId}`;
   const errId = `${id}-error`;
   const error = state.fieldErrors.role?.[0];

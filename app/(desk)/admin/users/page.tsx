@@ -2,6 +2,7 @@ import { requireAdmin } from "@/lib/auth/session";
 import { listUsers } from "@/lib/users/commands";
 import { Time } from "../../../_components/Time";
 import { RoleForm } from "./RoleForm";
+import { changeRoleAction } from "./actions";
 
 export const metadata = { title: "Users" };
 
@@ -30,7 +31,7 @@ export default async function UsersPage() {
                 <td data-label="Name">{u.name}{u.id === actor.id ? <span className="muted"> (you)</span> : null}</td>
                 <td data-label="Email">{u.email}</td>
                 <td data-label="Joined"><Time date={u.createdAt} /></td>
-                <td data-label="Role"><RoleForm userId={u.id} role={u.role} name={u.name} /></td>
+                <td data-label="Role"><RoleForm save={changeRoleAction.bind(null, u.id)} userId={u.id} role={u.role} name={u.name} /></td>
               </tr>
             ))}
           </tbody>

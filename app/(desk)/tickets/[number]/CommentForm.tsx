@@ -4,14 +4,15 @@ import { useActionState } from "react";
 import { TextArea } from "../../../_components/Field";
 import { FormMessage } from "../../../_components/FormMessage";
 import { SubmitButton } from "../../../_components/SubmitButton";
-import type { FormState } from "@/lib/forms";
+import type { BoundFormAction, FormState } from "@/lib/forms";
 import { COMMENT_MAX } from "@/lib/tickets/schema";
-import { addCommentAction, type CommentField } from "../actions";
+import type { CommentField } from "../actions";
 
 const initial: FormState<CommentField> = { fieldErrors: {}, values: {} };
 
-export function CommentForm({ number, mayWriteInternal }: { number: number; mayWriteInternal: boolean }) {
-  const [state, action] = useActionState(addCommentAction.bind(null, number), initial);
+/** `save` is addCommentAction bound to the ticket's number, on the server (see BoundFormAction). */
+export function CommentForm({ save, mayWriteInternal }: { save: BoundFormAction<CommentField>; mayWriteInternal: boolean }) {
+  const [state, action] = useActionState(save, initial);
   const v = state.ok ? {} : state.values;
   return (
     <form action={action} className="form comment-form" noValidate>

@@ -4,15 +4,16 @@ import { useActionState } from "react";
 import { SelectField } from "../../../_components/Field";
 import { FormMessage } from "../../../_components/FormMessage";
 import { SubmitButton } from "../../../_components/SubmitButton";
-import type { FormState } from "@/lib/forms";
+import type { BoundFormAction, FormState } from "@/lib/forms";
 import type { Person } from "@/lib/tickets/queries";
 import { PRIORITIES, type Priority, type Status } from "@/lib/tickets/schema";
-import { updateTicketAction, type UpdateField } from "../actions";
+import type { UpdateField } from "../actions";
 
 const initial: FormState<UpdateField> = { fieldErrors: {}, values: {} };
 
 type Props = {
-  number: number;
+  /** updateTicketAction bound to this ticket's number, on the server. */
+  save: BoundFormAction<UpdateField>;
   version: number;
   status: Status;
   priority: Priority;
@@ -23,7 +24,7 @@ type Props = {
 
 /** The agents' form: status, priority and assignee in one save. */
 export function TicketForm(props: Props) {
-  const [state, action] = useActionState(updateTicketAction.bind(null, props.number), initial);
+  const [state, action] = useActionState(props.save, initial);
   const v = state.ok ? {} : state.values;
   return (
     <form action={action} className="form side-form" noValidate>
@@ -46,8 +47,8 @@ export function TicketForm(props: Props) {
 }
 
 /** A requester's one move: close their ticket, or reopen it. */
-export function CloseReopenForm({ number, version, status }: { number: number; version: number; status: Status }) {
-  const [state, action] = useActionState(updateTicketAction.bind(null, number), initial);
+export function CloseReopenForm({ save, version, status }: { save: BoundFormAction<UpdateField>; version: number; status: Status }) {
+  const [state, action] = useActionState(save, initial);
   const reopen = status === "Closed" || status === "Resolved";
   return (
     <form action={action} className="form side-form">

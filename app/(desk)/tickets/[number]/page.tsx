@@ -9,6 +9,7 @@ import { PriorityPill, StatusPill } from "../../../_components/Pill";
 import { Time } from "../../../_components/Time";
 import { CloseReopenForm, TicketForm } from "./TicketForm";
 import { CommentForm } from "./CommentForm";
+import { addCommentAction, updateTicketAction } from "../actions";
 import { listComments } from "@/lib/tickets/comments";
 
 type Params = Promise<{ number: string }>;
@@ -90,7 +91,7 @@ export default async function TicketPage({ params, searchParams }: { params: Par
                 ))}
               </ol>
             )}
-            {mayComment ? <CommentForm number={ticket.number} mayWriteInternal={mayWriteInternal} /> : null}
+            {mayComment ? <CommentForm save={addCommentAction.bind(null, ticket.number)} mayWriteInternal={mayWriteInternal} /> : null}
           </section>
 
           <section aria-labelledby="history-h" className="history">
@@ -128,7 +129,7 @@ export default async function TicketPage({ params, searchParams }: { params: Par
           </dl>
           {staff ? (
             <TicketForm
-              number={ticket.number}
+              save={updateTicketAction.bind(null, ticket.number)}
               version={ticket.version}
               status={ticket.status}
               priority={ticket.priority}
@@ -137,7 +138,7 @@ export default async function TicketPage({ params, searchParams }: { params: Par
               assignees={assignees}
             />
           ) : mayCloseOrReopen ? (
-            <CloseReopenForm number={ticket.number} version={ticket.version} status={ticket.status} />
+            <CloseReopenForm save={updateTicketAction.bind(null, ticket.number)} version={ticket.version} status={ticket.status} />
           ) : null}
         </aside>
       </div>

@@ -20,7 +20,9 @@ export function NewTicketForm() {
         errors={state.fieldErrors.title} hint={`A short summary, up to ${TITLE_MAX} characters.`} />
       <TextArea name="description" label="Description" required rows={10} defaultValue={v.description}
         errors={state.fieldErrors.description} hint="What happened, what you expected, and anything that helps reproduce it." />
-      <SelectField name="priority" label="Priority" options={PRIORITIES} defaultValue={v.priority ?? "Medium"}
+      {/* A select ignores a new defaultValue once mounted, and React resets the form after the
+          action: the key remounts it so that the priority chosen survives a failed submit. */}
+      <SelectField key={`priority-${v.priority ?? ""}`} name="priority" label="Priority" options={PRIORITIES} defaultValue={v.priority ?? "Medium"}
         errors={state.fieldErrors.priority} />
       <div className="form-actions">
         <SubmitButton pendingText="Creating…">Create ticket</SubmitButton>
