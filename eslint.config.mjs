@@ -2,7 +2,7 @@ import nextCoreWebVitals from "eslint-config-next/core-web-vitals";
 import nextTypescript from "eslint-config-next/typescript";
 
 const config = [
-  { ignores: ["lib/generated/**", ".next/**", "node_modules/**", "next-env.d.ts", "playwright-report/**", "test-results/**"] },
+  { ignores: ["lib/generated/**", ".next/**", ".next-*/**", ".tmp/**", "node_modules/**", "next-env.d.ts", "playwright-report/**", "test-results*/**", "e2e/.auth/**"] },
   ...nextCoreWebVitals,
   ...nextTypescript,
   // Playwright fixtures call their argument `use`; it is not React's hook.

@@ -21,7 +21,33 @@ function tooLarge(csp: string) {
   });
 }
 
-export function proxy(request: NextRequest) {
+/**
+ * Pages that would answer notFound() for this caller are sent to the not-found page by rewrite
+ * (same URL, status 404, real HTML), because Next.js 16 renders a page's notFound() as an empty
+ * body that only JavaScript fills in. The page still checks for itself.
+ */
+async function hiddenFromCaller(request: NextRequest, pathname: string): Promise<boolean> {
+  let query: string | null = null;
+  const ticket = /^\/tickets\/([^/]+)\/?$/.exec(pathname);
+  if (ticket && ticket[1] !== "new" && ticket[1] !== "export") {
+    if (!/^[1-9]\d{0,14}$/.test(ticket[1]) || !Number.isSafeInteger(Number(ticket[1]))) return true;
+    query = `ticket=${ticket[1]}`;
+  } else if (pathname === "/admin" || pathname.startsWith("/admin/")) {
+    query = "area=admin";
+  }
+  if (!query) return false;
+  try {
+    const res = await fetch(new URL(`/api/access?${query}`, request.nextUrl.origin), {
+      headers: { cookie: request.headers.get("cookie") ?? "", "x-forwarded-proto": request.headers.get("x-forwarded-proto") ?? "" },
+      cache: "no-store",
+    });
+    return res.status === 404;
+  } catch {
+    return false; // the page decides
+  }
+}
+
+export async function proxy(request: NextRequest) {
   const nonce = btoa(crypto.randomUUID());
   const dev = process.env.NODE_ENV !== "production";
   const csp = [
@@ -52,6 +78,14 @@ export function proxy(request: NextRequest) {
     return res;
   }
 
+  if (request.method === "GET" && (await hiddenFromCaller(request, pathname))) {
+    const res = NextResponse.rewrite(new URL("/_ticket-not-found", request.url), {
+      request: { headers: withCsp(request, nonce, csp) },
+    });
+    res.headers.set("Content-Security-Policy", csp);
+    return res;
+  }
+
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("x-triage-path", pathname + search);
@@ -61,6 +95,13 @@ export function proxy(request: NextRequest) {
   return res;
 }
 
+function withCsp(request: NextRequest, nonce: string, csp: string): Headers {
+  const h = new Headers(request.headers);
+  h.set("x-nonce", nonce);
+  h.set("Content-Security-Policy", csp);
+  return h;
+}
+
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|robots.txt|bench-floor).*)"],
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|robots.txt|bench-floor|api/access).*)"],
 };

@@ -1,5 +1,4 @@
 import type { Metadata, Viewport } from "next";
-import { connection } from "next/server";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -13,9 +12,7 @@ export const viewport: Viewport = {
   colorScheme: "light dark",
 };
 
-export default async function RootLayout({ children }: { children: React.ReactNode }) {
-  // Rendered per request: the Content-Security-Policy nonce (proxy.ts) must reach every script.
-  await connection();
+export default function RootLayout({ children }: { children: React.ReactNode }) {
   return (
     <html lang="en">
       <body>

@@ -1,13 +1,29 @@
 import Link from "next/link";
+import { getActor } from "@/lib/auth/session";
+import { TopBar } from "./_components/TopBar";
 
-export default function NotFound() {
+/**
+ * Every 404: unknown addresses, and (through proxy.ts) tickets that do not exist or that this
+ * person may not see, which must look exactly alike.
+ */
+export default async function NotFound() {
+  const actor = await getActor();
   return (
-    <main id="main" className="narrow">
-      <h1>Page not found</h1>
-      <p>There is nothing at this address. If you followed a link to a ticket, it may have been mistyped, or it may belong to someone else.</p>
-      <p>
-        <Link href="/tickets">Go to the ticket list</Link>
-      </p>
-    </main>
+    <>
+      {actor ? <TopBar actor={actor} /> : null}
+      <main id="main" className={actor ? "page" : "narrow"}>
+        <div className="narrow">
+          {actor ? null : <p className="brand">Triage</p>}
+          <h1>Page not found</h1>
+          <p>
+            There is nothing here that you can see. If you followed a link to a ticket, check its number: it may have
+            been mistyped, or the ticket may belong to someone else.
+          </p>
+          <p>
+            <Link href="/tickets">Go to the ticket list</Link> or <Link href="/tickets/new">create a new ticket</Link>.
+          </p>
+        </div>
+      </main>
+    </>
   );
 }

@@ -512,15 +512,15 @@ test.describe("a requester finds only their own tickets", () => {
     expect(everything.status()).toBe(200);
     for (const row of parseCsv(await everything.text()).slice(1)) expect(row[4]).toBe(ACCOUNTS.requester.name);
 
+    // Otto sees it.
+    await openList(other, `?q=${word}`);
+    expect(await numbersShown(other)).toEqual([String(hidden)]);
+
     // Its page answers 404, like a missing ticket.
     const response = await rita.goto(`/tickets/${hidden}`);
     expect(response?.status()).toBe(404);
     await expect(rita.getByRole("heading", { level: 1 })).toHaveText(/^(Ticket not found|Page not found)$/);
     await expect(rita.getByText(title)).toHaveCount(0);
-
-    // Otto sees it.
-    await openList(other, `?q=${word}`);
-    expect(await numbersShown(other)).toEqual([String(hidden)]);
   });
 
   test("a requester closes and reopens their own ticket but cannot edit it", async ({ as, tickets }) => {

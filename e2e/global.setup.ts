@@ -24,7 +24,7 @@ setup("create accounts and sign in once per role", async ({ browser }) => {
   const page = await context.newPage();
   await page.goto("/admin/users");
   const row = page.getByRole("row").filter({ hasText: ACCOUNTS.agent.email });
-  await row.getByLabel("Role").selectOption("agent");
+  await row.getByLabel("Role", { exact: true }).selectOption("agent");
   await row.getByRole("button", { name: "Save role" }).click();
   await expect(row.getByRole("status")).toContainText("now an agent");
   await context.close();

@@ -24,7 +24,10 @@ export const isDone = (s: Status) => s === "Resolved" || s === "Closed";
 /** Form values arrive as strings or not at all; a missing field is an empty string. */
 const text = z.preprocess((v) => (typeof v === "string" ? v : ""), z.string());
 
-export const title = text.pipe(
+export const title = text
+  // A title is one line: line breaks and tabs sent by a tampered form become spaces.
+  .transform((v) => v.replace(/[\r\n\t]+/g, " "))
+  .pipe(
   z
     .string()
     .trim()

@@ -8,7 +8,7 @@ import { ROLES, type Role } from "@/lib/tickets/permissions";
 const initial: FormState<"role"> = { fieldErrors: {}, values: {} };
 
 /** `save` is changeRoleAction bound to the user's id, on the server (see BoundFormAction). */
-export function RoleForm({ save, userId, role, name }: { save: BoundFormAction<"role">; userId: string; role: Role; name: string }) {
+export function RoleForm({ save, userId, role }: { save: BoundFormAction<"role">; userId: string; role: Role }) {
   const [state, action] = useActionState(save, initial);
   const id = `role-${userId}`;
   const errId = `${id}-error`;

@@ -31,7 +31,7 @@ export default async function UsersPage() {
                 <td data-label="Name">{u.name}{u.id === actor.id ? <span className="muted"> (you)</span> : null}</td>
                 <td data-label="Email">{u.email}</td>
                 <td data-label="Joined"><Time date={u.createdAt} /></td>
-                <td data-label="Role"><RoleForm save={changeRoleAction.bind(null, u.id)} userId={u.id} role={u.role} name={u.name} /></td>
+                <td data-label="Role"><RoleForm save={changeRoleAction.bind(null, u.id)} userId={u.id} role={u.role} /></td>
               </tr>
             ))}
           </tbody>

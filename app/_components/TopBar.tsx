@@ -1,0 +1,31 @@
+import Link from "next/link";
+import type { Actor } from "@/lib/tickets/permissions";
+import { signOutAction } from "../(auth)/actions";
+
+/** The bar at the top of every page for a signed-in person: where to go, who they are, Sign out. */
+export function TopBar({ actor }: { actor: Actor | null }) {
+  return (
+    <header className="topbar">
+      <nav aria-label="Main" className="topbar-inner">
+        <Link href="/tickets" className="brand">
+          Triage
+        </Link>
+        <Link href="/tickets">Tickets</Link>
+        {actor?.role === "admin" ? <Link href="/admin/users">Users</Link> : null}
+        <span className="spacer" />
+        {actor ? (
+          <>
+            <span className="whoami">
+              {actor.name} <span className="role">{actor.role}</span>
+            </span>
+            <form action={signOutAction}>
+              <button type="submit" className="button link">
+                Sign out
+              </button>
+            </form>
+          </>
+        ) : null}
+      </nav>
+    </header>
+  );
+}
