@@ -26,24 +26,24 @@ function tooLarge(csp: string) {
  * (same URL, status 404, real HTML), because Next.js 16 renders a page's notFound() as an empty
  * body that only JavaScript fills in. The page still checks for itself.
  */
-async function hiddenFromCaller(request: NextRequest, pathname: string): Promise<boolean> {
+async function hiddenFromCaller(request: NextRequest, pathname: string): Promise<"ticket" | "page" | null> {
   let query: string | null = null;
   const ticket = /^\/tickets\/([^/]+)\/?$/.exec(pathname);
   if (ticket && ticket[1] !== "new" && ticket[1] !== "export") {
-    if (!/^[1-9]\d{0,14}$/.test(ticket[1]) || !Number.isSafeInteger(Number(ticket[1]))) return true;
+    if (!/^[1-9]\d{0,14}$/.test(ticket[1]) || !Number.isSafeInteger(Number(ticket[1]))) return "ticket";
     query = `ticket=${ticket[1]}`;
   } else if (pathname === "/admin" || pathname.startsWith("/admin/")) {
     query = "area=admin";
   }
-  if (!query) return false;
+  if (!query) return null;
   try {
     const res = await fetch(new URL(`/api/access?${query}`, request.nextUrl.origin), {
       headers: { cookie: request.headers.get("cookie") ?? "", "x-forwarded-proto": request.headers.get("x-forwarded-proto") ?? "" },
       cache: "no-store",
     });
-    return res.status === 404;
+    return res.status === 404 ? (ticket ? "ticket" : "page") : null;
   } catch {
-    return false; // the page decides
+    return null; // the page decides
   }
 }
 
@@ -78,15 +78,17 @@ export async function proxy(request: NextRequest) {
     return res;
   }
 
-  if (request.method === "GET" && (await hiddenFromCaller(request, pathname))) {
-    const res = NextResponse.rewrite(new URL("/_ticket-not-found", request.url), {
-      request: { headers: withCsp(request, nonce, csp) },
-    });
+  const hidden = request.method === "GET" ? await hiddenFromCaller(request, pathname) : null;
+  if (hidden) {
+    const headers = withCsp(request, nonce, csp);
+    headers.set("x-triage-missing", hidden);
+    const res = NextResponse.rewrite(new URL("/_not-found-here", request.url), { request: { headers } });
     res.headers.set("Content-Security-Policy", csp);
     return res;
   }
 
   const requestHeaders = new Headers(request.headers);
+  requestHeaders.delete("x-triage-missing");
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("x-triage-path", pathname + search);
   requestHeaders.set("Content-Security-Policy", csp);

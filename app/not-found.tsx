@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { headers } from "next/headers";
 import { getActor } from "@/lib/auth/session";
 import { TopBar } from "./_components/TopBar";
 
@@ -8,13 +9,15 @@ import { TopBar } from "./_components/TopBar";
  */
 export default async function NotFound() {
   const actor = await getActor();
+  // proxy.ts says when the address was a ticket's.
+  const ticket = (await headers()).get("x-triage-missing") === "ticket";
   return (
     <>
       {actor ? <TopBar actor={actor} /> : null}
       <main id="main" className={actor ? "page" : "narrow"}>
         <div className="narrow">
           {actor ? null : <p className="brand">Triage</p>}
-          <h1>Page not found</h1>
+          <h1>{ticket ? "Ticket not found" : "Page not found"}</h1>
           <p>
             There is nothing here that you can see. If you followed a link to a ticket, check its number: it may have
             been mistyped, or the ticket may belong to someone else.
