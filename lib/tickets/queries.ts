@@ -238,10 +238,16 @@ const MATCHES = `(SELECT "number", min("rank") AS "rank" FROM (
     -- bm25() ("unable to use function bm25 in the requested context").
     LIMIT -1) GROUP BY "number")`;
 
-/** The same set without ranking, for counting and for lists sorted by a column: bm25 is not free. */
-const MATCHED = `(SELECT DISTINCT CASE WHEN s.rowid > 0 THEN s.rowid
-        ELSE (SELECT c."ticketNumber" FROM "comment" c WHERE c."id" = -s.rowid) END AS "number"
-    FROM "search_index" s WHERE "search_index" MATCH ?)`;
+/**
+ * The same set without ranking, for counting and for lists sorted by a column (bm25 is not free):
+ * the numbers of the tickets whose own text or public comments match. Used as `+t.number IN
+ * (...)`: SQLite builds the set once (with a Bloom filter) and walks the filters' or the sort's
+ * index probing it, instead of reading every matching ticket row. Binds the query twice.
+ */
+const MATCHED_SET = `(SELECT rowid FROM "search_index" WHERE "search_index" MATCH ? AND rowid > 0
+    UNION ALL
+    SELECT c."ticketNumber" FROM "search_index" s JOIN "comment" c ON c."id" = -s.rowid
+    WHERE "search_index" MATCH ? AND s.rowid < 0)`;
 
 /** Builds the SQL for one page of the list. Exposed for the EXPLAIN QUERY PLAN test. */
 export function listSql(actor: Actor, p: ListParams, offset: number) {
@@ -257,23 +263,25 @@ export function listSql(actor: Actor, p: ListParams, offset: number) {
   const cols = `t."number", t."title", t."status", t."priority", t."updatedAt", t."createdAt",
       t."requesterName" AS "requester", t."assigneeName" AS "assignee"`;
   const whereSql = where.length ? `WHERE ${where.join(" AND ")}` : "";
-  if (match) {
-    const order = p.sort === "relevance" ? `m."rank" ASC, t."number" DESC` : ORDER[p.sort](dir);
+  if (match && p.sort === "relevance") {
     const sql = `SELECT ${cols}
-      FROM ${p.sort === "relevance" ? MATCHES : MATCHED} m
+      FROM ${MATCHES} m
       JOIN "ticket" t ON t."number" = m."number"
       ${whereSql}
-      ORDER BY ${order}
+      ORDER BY m."rank" ASC, t."number" DESC
       LIMIT ? OFFSET ?`;
     return { sql, args: [match, ...args, p.per, offset] };
   }
+  const inner = match ? [`+t."number" IN ${MATCHED_SET}`, ...where] : where;
+  const innerArgs = match ? [match, match, ...args] : args;
   const order = ORDER[p.sort === "relevance" ? "updated" : p.sort](p.sort === "relevance" ? "DESC" : dir);
   // Find the page's numbers on the index alone (deep pages skip index entries, not rows), then
   // read just those rows.
   const sql = `SELECT ${cols} FROM "ticket" t
-    WHERE t."number" IN (SELECT t."number" FROM "ticket" t ${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?)
+    WHERE t."number" IN (SELECT t."number" FROM "ticket" t ${inner.length ? `WHERE ${inner.join(" AND ")}` : ""}
+                         ORDER BY ${order} LIMIT ? OFFSET ?)
     ORDER BY ${order}`;
-  return { sql, args: [...args, p.per, offset] };
+  return { sql, args: [...innerArgs, p.per, offset] };
 }
 
 /** How many tickets match: from the tally table unless a search is involved. */
@@ -287,10 +295,16 @@ export function countSql(actor: Actor, p: ListParams) {
       where.push(f.assignee === "" ? `t."assigneeId" IS NULL` : `t."assigneeId" = ?`);
       if (f.assignee !== "") args.push(f.assignee);
     }
+    if (where.length === 0) {
+      // Nothing but the search: count the set itself (UNION drops a ticket matched twice).
+      return {
+        sql: `SELECT count(*) AS "n" FROM (${MATCHED_SET.slice(1, -1).replace("UNION ALL", "UNION")})`,
+        args: [match, match],
+      };
+    }
     return {
-      sql: `SELECT count(*) AS "n" FROM ${MATCHED} m JOIN "ticket" t ON t."number" = m."number"
-            ${where.length ? `WHERE ${where.join(" AND ")}` : ""}`,
-      args: [match, ...args],
+      sql: `SELECT count(*) AS "n" FROM "ticket" t WHERE +t."number" IN ${MATCHED_SET} AND ${where.join(" AND ")}`,
+      args: [match, match, ...args],
     };
   }
   if (f.assignee !== null) {

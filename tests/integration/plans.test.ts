@@ -6,7 +6,7 @@
  *
  * Rules, as plan rows (EXPLAIN QUERY PLAN "detail"):
  * - FULL SCAN: /^SCAN (t|ticket)\b(?!.*USING)/ anywhere, for every combination. One allowance:
- *   the unfiltered list sorted by number, whose "SCAN t" is a walk of the primary key in ORDER BY
+ *   the list sorted by number, unfiltered or only searched, whose "SCAN t" is a walk of the primary key in ORDER BY
  *   order that stops at LIMIT + OFFSET rows (there is no index that could do better).
  * - TEMP SORT: "USE TEMP B-TREE FOR ORDER BY" for the unfiltered list in every sort, and for every
  *   single-filter view in the default sort (most recently updated first: the quick views and the
@@ -142,7 +142,9 @@ async function check(combo: Combo, query: "list" | "count", sort: Sort | "releva
   const p = params({ ...combo.filters, sort, dir });
   const q = query === "list" ? listSql(combo.actor, p, 100) : countSql(combo.actor, p);
   const rows = await plan(q.sql, q.args);
-  const rowidWalkAllowed = query === "list" && combo.name === "none" && sort === "number";
+  // Sorted by number with no filter (or only a search, whose set is probed), "SCAN t" is the
+  // primary key walked in order, stopping at one page.
+  const rowidWalkAllowed = query === "list" && (combo.name === "none" || combo.name === "search") && sort === "number";
   const fullScan = rows.filter((r) => FULL_SCAN.test(r.detail) && !(rowidWalkAllowed && r.detail === "SCAN t")).map((r) => r.detail);
   const temps = rows.filter((r) => r.detail.startsWith(TEMP_ORDER) && !sortsOnePage(rows, r));
   const tempSortChecked =
