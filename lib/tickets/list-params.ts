@@ -37,6 +37,19 @@ export type ListParams = {
   per: number;
 };
 
+/** The list as it is with no URL parameters: every ticket, most recently updated first. */
+export const DEFAULT_LIST_PARAMS: ListParams = {
+  q: "",
+  status: [],
+  priority: [],
+  assignee: "",
+  requester: "",
+  sort: "updated",
+  dir: "desc",
+  page: 1,
+  per: DEFAULT_PAGE_SIZE,
+};
+
 type Raw = Record<string, string | string[] | undefined>;
 
 const all = (v: string | string[] | undefined): string[] =>

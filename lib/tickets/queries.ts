@@ -3,6 +3,7 @@ import { db } from "../db";
 import type { Prisma } from "../generated/prisma/client";
 import { isStaff, type Actor } from "./permissions";
 import {
+  DEFAULT_LIST_PARAMS,
   ftsQuery,
   listQuery,
   type ListParams,
@@ -369,17 +370,7 @@ const OPEN: Status[] = ["Open", "In progress", "Waiting"];
 
 /** The views agents use all day, with their counts: one pass over the tally's open rows. */
 export async function quickViews(actor: Actor): Promise<QuickView[]> {
-  const base: ListParams = {
-    q: "",
-    status: OPEN,
-    priority: [],
-    assignee: "",
-    requester: "",
-    sort: "updated",
-    dir: "desc",
-    page: 1,
-    per: 50,
-  };
+  const base: ListParams = { ...DEFAULT_LIST_PARAMS, status: OPEN };
   const own = isStaff(actor) ? "" : `AND c."requesterId" = ?`;
   const [row] = await db.$queryRawUnsafe<{ mine: bigint | number; unassigned: bigint | number; open: bigint | number }[]>(
     `SELECT coalesce(sum(CASE WHEN c."assigneeId" = ? THEN c."n" END), 0) AS "mine",

@@ -3,8 +3,7 @@ import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import type { Metadata } from "next";
 import { PRIORITIES, STATUSES, type Priority, type Status } from "@/lib/tickets/schema";
-import { PriorityPill, StatusPill } from "../../_components/Pill";
-import { Time } from "../../_components/Time";
+import { TicketTableRow } from "../../_components/TicketTableRow";
 
 /**
  * The benchmark's floor (scripts/bench.ts): the ticket list's 50-row table, rendered the same way
@@ -96,19 +95,7 @@ export default async function BenchFloorPage() {
             </tr>
           </thead>
           <tbody>
-            {ROWS.map((t) => (
-              <tr key={t.number}>
-                <td className="col-number" data-label="#">{t.number}</td>
-                <td className="col-title" data-label="Title">
-                  <Link href={`/tickets/${t.number}`} title={t.title}>{t.title}</Link>
-                </td>
-                <td className="col-status" data-label="Status"><StatusPill status={t.status} /></td>
-                <td className="col-priority" data-label="Priority"><PriorityPill priority={t.priority} /></td>
-                <td className="col-person" data-label="Requester">{t.requester ?? "—"}</td>
-                <td className="col-person" data-label="Assignee">{t.assignee ?? <span className="muted">—</span>}</td>
-                <td className="col-updated" data-label="Updated"><Time date={t.updatedAt} /></td>
-              </tr>
-            ))}
+            {ROWS.map((t) => <TicketTableRow key={t.number} t={t} />)}
           </tbody>
         </table>
       </div>

@@ -13,8 +13,7 @@ import {
   type Sort,
 } from "@/lib/tickets/list-params";
 import { PRIORITIES, STATUSES } from "@/lib/tickets/schema";
-import { PriorityPill, StatusPill } from "../../_components/Pill";
-import { Time } from "../../_components/Time";
+import { TicketTableRow } from "../../_components/TicketTableRow";
 
 export const metadata: Metadata = { title: "Tickets" };
 
@@ -178,19 +177,7 @@ export default async function TicketsPage({ searchParams }: { searchParams: Sear
               </tr>
             </thead>
             <tbody>
-              {page.rows.map((t) => (
-                <tr key={t.number}>
-                  <td className="col-number" data-label="#">{t.number}</td>
-                  <td className="col-title" data-label="Title">
-                    <Link href={`/tickets/${t.number}`} title={t.title}>{t.title}</Link>
-                  </td>
-                  <td className="col-status" data-label="Status"><StatusPill status={t.status} /></td>
-                  <td className="col-priority" data-label="Priority"><PriorityPill priority={t.priority} /></td>
-                  <td className="col-person" data-label="Requester">{t.requester ?? "—"}</td>
-                  <td className="col-person" data-label="Assignee">{t.assignee ?? <span className="muted">—</span>}</td>
-                  <td className="col-updated" data-label="Updated"><Time date={t.updatedAt} /></td>
-                </tr>
-              ))}
+              {page.rows.map((t) => <TicketTableRow key={t.number} t={t} />)}
             </tbody>
           </table>
         </div>
