@@ -1,13 +1,16 @@
 import fs from "node:fs";
 import { chromium, defineConfig, devices } from "@playwright/test";
+import { BASE_URL, DB_DIR, PORT, TLS_PORT } from "./e2e/env";
 
 /**
  * End-to-end tests against a production build (`npm start`: build if needed, migrate, serve) on a
- * throwaway database. Every spec runs twice: with JavaScript, and without it.
+ * throwaway database. Every spec runs twice: with JavaScript, and without it. The same server is
+ * also reached through nginx and Caddy over TLS (e2e/tls), and, once everything else has finished,
+ * posted to by hand with hostile values (e2e/fuzz).
  */
-const PORT = Number(process.env.E2E_PORT ?? 3210);
-export const BASE_URL = `http://localhost:${PORT}`;
-const DB_DIR = `.tmp/e2e-${PORT}`;
+const NGINX_URL = `https://localhost:${TLS_PORT}`;
+const CADDY_URL = `https://localhost:${TLS_PORT + 1}`;
+const SPECIAL = [/global\.setup\.ts/, /\/fuzz\//, /\/tls\//];
 
 function executablePath(): string | undefined {
   try {
@@ -40,30 +43,49 @@ export default defineConfig({
   },
   projects: [
     { name: "setup", testMatch: /global\.setup\.ts/, use: { launchOptions } },
+    { name: "js", dependencies: ["setup"], testIgnore: SPECIAL, use: { javaScriptEnabled: true, launchOptions } },
+    { name: "nojs", dependencies: ["setup"], testIgnore: SPECIAL, use: { javaScriptEnabled: false, launchOptions } },
+    ...(["nginx", "caddy"] as const).flatMap((proxy) =>
+      [true, false].map((js) => ({
+        name: `tls-${proxy}-${js ? "js" : "nojs"}`,
+        dependencies: ["setup"],
+        testMatch: /\/tls\/.*\.spec\.ts/,
+        use: { baseURL: proxy === "nginx" ? NGINX_URL : CADDY_URL, ignoreHTTPSErrors: true, javaScriptEnabled: js, launchOptions },
+      })),
+    ),
     {
-      name: "js",
-      dependencies: ["setup"],
-      testIgnore: /global\.setup\.ts/,
-      use: { javaScriptEnabled: true, launchOptions },
-    },
-    {
-      name: "nojs",
-      dependencies: ["setup"],
-      testIgnore: /global\.setup\.ts/,
-      use: { javaScriptEnabled: false, launchOptions },
+      // Alone, after everything else: it compares database snapshots around each post.
+      name: "fuzz",
+      dependencies: ["js", "nojs", "tls-nginx-js", "tls-nginx-nojs", "tls-caddy-js", "tls-caddy-nojs"],
+      testMatch: /\/fuzz\/.*\.spec\.ts/,
+      fullyParallel: false,
+      timeout: 600_000,
     },
   ],
-  webServer: {
-    command: `rm -rf ${DB_DIR} && mkdir -p ${DB_DIR} && npm start`,
-    url: `${BASE_URL}/sign-in`,
-    timeout: 240_000,
-    reuseExistingServer: false,
-    stdout: "ignore",
-    stderr: "pipe",
-    env: {
-      PORT: String(PORT),
-      DATABASE_URL: `file:./${DB_DIR}/triage.db`,
-      NEXT_TELEMETRY_DISABLED: "1",
+  webServer: [
+    {
+      command: `rm -rf ${DB_DIR} && mkdir -p ${DB_DIR} && npm start`,
+      url: `${BASE_URL}/sign-in`,
+      timeout: 240_000,
+      reuseExistingServer: false,
+      stdout: "ignore",
+      stderr: "pipe",
+      env: {
+        PORT: String(PORT),
+        DATABASE_URL: `file:./${DB_DIR}/triage.db`,
+        NEXT_TELEMETRY_DISABLED: "1",
+        // nginx and Caddy below run on this machine: believe their X-Forwarded-For.
+        TRIAGE_TRUSTED_PROXIES: "127.0.0.1,::1",
+      },
     },
-  },
+    ...(["nginx", "caddy"] as const).map((proxy, i) => ({
+      command: `node scripts/e2e-proxy.mjs ${proxy} ${TLS_PORT + i} ${PORT}`,
+      url: `${proxy === "nginx" ? NGINX_URL : CADDY_URL}/sign-in`,
+      ignoreHTTPSErrors: true,
+      timeout: 240_000,
+      reuseExistingServer: false,
+      stdout: "ignore" as const,
+      stderr: "pipe" as const,
+    })),
+  ],
 });

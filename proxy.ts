@@ -1,4 +1,8 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { actorFromHeaders } from "@/lib/auth/actor";
+import { getTicketRow } from "@/lib/tickets/queries";
+import { parseTicketNumber } from "@/lib/tickets/schema";
+import { checkFormPost, checkReply, type Verdict } from "@/lib/action-guard";
 
 /**
  * Runs before every page: sets the Content-Security-Policy with a fresh nonce (Next.js puts it
@@ -7,41 +11,75 @@ import { NextResponse, type NextRequest } from "next/server";
  * action checks the session itself (lib/auth/session.ts).
  */
 const PUBLIC = new Set(["/sign-in", "/sign-up"]);
+const SESSION_COOKIE = /^(__Secure-)?triage\.session_token$/;
 /** Matches serverActions.bodySizeLimit in next.config.mjs. */
 const MAX_BODY = 4 * 1024 * 1024;
 
-function tooLarge(csp: string) {
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Too large · Triage</title></head>
+/** A plain page for a post refused before any action ran. Nothing was saved. */
+function refusal(status: number, title: string, body: string, csp: string) {
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title} · Triage</title></head>
 <body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem; line-height: 1.5">
-<main><h1>That was too large to accept</h1><p>The form you sent is over 4 MB. Titles can be up to 200 characters and descriptions and comments up to 20,000. Nothing was saved.</p>
-<p>Go back, shorten the text, and send it again.</p><p><a href="/tickets">Go to the ticket list</a></p></main></body></html>`;
+<main><h1>${title}</h1>${body}<p><a href="/tickets">Go to the ticket list</a></p></main></body></html>`;
   return new NextResponse(html, {
-    status: 413,
+    status,
     headers: { "Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": csp },
   });
+}
+
+const tooLarge = (csp: string) =>
+  refusal(
+    413,
+    "That was too large to accept",
+    "<p>The form you sent is over 4 MB. Titles can be up to 200 characters and descriptions and comments up to 20,000. Nothing was saved.</p><p>Go back, shorten the text, and send it again.</p>",
+    csp,
+  );
+
+const unreadable = (csp: string) =>
+  refusal(
+    400,
+    "That form could not be read",
+    "<p>What was sent is not a form this site made, so nothing was saved. Go back, reload the page, and try again.</p>",
+    csp,
+  );
+
+/**
+ * Server-action posts are checked for their wire format before React decodes them
+ * (lib/action-guard.ts): a malformed one is a 400, never a 500. Other posts pass untouched.
+ */
+async function checkActionPost(request: NextRequest): Promise<Verdict> {
+  const type = request.headers.get("content-type") ?? "";
+  const multipart = type.startsWith("multipart/form-data") || type.startsWith("application/x-www-form-urlencoded");
+  try {
+    if (request.headers.has("next-action")) {
+      if (!multipart) return checkReply(await request.clone().text());
+      return checkReply((await request.clone().formData()).get("0"));
+    }
+    return multipart ? checkFormPost(await request.clone().formData()) : { ok: true };
+  } catch {
+    return { ok: false, reason: "unreadable body" };
+  }
 }
 
 /**
  * Pages that would answer notFound() for this caller are sent to the not-found page by rewrite
  * (same URL, status 404, real HTML), because Next.js 16 renders a page's notFound() as an empty
- * body that only JavaScript fills in. The page still checks for itself.
+ * body that only JavaScript fills in. Decided here by calling the same session lookup and the
+ * same ticket query the page uses (the proxy runs on Node.js, in the server's process): no
+ * request to ourselves, so it works whatever the scheme and host the client used. The page
+ * still checks for itself.
  */
 async function hiddenFromCaller(request: NextRequest, pathname: string): Promise<"ticket" | "page" | null> {
-  let query: string | null = null;
   const ticket = /^\/tickets\/([^/]+)\/?$/.exec(pathname);
-  if (ticket && ticket[1] !== "new" && ticket[1] !== "export") {
-    if (!/^[1-9]\d{0,14}$/.test(ticket[1]) || !Number.isSafeInteger(Number(ticket[1]))) return "ticket";
-    query = `ticket=${ticket[1]}`;
-  } else if (pathname === "/admin" || pathname.startsWith("/admin/")) {
-    query = "area=admin";
-  }
-  if (!query) return null;
+  const isTicket = ticket !== null && ticket[1] !== "new" && ticket[1] !== "export";
+  const isAdmin = pathname === "/admin" || pathname.startsWith("/admin/");
+  if (!isTicket && !isAdmin) return null;
+  const number = isTicket ? parseTicketNumber(ticket[1]) : null;
+  if (isTicket && number === null) return "ticket";
   try {
-    const res = await fetch(new URL(`/api/access?${query}`, request.nextUrl.origin), {
-      headers: { cookie: request.headers.get("cookie") ?? "", "x-forwarded-proto": request.headers.get("x-forwarded-proto") ?? "" },
-      cache: "no-store",
-    });
-    return res.status === 404 ? (ticket ? "ticket" : "page") : null;
+    const actor = await actorFromHeaders(request.headers);
+    if (!actor) return null; // the page sends them to sign in
+    if (isAdmin) return actor.role === "admin" ? null : "page";
+    return (await getTicketRow(actor, number!)) ? null : "ticket";
   } catch {
     return null; // the page decides
   }
@@ -63,12 +101,14 @@ export async function proxy(request: NextRequest) {
     "frame-ancestors 'none'",
   ].join("; ");
 
-  if (request.method === "POST" && Number(request.headers.get("content-length") ?? 0) > MAX_BODY) {
-    return tooLarge(csp);
+  if (request.method === "POST") {
+    if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY) return tooLarge(csp);
+    if (!(await checkActionPost(request)).ok) return unreadable(csp);
   }
 
   const { pathname, search } = request.nextUrl;
-  const hasSession = request.cookies.getAll().some((c) => /(^|\.)triage\.session_token$/.test(c.name));
+  // Over HTTPS Better Auth names the cookie with the __Secure- prefix.
+  const hasSession = request.cookies.getAll().some((c) => SESSION_COOKIE.test(c.name));
   if (!hasSession && !PUBLIC.has(pathname) && request.method === "GET") {
     const url = request.nextUrl.clone();
     url.pathname = "/sign-in";
@@ -105,5 +145,5 @@ function withCsp(request: NextRequest, nonce: string, csp: string): Headers {
 }
 
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|robots.txt|bench-floor|api/access).*)"],
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|robots.txt|bench-floor).*)"],
 };

@@ -1,9 +1,13 @@
 import path from "node:path";
 import { z } from "zod";
+import { parseTrustedProxies } from "./auth/address";
 
 /**
- * Triage's configuration: the one reader of process.env. Read once, validated, and a bad value
- * stops the start with a message that names the variable.
+ * Triage's configuration, read once and validated: a bad value stops the start with a message
+ * that names the variable. Everything in lib/ reads its settings from here. Two readers of
+ * process.env sit outside it because they run before any of this is loaded: next.config.mjs
+ * (TRIAGE_ALLOWED_ORIGINS, NEXT_DIST_DIR, read by Next.js at build and start) and
+ * scripts/server.mjs (PORT); scripts/start.ts validates all of them first.
  */
 const schema = z.object({
   DATABASE_URL: z
@@ -25,6 +29,22 @@ const schema = z.object({
     .optional(),
   /** Public origin of the site, e.g. https://help.example.com (used for auth callbacks). */
   TRIAGE_URL: z.url({ message: "must be an absolute URL such as https://help.example.com" }).optional(),
+  /** Proxies whose X-Forwarded-For is believed: IP addresses or IPv4 ranges, comma-separated. */
+  TRIAGE_TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const list = parseTrustedProxies(v);
+      if (Array.isArray(list)) return list;
+      ctx.addIssue({ code: "custom", message: list.error });
+      return z.NEVER;
+    }),
+  TRIAGE_ALLOWED_ORIGINS: z
+    .string()
+    .optional()
+    .refine((v) => !v || v.split(",").every((o) => /^[a-z0-9.-]+(:\d{1,5})?$/i.test(o.trim()) || o.trim() === ""), {
+      message: "must be host names (with an optional port), comma-separated, e.g. help.example.com",
+    }),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
 });
 
@@ -39,6 +59,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     PORT: empty(source.PORT),
     AUTH_SECRET: empty(source.AUTH_SECRET),
     TRIAGE_URL: empty(source.TRIAGE_URL),
+    TRIAGE_TRUSTED_PROXIES: empty(source.TRIAGE_TRUSTED_PROXIES),
+    TRIAGE_ALLOWED_ORIGINS: empty(source.TRIAGE_ALLOWED_ORIGINS),
     NODE_ENV: empty(source.NODE_ENV),
   });
   if (!result.success) {

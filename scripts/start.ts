@@ -67,6 +67,9 @@ fs.mkdirSync(config.dataDir, { recursive: true });
 console.log(`Database: ${config.databasePath}`);
 run(bin("prisma"), ["migrate", "deploy"]);
 
-const server = spawn(bin("next"), ["start", "-p", String(config.PORT)], { stdio: "inherit", env: childEnv });
+const server = spawn(process.execPath, [path.join(root, "scripts/server.mjs")], {
+  stdio: "inherit",
+  env: { ...childEnv, PORT: String(config.PORT) },
+});
 for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => server.kill(sig));
 server.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));

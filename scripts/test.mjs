@@ -2,7 +2,7 @@
 /**
  * `npm test`: everything, in order of speed — lint, types, unit and integration tests (Vitest),
  * then end-to-end tests (Playwright, JavaScript on and off) against a production build.
- * Installs what a fresh machine lacks (dependencies, a Chromium), and ends with one line:
+ * Installs what a fresh machine lacks (dependencies, Chromium, nginx, Caddy), and ends with one line:
  * "N passed, N failed", counting every test that ran.
  */
 import { spawnSync } from "node:child_process";
@@ -33,15 +33,29 @@ function hasChromium() {
   return r.status === 0 || fs.existsSync("/usr/bin/chromium");
 }
 
-function ensureChromium() {
-  if (hasChromium()) return;
+/**
+ * Debian packages the end-to-end tests need: a browser, and the TLS reverse proxies that
+ * e2e/tls runs Triage behind. Installed with apt-get when missing (as root).
+ */
+const PACKAGES = [
+  { name: "chromium", present: hasChromium },
+  { name: "nginx", present: () => onPath("nginx") },
+  { name: "caddy", present: () => onPath("caddy") },
+];
+
+function onPath(cmd) {
+  return ["/usr/sbin", "/usr/bin", "/usr/local/bin", "/usr/local/sbin"].some((d) => fs.existsSync(path.join(d, cmd)));
+}
+
+function ensurePackages() {
+  const missing = PACKAGES.filter((p) => !p.present()).map((p) => p.name);
+  if (missing.length === 0) return;
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
-  if (!isRoot) {
-    throw new Error("No Chromium found. Install Debian's: sudo apt-get install -y chromium");
-  }
+  if (!isRoot) throw new Error(`Missing: ${missing.join(", ")}. Install Debian's: sudo apt-get install -y ${missing.join(" ")}`);
   sh("apt-get", ["update", "-qq"]);
-  const r = sh("apt-get", ["install", "-y", "-qq", "chromium"], { env: { ...env, DEBIAN_FRONTEND: "noninteractive" } });
-  if (r.status !== 0 || !hasChromium()) throw new Error("Could not install Chromium with apt-get");
+  const r = sh("apt-get", ["install", "-y", "-qq", ...missing], { env: { ...env, DEBIAN_FRONTEND: "noninteractive" } });
+  const still = PACKAGES.filter((p) => !p.present()).map((p) => p.name);
+  if (r.status !== 0 || still.length) throw new Error(`Could not install ${still.join(", ")} with apt-get`);
 }
 
 /** A check that is one test: lint, types. */
@@ -86,7 +100,7 @@ function playwright() {
 
 try {
   ensureDependencies();
-  ensureChromium();
+  ensurePackages();
 } catch (e) {
   console.error(`\n${e.message}`);
   failed++;

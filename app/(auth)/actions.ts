@@ -2,89 +2,106 @@
 
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { z } from "zod";
 import { APIError } from "better-auth/api";
+import { defineAction } from "@/lib/action";
+import type { FormState } from "@/lib/forms";
 import { requestAuth } from "@/lib/auth/session";
+import { clientAddress } from "@/lib/auth/address";
 import { safeNextPath } from "@/lib/auth/paths";
 import { signInSchema, signUpSchema } from "@/lib/auth/schema";
-import { noteSignInFailure, noteSignInSuccess, signInLockout } from "@/lib/auth/throttle";
+import { noteSignInSuccess, reserveSignInAttempt } from "@/lib/auth/throttle";
 import { tooManyAttemptsMessage } from "@/lib/auth/throttle-policy";
-import { parseForm, type FormState } from "@/lib/forms";
+import { env } from "@/lib/env";
 
 export type SignInField = "email" | "password";
 export type SignUpField = "name" | "email" | "password";
 
-/** The client's address as the nearest proxy (or Next.js itself) recorded it. */
-async function clientAddress(): Promise<string | null> {
+/** Where to go afterwards: a path on this site, or nowhere (`safeNextPath` decides). */
+const next = z.preprocess((v) => (typeof v === "string" ? v : undefined), z.string().optional());
+
+/** The client's address: the TCP peer, or what trusted proxies say it was (lib/auth/address.ts). */
+async function requestAddress(): Promise<string | null> {
   const h = await headers();
-  const forwarded = h.get("x-forwarded-for");
-  const last = forwarded?.split(",").map((s) => s.trim()).filter(Boolean).pop();
-  return (last || h.get("x-real-ip") || "").slice(0, 64) || null;
+  return clientAddress(h.get("x-triage-peer"), h.get("x-forwarded-for"), env().TRIAGE_TRUSTED_PROXIES);
 }
 
 const INVALID = "Invalid email or password";
+const unreadable = <F extends string>(): FormState<F> => ({
+  fieldErrors: {},
+  values: {},
+  message: "That form could not be read. Reload the page and try again.",
+});
 
-export async function signInAction(_prev: FormState<SignInField>, form: FormData): Promise<FormState<SignInField>> {
-  const parsed = parseForm(signInSchema, form, ["email", "password"] as const);
-  const emailTyped = typeof form.get("email") === "string" ? String(form.get("email")) : "";
-  if (!parsed.ok) return { ...parsed.state, values: { email: emailTyped } };
-  const { email, password } = parsed.data;
-  const address = await clientAddress();
-
-  const locked = await signInLockout(email, address);
-  if (locked) return { fieldErrors: {}, values: { email: emailTyped }, message: tooManyAttemptsMessage(locked) };
-
-  const auth = await requestAuth();
-  try {
-    await auth.api.signInEmail({ body: { email, password }, headers: await headers() });
-  } catch (e) {
-    if (e instanceof APIError && (e.statusCode === 401 || e.statusCode === 400 || e.statusCode === 403)) {
-      await noteSignInFailure(email, address);
-      const nowLocked = await signInLockout(email, address);
-      return {
-        fieldErrors: {},
-        values: { email: emailTyped },
-        message: nowLocked ? tooManyAttemptsMessage(nowLocked) : INVALID,
-      };
-    }
-    throw e;
-  }
-  await noteSignInSuccess(email);
-  redirect(safeNextPath(form.get("next")?.toString()) ?? "/tickets");
-}
-
-export async function signUpAction(_prev: FormState<SignUpField>, form: FormData): Promise<FormState<SignUpField>> {
-  const parsed = parseForm(signUpSchema, form, ["name", "email", "password"] as const);
-  const values = {
-    name: typeof form.get("name") === "string" ? String(form.get("name")) : "",
-    email: typeof form.get("email") === "string" ? String(form.get("email")) : "",
-  };
-  if (!parsed.ok) return { ...parsed.state, values };
-  const auth = await requestAuth();
-  try {
-    await auth.api.signUpEmail({ body: parsed.data, headers: await headers() });
-  } catch (e) {
-    if (e instanceof APIError) {
-      const code = (e.body as { code?: string } | undefined)?.code ?? "";
-      if (code.includes("ALREADY_EXISTS") || e.statusCode === 422) {
-        const message = "An account with this email already exists. Sign in instead.";
-        return { fieldErrors: { email: [message] }, values, message };
+export const signInAction = defineAction({
+  who: "anyone",
+  bound: [],
+  withState: true,
+  form: signInSchema.extend({ next }),
+  echo: ["email"] as SignInField[],
+  rejected: unreadable<SignInField>(),
+  async run({ data: { email, password, next }, values }) {
+    const address = await requestAddress();
+    // Checked and counted in one step before the password is hashed (lib/auth/throttle.ts).
+    const locked = await reserveSignInAttempt(email, address);
+    if (locked) return { fieldErrors: {}, values, message: tooManyAttemptsMessage(locked) };
+    const auth = await requestAuth();
+    try {
+      await auth.api.signInEmail({ body: { email, password }, headers: await headers() });
+    } catch (e) {
+      if (e instanceof APIError && (e.statusCode === 401 || e.statusCode === 400 || e.statusCode === 403)) {
+        return { fieldErrors: {}, values, message: INVALID };
       }
-      if (code.includes("PASSWORD")) {
-        return { fieldErrors: { password: ["Use 10 to 128 characters."] }, values, message: "Please correct the highlighted fields." };
-      }
+      throw e;
     }
-    throw e;
-  }
-  redirect(safeNextPath(form.get("next")?.toString()) ?? "/tickets");
-}
+    await noteSignInSuccess(email, address);
+    redirect(safeNextPath(next) ?? "/tickets");
+  },
+});
 
-export async function signOutAction(): Promise<void> {
-  const auth = await requestAuth();
-  try {
-    await auth.api.signOut({ headers: await headers() });
-  } catch (e) {
-    // Signing out without a valid session is already the desired state.
-    if (!(e instanceof APIError)) throw e;
-  }
-  redirect("/sign-in");
-}
+export const signUpAction = defineAction({
+  who: "anyone",
+  bound: [],
+  withState: true,
+  form: signUpSchema.extend({ next }),
+  echo: ["name", "email"] as SignUpField[],
+  rejected: unreadable<SignUpField>(),
+  async run({ data: { next, ...body }, values }) {
+    const auth = await requestAuth();
+    try {
+      await auth.api.signUpEmail({ body, headers: await headers() });
+    } catch (e) {
+      if (e instanceof APIError) {
+        const code = (e.body as { code?: string } | undefined)?.code ?? "";
+        if (code.includes("ALREADY_EXISTS") || e.statusCode === 422) {
+          const message = "An account with this email already exists. Sign in instead.";
+          return { fieldErrors: { email: [message] }, values, message };
+        }
+        if (code.includes("PASSWORD")) {
+          return { fieldErrors: { password: ["Use 10 to 128 characters."] }, values, message: "Please correct the highlighted fields." };
+        }
+      }
+      throw e;
+    }
+    redirect(safeNextPath(next) ?? "/tickets");
+  },
+});
+
+export const signOutAction = defineAction({
+  who: "anyone",
+  bound: [],
+  withState: false,
+  form: z.object({}),
+  echo: [],
+  rejected: undefined as void,
+  async run(): Promise<void> {
+    const auth = await requestAuth();
+    try {
+      await auth.api.signOut({ headers: await headers() });
+    } catch (e) {
+      // Signing out without a valid session is already the desired state.
+      if (!(e instanceof APIError)) throw e;
+    }
+    redirect("/sign-in");
+  },
+});

@@ -44,12 +44,14 @@ function createAuth(secure: boolean) {
     databaseHooks: {
       user: {
         create: {
-          // The first account on an empty database runs the place.
-          before: async (user) => {
-            const anyone = await db.user.findFirst({ select: { id: true } });
-            return { data: { ...user, role: anyone ? "requester" : "admin" } };
+          // The first account on an empty database runs the place. Decided after the insert, in
+          // one statement, so that two simultaneous first sign-ups make exactly one admin: the
+          // UPDATE runs only while nobody is admin, and SQLite runs one writer at a time.
+          after: async (user) => {
+            await db.$executeRaw`UPDATE "user" SET "role" = 'admin'
+              WHERE "id" = ${user.id} AND NOT EXISTS (SELECT 1 FROM "user" WHERE "role" = 'admin')`;
+            invalidatePeople();
           },
-          after: async () => invalidatePeople(),
         },
       },
     },

@@ -14,7 +14,28 @@ const keys = (email: string, address: string | null) =>
     ...(address ? [{ key: `addr:${address}`, policy: ADDRESS_POLICY }] : []),
   ] as { key: string; policy: ThrottlePolicy }[];
 
-/** Minutes until this email or address may try again; 0 when it may now. */
+/**
+ * Checks and counts a sign-in attempt in one step, before any password is hashed: when the email
+ * or the address is locked, answers the minutes left and counts nothing; otherwise counts this
+ * attempt against both and answers 0. One transaction, so parallel attempts for one email are
+ * let through exactly up to the limit. A successful sign-in gives its attempt back
+ * (noteSignInSuccess).
+ */
+export async function reserveSignInAttempt(email: string, address: string | null, now = new Date()): Promise<number> {
+  const ks = keys(email, address);
+  return db.$transaction(async (tx) => {
+    const rows = await tx.signInThrottle.findMany({ where: { key: { in: ks.map((k) => k.key) } } });
+    const locked = Math.max(0, ...rows.map((r) => minutesLocked(r, now)));
+    if (locked > 0) return locked;
+    for (const { key, policy } of ks) {
+      const next = recordFailure(rows.find((r) => r.key === key) ?? null, now, policy);
+      await tx.signInThrottle.upsert({ where: { key }, create: { key, ...next }, update: next });
+    }
+    return 0;
+  });
+}
+
+/** Minutes until this email or address may try again; 0 when it may now. Counts nothing. */
 export async function signInLockout(email: string, address: string | null, now = new Date()) {
   const rows = await db.signInThrottle.findMany({
     where: { key: { in: keys(email, address).map((k) => k.key) } },
@@ -22,18 +43,21 @@ export async function signInLockout(email: string, address: string | null, now =
   return Math.max(0, ...rows.map((r) => minutesLocked(r, now)));
 }
 
-/** Counts a failed sign-in against the email and the address. */
-export async function noteSignInFailure(email: string, address: string | null, now = new Date()) {
+/**
+ * A successful sign-in: the email's count starts again, and the address gets this attempt back
+ * (an office behind one address signs in many times a day without failing).
+ */
+export async function noteSignInSuccess(email: string, address: string | null) {
   await db.$transaction(async (tx) => {
-    for (const { key, policy } of keys(email, address)) {
-      const existing = await tx.signInThrottle.findUnique({ where: { key } });
-      const next = recordFailure(existing, now, policy);
-      await tx.signInThrottle.upsert({ where: { key }, create: { key, ...next }, update: next });
-    }
+    await tx.signInThrottle.deleteMany({ where: { key: `email:${email.toLowerCase()}` } });
+    if (!address) return;
+    const key = `addr:${address}`;
+    const row = await tx.signInThrottle.findUnique({ where: { key } });
+    if (!row || row.failures <= 0) return;
+    const failures = row.failures - 1;
+    await tx.signInThrottle.update({
+      where: { key },
+      data: { failures, lockedUntil: failures >= ADDRESS_POLICY.maxFailures ? row.lockedUntil : null },
+    });
   });
-}
-
-/** A successful sign-in clears the email's count (the address keeps its own). */
-export async function noteSignInSuccess(email: string) {
-  await db.signInThrottle.deleteMany({ where: { key: `email:${email.toLowerCase()}` } });
 }

@@ -1,7 +1,7 @@
 import "server-only";
-import { db } from "../db";
+import { db, expectOne, WriteMismatch } from "../db";
 import { getTicketRow } from "./queries";
-import { maySetStatus, can, type Actor, mayCreateTicket } from "./permissions";
+import { maySetStatus, can, type Actor, mayCreateTicket, ticketWhere } from "./permissions";
 import {
   isDone,
   priorityFromRank,
@@ -72,6 +72,7 @@ export async function updateTicket(
   number: number,
   changes: TicketChanges,
 ): Promise<UpdateResult> {
+  const where = ticketWhere(actor, number);
   return db.$transaction(async (tx) => {
     const current = await getTicketRow(actor, number, tx);
     if (!current) return { kind: "not_found" } as const;
@@ -131,8 +132,10 @@ export async function updateTicket(
         : !isDone(to.status)
           ? null
           : current.resolvedAt;
-    const { count } = await tx.ticket.updateMany({
-      where: { number, version: changes.version },
+    // Exactly this ticket, as this actor may see it, at the version read above; anything but one
+    // row rolls the whole transaction back.
+    expectOne(await tx.ticket.updateMany({
+      where: { ...where, version: changes.version },
       data: {
         status: statusRank(to.status),
         priority: priorityRank(to.priority),
@@ -142,8 +145,7 @@ export async function updateTicket(
         updatedAt: now,
         version: { increment: 1 },
       },
-    });
-    if (count !== 1) return { kind: "conflict", changes: [] } as const;
+    }));
     await tx.activity.createMany({
       data: diff.map((c) => ({
         ticketNumber: number,
@@ -155,6 +157,9 @@ export async function updateTicket(
       })),
     });
     return { kind: "updated", changes: diff } as const;
+  }).catch((e: unknown) => {
+    if (e instanceof WriteMismatch) return { kind: "conflict", changes: [] } as const;
+    throw e;
   });
 }
 

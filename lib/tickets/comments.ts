@@ -1,6 +1,6 @@
 import "server-only";
-import { db } from "../db";
-import { can, isStaff, type Actor } from "./permissions";
+import { db, expectOne } from "../db";
+import { can, isTicketNumber, ticketWhere, type Actor } from "./permissions";
 
 export type CommentView = {
   id: number;
@@ -12,10 +12,8 @@ export type CommentView = {
 
 /** The conversation on a ticket the actor may see; internal notes only for those who may read them. */
 export async function listComments(actor: Actor, number: number): Promise<CommentView[]> {
-  const ticket = await db.ticket.findFirst({
-    where: { number, ...(isStaff(actor) ? {} : { requesterId: actor.id }) },
-    select: { requesterId: true },
-  });
+  if (!isTicketNumber(number)) return [];
+  const ticket = await db.ticket.findFirst({ where: ticketWhere(actor, number), select: { requesterId: true } });
   if (!ticket) return [];
   const internalToo = can(actor, "readInternalNotes", ticket);
   const rows = await db.comment.findMany({
@@ -31,17 +29,19 @@ export type AddCommentResult =
   | { kind: "not_found" }
   | { kind: "forbidden"; message: string };
 
-/** Adds a comment (or an internal note) and marks the ticket as updated, in one transaction. */
+/**
+ * Adds a comment (or an internal note) in one transaction. A public comment marks the ticket as
+ * updated; an internal note changes nothing a requester can observe (not the ticket's updatedAt,
+ * so not the list's order, its Updated column or the CSV).
+ */
 export async function addComment(
   actor: Actor,
   number: number,
   input: { body: string; internal: boolean },
 ): Promise<AddCommentResult> {
+  const where = ticketWhere(actor, number);
   return db.$transaction(async (tx) => {
-    const ticket = await tx.ticket.findFirst({
-      where: { number, ...(isStaff(actor) ? {} : { requesterId: actor.id }) },
-      select: { requesterId: true },
-    });
+    const ticket = await tx.ticket.findFirst({ where, select: { requesterId: true } });
     if (!ticket) return { kind: "not_found" } as const;
     if (!can(actor, "comment", ticket)) return { kind: "forbidden", message: "You may not comment on this ticket." } as const;
     if (input.internal && !can(actor, "writeInternalNote", ticket)) {
@@ -52,7 +52,7 @@ export async function addComment(
       data: { ticketNumber: number, authorId: actor.id, body: input.body, internal: input.internal, createdAt: now },
       select: { id: true },
     });
-    await tx.ticket.update({ where: { number }, data: { updatedAt: now } });
+    if (!input.internal) expectOne(await tx.ticket.updateMany({ where, data: { updatedAt: now } }));
     return { kind: "added", id: comment.id } as const;
   });
 }

@@ -90,7 +90,25 @@ export function statusChoices(actor: Actor, ticket: { requesterId: string; statu
   return all.filter((s) => maySetStatus(actor, ticket, s));
 }
 
-/** The row-level filter that every ticket query adds to its where clause. */
+/**
+ * The row-level filter that every ticket query and command puts in its where clause: requesters
+ * see their own tickets only. Raw SQL (the list, the counts) builds its WHERE from this too.
+ */
 export function visibleTicketsWhere(actor: Actor): { requesterId?: string } {
   return isStaff(actor) ? {} : { requesterId: actor.id };
+}
+
+/** A ticket number that may go into a query: a positive safe integer, never an object. */
+export function isTicketNumber(n: unknown): n is number {
+  return typeof n === "number" && Number.isSafeInteger(n) && n > 0;
+}
+
+/**
+ * The where clause for one ticket as this actor may see it: the exact key and the visibility
+ * scope. Throws on anything but a ticket number, so that no value from outside can become a
+ * Prisma filter (`{"gt":0}` would match every ticket).
+ */
+export function ticketWhere(actor: Actor, number: number): { number: number; requesterId?: string } {
+  if (!isTicketNumber(number)) throw new TypeError("ticketWhere: not a ticket number");
+  return { number, ...visibleTicketsWhere(actor) };
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { db } from "../db";
 import type { Prisma } from "../generated/prisma/client";
-import { isStaff, type Actor } from "./permissions";
+import { isStaff, isTicketNumber, ticketWhere, visibleTicketsWhere, type Actor } from "./permissions";
 import {
   DEFAULT_LIST_PARAMS,
   ftsQuery,
@@ -27,8 +27,9 @@ type Tx = Prisma.TransactionClient | typeof db;
 
 /** The raw row a command needs to decide; null when missing or not visible to the actor. */
 export async function getTicketRow(actor: Actor, number: number, tx: Tx = db) {
+  if (!isTicketNumber(number)) return null;
   const row = await tx.ticket.findFirst({
-    where: { number, ...(isStaff(actor) ? {} : { requesterId: actor.id }) },
+    where: ticketWhere(actor, number),
     select: {
       number: true,
       status: true,
@@ -72,8 +73,9 @@ export type TicketDetail = {
 };
 
 export async function getTicket(actor: Actor, number: number): Promise<TicketDetail | null> {
+  if (!isTicketNumber(number)) return null;
   const t = await db.ticket.findFirst({
-    where: { number, ...(isStaff(actor) ? {} : { requesterId: actor.id }) },
+    where: ticketWhere(actor, number),
     select: {
       number: true,
       title: true,
@@ -184,9 +186,10 @@ function filters(actor: Actor, p: ListParams, alias: string) {
   const where: string[] = [];
   const args: unknown[] = [];
   const col = (c: string) => `${alias}."${c}"`;
-  if (!isStaff(actor)) {
+  const scope = visibleTicketsWhere(actor);
+  if (scope.requesterId !== undefined) {
     where.push(`${col("requesterId")} = ?`);
-    args.push(actor.id);
+    args.push(scope.requesterId);
   } else if (p.requester) {
     where.push(`${col("requesterId")} = ?`);
     args.push(p.requester);
@@ -371,7 +374,8 @@ const OPEN: Status[] = ["Open", "In progress", "Waiting"];
 /** The views agents use all day, with their counts: one pass over the tally's open rows. */
 export async function quickViews(actor: Actor): Promise<QuickView[]> {
   const base: ListParams = { ...DEFAULT_LIST_PARAMS, status: OPEN };
-  const own = isStaff(actor) ? "" : `AND c."requesterId" = ?`;
+  const scope = visibleTicketsWhere(actor);
+  const own = scope.requesterId === undefined ? "" : `AND c."requesterId" = ?`;
   const [row] = await db.$queryRawUnsafe<{ mine: bigint | number; unassigned: bigint | number; open: bigint | number }[]>(
     `SELECT coalesce(sum(CASE WHEN c."assigneeId" = ? THEN c."n" END), 0) AS "mine",
             coalesce(sum(CASE WHEN c."assigneeId" = '' THEN c."n" END), 0) AS "unassigned",
@@ -379,7 +383,7 @@ export async function quickViews(actor: Actor): Promise<QuickView[]> {
      FROM "ticket_tally" c WHERE c."status" IN (${OPEN.map(() => "?").join(", ")}) ${own}`,
     actor.id,
     ...OPEN.map(statusRank),
-    ...(isStaff(actor) ? [] : [actor.id]),
+    ...(scope.requesterId === undefined ? [] : [scope.requesterId]),
   );
   const href = (p: ListParams) => `/tickets${listQuery(p)}`;
   const all = { label: "All open", href: href(base), count: Number(row?.open ?? 0) };

@@ -64,12 +64,19 @@ export const assignee = text.pipe(z.string().trim().max(100, "Choose someone fro
 
 export const updateTicketSchema = z.object({
   status,
-  priority,
+  /** Absent from a requester's close/reopen form: left as it is. */
+  priority: priority.optional(),
+  /** Absent: left as it is; "": unassign. */
   assigneeId: assignee.optional(),
   version: z.preprocess(
     (v) => (typeof v === "string" ? v : ""),
     z.string().regex(/^\d{1,9}$/, "The form is out of date: reload the page.").transform(Number),
   ),
+  // What the form showed when it was loaded: only ever shapes a conflict's explanation.
+  seenStatus: z.enum(STATUSES).optional().catch(undefined),
+  seenPriority: z.enum(PRIORITIES).optional().catch(undefined),
+  seenAssigneeId: z.string().max(100).optional().catch(undefined),
+  seenAssigneeName: z.string().max(200).optional().catch(undefined),
 });
 export type UpdateTicketInput = z.infer<typeof updateTicketSchema>;
 

@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "../db";
+import { db, expectOne, WriteMismatch } from "../db";
 import { invalidatePeople } from "../tickets/queries";
 import { mayManageUsers, ROLES, type Actor, type Role } from "../tickets/permissions";
 
@@ -25,6 +25,7 @@ export type ChangeRoleResult =
 /** Sets a user's role. The last admin cannot be demoted: someone must be able to come back here. */
 export async function changeRole(actor: Actor, userId: string, role: Role): Promise<ChangeRoleResult> {
   if (!mayManageUsers(actor)) return { kind: "forbidden" };
+  if (typeof userId !== "string" || !(ROLES as readonly string[]).includes(role)) throw new TypeError("changeRole: unparsed input");
   return db.$transaction(async (tx) => {
     const user = await tx.user.findUnique({ where: { id: userId }, select: { name: true, role: true } });
     if (!user) return { kind: "not_found" } as const;
@@ -33,7 +34,12 @@ export async function changeRole(actor: Actor, userId: string, role: Role): Prom
       const admins = await tx.user.count({ where: { role: "admin" } });
       if (admins <= 1) return { kind: "last_admin" } as const;
     }
-    await tx.user.update({ where: { id: userId }, data: { role } });
+    expectOne(await tx.user.updateMany({ where: { id: userId, role: user.role }, data: { role } }));
     return { kind: "changed", name: user.name, role } as const;
-  }).finally(invalidatePeople);
+  })
+    .catch((e: unknown) => {
+      if (e instanceof WriteMismatch) return { kind: "not_found" } as const;
+      throw e;
+    })
+    .finally(invalidatePeople);
 }

@@ -47,6 +47,37 @@ describe("addComment", () => {
   });
 });
 
+describe("internal notes", () => {
+  it("change nothing a requester can observe: not updatedAt, not the list's order, not search", async () => {
+    const older = await ticket(rita, "Older ticket");
+    const newer = await ticket(rita, "Newer ticket");
+    const before = await db.ticket.findUniqueOrThrow({ where: { number: older } });
+    await new Promise((r) => setTimeout(r, 5));
+    await addComment(ada, older, { body: "zanzibarian internal detail", internal: true });
+    const after = await db.ticket.findUniqueOrThrow({ where: { number: older } });
+    expect(after.updatedAt).toEqual(before.updatedAt);
+    expect(after.version).toBe(before.version);
+    const mine = (await listTickets(rita, parseListParams({}))).rows.map((r) => r.number);
+    expect(mine.indexOf(newer)).toBeLessThan(mine.indexOf(older));
+    expect((await search(rita, "zanzibarian")).total).toBe(0);
+    expect((await search(ada, "zanzibarian")).total).toBe(0);
+  });
+});
+
+describe("commands take only ticket numbers", () => {
+  it("a Prisma filter, a string or a float in place of the number throws before anything is written", async () => {
+    const n = await ticket(rita);
+    const counts = async () => [await db.comment.count(), await db.ticket.count()];
+    const before = await counts();
+    for (const forged of [{ gt: 0 }, "1", 1.5, -1, 0, Number.NaN, 2 ** 60]) {
+      await expect(addComment(ada, forged as unknown as number, { body: "x", internal: false })).rejects.toThrow(TypeError);
+    }
+    expect(await counts()).toEqual(before);
+    expect((await listComments(ada, { gt: 0 } as unknown as number))).toEqual([]);
+    expect(n).toBeGreaterThan(0);
+  });
+});
+
 describe("listComments", () => {
   it("requesters never see internal notes; staff see everything, in order", async () => {
     const n = await ticket(rita);

@@ -1,0 +1,389 @@
+import { expect, test } from "@playwright/test";
+import { ACCOUNTS, PASSWORD } from "../accounts";
+import {
+  buildActions,
+  changed,
+  openDb,
+  postForm,
+  postReply,
+  snapshot,
+  type Answer,
+  type Field,
+  type Who,
+} from "./wire";
+
+/**
+ * Every server action, posted by hand as each role with hostile values in every argument and
+ * every field. The actions are found in the build's server-reference manifest, so an action added
+ * later fails here until it has a row in CASES. For each post: no 5xx, and from snapshots of the
+ * database before and after, no change unless that person may make it. Each action also has a
+ * valid post per role (the control), which must change exactly when the role may act: without it
+ * a broken encoder would make every hostile post "harmless".
+ *
+ * Runs alone (after the other projects) against the e2e server, so that only its own posts write.
+ */
+
+const db = openDb();
+test.afterAll(() => db.close());
+
+type Ctx = {
+  /** A ticket of Rita's (requester) and one of Otto's (the other requester). */
+  rita: number;
+  otto: number;
+  ids: Record<"admin" | "agent" | "requester" | "other" | "target", string>;
+};
+
+const version = (n: number) => (db.prepare(`SELECT "version" FROM "ticket" WHERE "number" = ?`).get(n) as { version: number }).version;
+const statusOf = (n: number) => (db.prepare(`SELECT "status" FROM "ticket" WHERE "number" = ?`).get(n) as { status: number }).status;
+const STATUS_NAMES = ["Open", "In progress", "Waiting", "Resolved", "Closed"];
+
+type Case = {
+  page: (c: Ctx) => string;
+  /** Valid bound arguments (without the previous state). */
+  bound: (c: Ctx, who: Who) => unknown[];
+  withState: boolean;
+  /** A form that this person may send (or, where they may not act, what they would send). */
+  valid: (c: Ctx, who: Who) => Field[];
+  /** Whether the valid form changes something for this person. */
+  allowed: (who: Who) => boolean;
+  /** Field values that must be refused, each sent in an otherwise valid form. */
+  hostile: (c: Ctx, who: Who) => Record<string, string[]>;
+  /** Hostile values for the bound arguments beyond the common table, per person. */
+  boundHostile?: (c: Ctx, who: Who) => unknown[];
+};
+
+const staff = (who: Who) => who === "admin" || who === "agent";
+const signedIn = (who: Who) => who !== "anonymous";
+const long = (n: number) => "x".repeat(n);
+const MISSING = "\u0000missing"; // a marker: leave the field out
+
+const CASES: Record<string, Case> = {
+  "app/(desk)/tickets/actions.ts#createTicketAction": {
+    page: () => "/tickets/new",
+    bound: () => [],
+    withState: true,
+    valid: () => [["title", "Fuzzed printer"], ["description", "It prints nothing."], ["priority", "High"]],
+    allowed: signedIn,
+    hostile: () => ({
+      title: [MISSING, "", "   ", long(201), "\r\n\t"],
+      description: [MISSING, "", " \n ", long(20_001)],
+      priority: [MISSING, "", "Critical", "high", '{"gt":0}', "1", "Medium "],
+    }),
+  },
+  "app/(desk)/tickets/actions.ts#updateTicketAction": {
+    page: (c) => `/tickets/${c.rita}`,
+    bound: (c) => [c.rita],
+    withState: true,
+    valid: (c, who) => {
+      const current = STATUS_NAMES[statusOf(c.rita) - 1];
+      if (staff(who)) {
+        return [["status", current === "In progress" ? "Waiting" : "In progress"], ["priority", "High"], ["assigneeId", ""], ["version", String(version(c.rita))]];
+      }
+      const done = current === "Closed" || current === "Resolved";
+      return [["status", done ? "Open" : "Closed"], ["version", String(version(c.rita))]];
+    },
+    // Rita may close or reopen her own ticket; Otto may not touch it.
+    allowed: (who) => staff(who) || who === "requester",
+    hostile: (c, who) => ({
+      status: [MISSING, "", "Archived", "open", '{"in":[1,2]}', ...(staff(who) ? [] : ["In progress", "Waiting", "Resolved"])],
+      version: [MISSING, "", "-1", "1.5", "1e3", "abc", "9999999999", String(version(c.rita) - 1), '{"gt":0}'],
+      ...(staff(who)
+        ? { priority: ["", "Critical", "0"], assigneeId: ["no-such-user", c.ids.requester, long(101), '{"not":""}'] }
+        : { priority: ["Urgent", "Low"], assigneeId: [c.ids.agent] }),
+    }),
+    boundHostile: (c, who) => (staff(who) ? [99_999_999] : [c.otto, 99_999_999]),
+  },
+  "app/(desk)/tickets/actions.ts#addCommentAction": {
+    page: (c) => `/tickets/${c.rita}`,
+    bound: (c) => [c.rita],
+    withState: true,
+    valid: (_c, who) => [["body", `A comment from ${who}`], ...(staff(who) ? ([["internal", "on"]] as Field[]) : [])],
+    allowed: (who) => staff(who) || who === "requester",
+    hostile: (_c, who) => ({
+      body: [MISSING, "", "  \n ", long(20_001)],
+      ...(staff(who) ? {} : { internal: ["on", "true"] }),
+    }),
+    boundHostile: (c, who) => (staff(who) ? [99_999_999] : [c.otto, 99_999_999]),
+  },
+  "app/(desk)/admin/users/actions.ts#changeRoleAction": {
+    page: () => "/admin/users",
+    // A person of the fuzz suite's own, so that the shared accounts keep their roles.
+    bound: (c) => [c.ids.target],
+    withState: true,
+    valid: (c) => {
+      const role = (db.prepare(`SELECT "role" FROM "user" WHERE "id" = ?`).get(c.ids.target) as { role: string }).role;
+      return [["role", role === "requester" ? "agent" : "requester"]];
+    },
+    allowed: (who) => who === "admin",
+    hostile: () => ({ role: [MISSING, "", "superadmin", "Admin", '{"set":"admin"}', "admin "] }),
+    boundHostile: (c, who) => (who === "admin" ? ["no-such-user", "00000000-0000-0000-0000-000000000000", "../" + c.ids.admin] : [c.ids.admin, c.ids.agent]),
+  },
+  "app/(auth)/actions.ts#signInAction": {
+    page: () => "/sign-in",
+    bound: () => [],
+    withState: true,
+    valid: () => [["email", ACCOUNTS.requester.email], ["password", PASSWORD], ["next", "/tickets"]],
+    allowed: () => true,
+    hostile: () => ({
+      email: [MISSING, "", "not-an-email", long(300) + "@example.com", "rita@example.test\u0000"],
+      password: [MISSING, "", "wrong password", long(1001)],
+    }),
+  },
+  "app/(auth)/actions.ts#signUpAction": {
+    page: () => "/sign-up",
+    bound: () => [],
+    withState: true,
+    valid: () => [["name", "Fuzz Person"], ["email", `fuzz${Date.now()}${Math.random().toString(36).slice(2, 6)}@example.test`], ["password", PASSWORD]],
+    allowed: () => true,
+    hostile: () => ({
+      name: [MISSING, "", "   ", long(101)],
+      email: [MISSING, "", "nope", ACCOUNTS.admin.email, ACCOUNTS.admin.email.toUpperCase()],
+      password: [MISSING, "", "short", long(129)],
+    }),
+  },
+  "app/(auth)/actions.ts#signOutAction": {
+    page: () => "/tickets",
+    bound: () => [],
+    withState: false,
+    valid: () => [],
+    // Tried here without signing anyone out (the shared sessions must survive): see its own test.
+    allowed: () => false,
+    hostile: () => ({}),
+  },
+};
+
+/** Values for a bound argument that no form ever sends: filters, wrong types, odd numbers, React's own codes. */
+const BOUND_HOSTILE: unknown[] = [
+  { gt: 0 },
+  { not: 0 },
+  { in: [1, 2, 3] },
+  { equals: 1 },
+  {},
+  [],
+  [1],
+  null,
+  true,
+  "1",
+  "abc",
+  "",
+  -1,
+  0,
+  1.5,
+  1e20,
+  2 ** 53 + 2,
+  "$NaN",
+  "$Infinity",
+  "$-0",
+  "$undefined",
+  "$n1",
+  "$D2026-01-01T00:00:00.000Z",
+  "$$1",
+  long(100_000),
+];
+
+/** Previous states a client could send back instead of the one it was given. */
+const PREV_HOSTILE: unknown[] = [
+  null,
+  "$undefined",
+  { ok: true, fieldErrors: {}, values: { status: "Closed" }, message: "Saved" },
+  { fieldErrors: { __proto__: { polluted: true } }, values: [] },
+  long(10_000),
+];
+
+const ROLES: Who[] = ["admin", "agent", "requester", "other", "anonymous"];
+
+let ctx: Ctx;
+
+/** Posts, then checks the answer and what changed. */
+async function expectRefused(label: string, post: () => Promise<Answer>) {
+  const before = snapshot(db);
+  const answer = await post();
+  const after = snapshot(db);
+  expect.soft(answer.status, `${label}: status`).toBeLessThan(500);
+  expect.soft(changed(before, after), `${label}: changed the database`).toEqual([]);
+  return answer;
+}
+
+const withoutField = (fields: Field[], name: string) => fields.filter(([k]) => k !== name);
+const withField = (fields: Field[], name: string, value: string): Field[] =>
+  value === MISSING ? withoutField(fields, name) : [...withoutField(fields, name), [name, value]];
+
+test.beforeAll(async () => {
+  const idOf = (email: string) => (db.prepare(`SELECT "id" FROM "user" WHERE "email" = ?`).get(email) as { id: string }).id;
+  const signUp = buildActions().find((a) => a.name === "signUpAction")!.id;
+  const target = `fuzz-target-${Date.now()}@example.test`;
+  await postForm({ who: "anonymous", page: "/sign-up", action: signUp, bound: JSON.stringify(["$undefined"]), fields: [["name", "Fuzz Target"], ["email", target], ["password", PASSWORD]] });
+  const ids = {
+    target: idOf(target),
+    admin: idOf(ACCOUNTS.admin.email),
+    agent: idOf(ACCOUNTS.agent.email),
+    requester: idOf(ACCOUNTS.requester.email),
+    other: idOf(ACCOUNTS.other.email),
+  };
+  const create = CASES["app/(desk)/tickets/actions.ts#createTicketAction"];
+  const action = buildActions().find((a) => a.name === "createTicketAction")!.id;
+  const newest = (id: string) =>
+    (db.prepare(`SELECT max("number") AS n FROM "ticket" WHERE "requesterId" = ?`).get(id) as { n: number }).n;
+  for (const who of ["requester", "other"] as const) {
+    const a = await postForm({ who, page: "/tickets/new", action, bound: JSON.stringify(["$undefined"]), fields: create.valid({} as Ctx, who) });
+    expect(a.status, `creating ${who}'s ticket`).toBeLessThan(400);
+  }
+  ctx = { rita: newest(ids.requester), otto: newest(ids.other), ids };
+  expect(ctx.rita).toBeGreaterThan(0);
+  expect(ctx.otto).toBeGreaterThan(0);
+});
+
+test("every server action in the build has a row in the fuzz table", () => {
+  const actions = buildActions();
+  expect(actions.length).toBeGreaterThanOrEqual(7);
+  const missing = actions.map((a) => `${a.file}#${a.name}`).filter((k) => !(k in CASES));
+  expect(missing, "add these to CASES in e2e/fuzz/actions.spec.ts").toEqual([]);
+});
+
+for (const [key, c] of Object.entries(CASES)) {
+  const name = key.split("#")[1];
+  for (const who of ROLES) {
+    test(`${name} as ${who}: hostile arguments and fields change nothing`, async () => {
+      const ref = buildActions().find((a) => `${a.file}#${a.name}` === key);
+      expect(ref, `${key} is in the build`).toBeTruthy();
+      const id = ref!.id;
+      const page = c.page(ctx);
+      const args = (bound: unknown[], prev: unknown = "$undefined") => JSON.stringify(c.withState ? [...bound, prev] : bound);
+      const valid = () => c.valid(ctx, who);
+      const good = c.bound(ctx, who);
+
+      // Forged bound arguments, each in place of every valid one, with a valid form.
+      const forged = [...BOUND_HOSTILE, ...(c.boundHostile?.(ctx, who) ?? [])];
+      for (let i = 0; i < good.length; i++) {
+        for (const h of forged) {
+          const bound = good.map((g, j) => (j === i ? h : g));
+          const label = `bound[${i}] = ${JSON.stringify(h).slice(0, 40)}`;
+          const a = await expectRefused(label, () => postForm({ who, page, action: id, bound: args(bound), fields: valid() }));
+          // JavaScript's wire format: the same values in the reply, the form as "$K1".
+          await expectRefused(`${label} (JS)`, () =>
+            postReply(who, page, id, JSON.stringify([...bound, ...(c.withState ? ["$undefined"] : []), "$K1"]), valid()),
+          );
+          if (who !== "anonymous") expect.soft(a.text, `${label}: answers like a missing record`).not.toContain("Internal Server Error");
+        }
+      }
+
+      // The wrong number of arguments, and no arguments at all.
+      const arities: (string | null)[] = [JSON.stringify([]), JSON.stringify([...good]), JSON.stringify([...good, "$undefined", "extra"])];
+      if (c.withState || good.length) arities.push(null);
+      for (const bound of arities) {
+        if (bound === args(good)) continue;
+        await expectRefused(`arguments ${bound}`, () => postForm({ who, page, action: id, bound, fields: valid() }));
+      }
+      // A previous state the server never gave, with a form that must be refused anyway.
+      if (c.withState) {
+        const [firstField] = Object.keys(c.hostile(ctx, who));
+        for (const prev of PREV_HOSTILE) {
+          const fields = firstField ? withoutField(valid(), firstField) : valid();
+          if (!firstField) continue;
+          await expectRefused(`prev ${JSON.stringify(prev).slice(0, 40)}`, () =>
+            postForm({ who, page, action: id, bound: args(good, prev), fields }),
+          );
+        }
+      }
+
+      // Every field: missing, empty, too long, forged, repeated with a bad value first, a file.
+      for (const [field, values] of Object.entries(c.hostile(ctx, who))) {
+        for (const v of values) {
+          const label = `${field} = ${JSON.stringify(v).slice(0, 40)}`;
+          await expectRefused(label, () => postForm({ who, page, action: id, bound: args(good), fields: withField(valid(), field, v) }));
+        }
+        const bad = values.find((v) => v !== MISSING) ?? "";
+        await expectRefused(`${field} twice, bad first`, () =>
+          postForm({ who, page, action: id, bound: args(good), fields: [...withoutField(valid(), field), [field, bad], ...valid().filter(([k]) => k === field)] }),
+        );
+        await expectRefused(`${field} as a file`, () =>
+          postForm({ who, page, action: id, bound: args(good), fields: [...withoutField(valid(), field), [field, new Blob(["High"], { type: "text/plain" })]] }),
+        );
+      }
+
+      // The control: the form as the page sends it, by this person.
+      if (key.endsWith("#signOutAction")) return;
+      const before = snapshot(db);
+      const answer = await postForm({ who, page, action: id, bound: c.withState || good.length ? args(good) : null, fields: valid() });
+      const after = snapshot(db);
+      expect(answer.status, "control: status").toBeLessThan(500);
+      const mayAct = c.allowed(who) && (who !== "anonymous" || key.startsWith("app/(auth)"));
+      if (mayAct) expect(changed(before, after), "control: a valid post by someone allowed changes something").not.toEqual([]);
+      else expect(changed(before, after), "control: someone not allowed changes nothing").toEqual([]);
+    });
+  }
+}
+
+test("malformed posts get a 4xx page, never a 500, and change nothing", async () => {
+  const comment = buildActions().find((a) => a.name === "addCommentAction")!.id;
+  const page = `/tickets/${ctx.rita}`;
+  const fields: Field[] = [["body", "hello"]];
+  const deep = "[".repeat(5000) + "]".repeat(5000);
+  const rawBound = ["not json", "{", "[1,", '"$Q5"', '["$Q5", "$undefined"]', `[${ctx.rita}, "$@5"]`, `["$1", "$undefined"]`, `["$nx", "$undefined"]`, deep, `[${ctx.rita}, "$undefined", "$K1"]`];
+  for (const who of ["requester", "agent"] as const) {
+    for (const bound of rawBound) {
+      await expectRefused(`raw bound ${bound.slice(0, 30)}`, () => postForm({ who, page, action: comment, bound, fields }));
+    }
+    for (const body of ["{{{", "", "null", '"$Q1"', `[${ctx.rita}, "$@1", "$K1"]`, deep, JSON.stringify([{ gt: 0 }, "$undefined", "x"])]) {
+      await expectRefused(`JS body ${body.slice(0, 30)}`, () => postReply(who, page, comment, body));
+    }
+    await expectRefused("unknown action id", () => postForm({ who, page, action: "00".repeat(21), bound: "[1]", fields }));
+    await expectRefused("unreadable metadata", async () => {
+      const fd = new FormData();
+      fd.append("$ACTION_REF_1", "");
+      fd.append("$ACTION_1:0", "{oops");
+      fd.append("$ACTION_1:1", "[1]");
+      const res = await fetch(`http://localhost:${process.env.E2E_PORT ?? 3210}${page}`, { method: "POST", body: fd, redirect: "manual" });
+      return { status: res.status, text: await res.text(), location: null };
+    });
+  }
+  const big = await expectRefused("a 5 MB body", () =>
+    postForm({ who: "requester", page, action: comment, bound: JSON.stringify([ctx.rita, "$undefined"]), fields: [["body", long(5 * 1024 * 1024)]] }),
+  );
+  expect(big.status).toBe(413);
+  const a = await postForm({ who: "requester", page, action: comment, bound: "not json", fields });
+  expect(a.status).toBe(400);
+  expect(a.text).toContain("That form could not be read");
+});
+
+test("signOutAction: forged posts sign nobody else out; the real one ends only its own session", async () => {
+  const signIn = buildActions().find((a) => a.name === "signInAction")!.id;
+  const signOut = buildActions().find((a) => a.name === "signOutAction")!.id;
+  // A fresh session of Rita's, so that the shared ones survive.
+  const res = await fetch(`http://localhost:${process.env.E2E_PORT ?? 3210}/sign-in`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { origin: `http://localhost:${process.env.E2E_PORT ?? 3210}` },
+    body: (() => {
+      const fd = new FormData();
+      fd.append("$ACTION_REF_1", "");
+      fd.append("$ACTION_1:0", JSON.stringify({ id: signIn, bound: "$@1" }));
+      fd.append("$ACTION_1:1", JSON.stringify(["$undefined"]));
+      fd.append("email", ACCOUNTS.requester.email);
+      fd.append("password", PASSWORD);
+      return fd;
+    })(),
+  });
+  const cookie = (res.headers.getSetCookie?.() ?? []).map((c) => c.split(";")[0]).join("; ");
+  expect(cookie).toContain("triage.session_token");
+  const sessions = () => (db.prepare(`SELECT count(*) AS n FROM "session"`).get() as { n: number }).n;
+  const base = sessions();
+
+  for (const who of ROLES) {
+    for (const bound of [JSON.stringify([{ gt: 0 }]), JSON.stringify(["x", "$undefined"]), "not json"]) {
+      await expectRefused(`${who}: signOut with ${bound}`, () => postForm({ who, page: "/tickets", action: signOut, bound, fields: [] }));
+    }
+  }
+  const out = await fetch(`http://localhost:${process.env.E2E_PORT ?? 3210}/tickets`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { cookie, origin: `http://localhost:${process.env.E2E_PORT ?? 3210}` },
+    body: (() => {
+      const fd = new FormData();
+      fd.append(`$ACTION_ID_${signOut}`, "");
+      return fd;
+    })(),
+  });
+  expect(out.status).toBeLessThan(400);
+  expect(sessions()).toBe(base - 1);
+});

@@ -1,0 +1,107 @@
+/**
+ * The server-action wire format, checked before React decodes it. React's decoder turns some
+ * malformed posts into a 500 before any action runs: a bound-arguments field that is not JSON, a
+ * reference to a part that was never sent ("$Q5", "$1"), a BigInt that is not a number ("$nx").
+ * Triage's actions only ever receive plain values (numbers, strings, small objects) and, with
+ * JavaScript, the form itself ("$K1"), so anything else is refused here with a 400, and what does
+ * pass is parsed again by each action (lib/action.ts). Pure: proxy.ts feeds it the body.
+ */
+export type Verdict = { ok: true } | { ok: false; reason: string };
+
+const OK: Verdict = { ok: true };
+const bad = (reason: string): Verdict => ({ ok: false, reason });
+
+const MAX_DEPTH = 32;
+
+/**
+ * Strings that React's reply decoder reads as something other than a string start with "$".
+ * Allowed: an escaped "$" ("$$…"), undefined, NaN, ±Infinity, -0, a date, a BigInt of digits,
+ * and (JavaScript posts only) a reference to the form's own fields.
+ */
+function allowedDollar(s: string, formRefs: boolean): boolean {
+  if (s.length < 2) return true; // "$" alone is a plain string
+  switch (s[1]) {
+    case "$":
+      return true;
+    case "u":
+      return s === "$undefined";
+    case "N":
+      return s === "$NaN";
+    case "I":
+      return s === "$Infinity";
+    case "-":
+      return s === "$-Infinity" || s === "$-0";
+    case "D":
+      return true; // new Date(anything) never throws
+    case "n":
+      return /^\$n-?\d{1,400}$/.test(s);
+    case "K":
+      return formRefs && /^\$K[0-9a-f]{1,8}$/.test(s);
+    default:
+      return false;
+  }
+}
+
+/** A decoded JSON value holds only plain values, no deeper than MAX_DEPTH. Iterative. */
+export function plainValue(root: unknown, formRefs: boolean): Verdict {
+  const stack: [unknown, number][] = [[root, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (depth > MAX_DEPTH) return bad("nested too deeply");
+    if (typeof v === "string") {
+      if (v.startsWith("$") && !allowedDollar(v, formRefs)) return bad(`reference ${JSON.stringify(v.slice(0, 20))}`);
+    } else if (Array.isArray(v)) {
+      for (const x of v) stack.push([x, depth + 1]);
+    } else if (v !== null && typeof v === "object") {
+      for (const [k, x] of Object.entries(v)) {
+        if (k.startsWith("$")) return bad("reserved key");
+        stack.push([x, depth + 1]);
+      }
+    }
+  }
+  return OK;
+}
+
+function json(text: unknown): { ok: true; value: unknown } | { ok: false } {
+  if (typeof text !== "string") return { ok: false };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/**
+ * A post without JavaScript: `$ACTION_ID_<id>` (no arguments) or `$ACTION_REF_<n>` with its
+ * metadata in `$ACTION_<n>:0` ({"id", "bound": "$@1" | null}) and bound arguments in
+ * `$ACTION_<n>:1` (a JSON array).
+ */
+export function checkFormPost(form: FormData): Verdict {
+  for (const key of form.keys()) {
+    if (!key.startsWith("$ACTION_REF_")) continue;
+    const prefix = `$ACTION_${key.slice("$ACTION_REF_".length)}:`;
+    const meta = json(form.get(`${prefix}0`));
+    if (!meta.ok || meta.value === null || typeof meta.value !== "object" || Array.isArray(meta.value)) {
+      return bad("unreadable action metadata");
+    }
+    const { id, bound } = meta.value as { id?: unknown; bound?: unknown };
+    if (typeof id !== "string") return bad("no action id");
+    if (bound === null || bound === undefined) continue;
+    if (bound !== "$@1") return bad("unexpected bound reference");
+    const args = json(form.get(`${prefix}1`));
+    if (!args.ok || !Array.isArray(args.value)) return bad("bound arguments are not a JSON array");
+    const v = plainValue(args.value, false);
+    if (!v.ok) return v;
+  }
+  return OK;
+}
+
+/**
+ * A post from JavaScript (`Next-Action` header): the arguments as JSON, either the whole body or
+ * the form part "0" of a multipart body whose other parts are the form's fields.
+ */
+export function checkReply(root: unknown): Verdict {
+  const args = json(root);
+  if (!args.ok) return bad("arguments are not JSON");
+  return plainValue(args.value, true);
+}

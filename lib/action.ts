@@ -1,0 +1,104 @@
+import "server-only";
+import { z } from "zod";
+import { requireActor } from "./auth/session";
+import { formValues, type FormState } from "./forms";
+import type { Actor } from "./tickets/permissions";
+
+/**
+ * The one way a server action is written. Everything a client sends to an action is input: the
+ * form, and also the arguments bound with `.bind(null, …)`, which Next.js writes into the page and
+ * takes back in plain text (a client can replace `12` with `{"gt":0}`, `"abc"` or `1e20`), and the
+ * previous form state that `useActionState` posts back without JavaScript. So every action is:
+ *
+ *   session → parse every bound argument and the form with zod → the command → a FormState
+ *
+ * and nothing reaches a command that has not been parsed. Arguments that do not parse (or that
+ * come in the wrong number, or without a form) get `rejected`: the same answer as a missing
+ * record, never a 500 and never a change. The previous state is never read.
+ */
+
+/** Bound arguments, one schema each, in order. */
+type Bound = readonly z.ZodType[];
+type Parsed<B extends Bound> = { -readonly [K in keyof B]: z.output<B[K]> };
+
+type Spec<B extends Bound, S extends z.ZodObject, F extends string, A, R> = {
+  /** Schemas for the arguments bound on the server, in order. */
+  bound: B;
+  /** The form's fields. Values are strings or absent; files are dropped. */
+  form: S;
+  /** Fields whose typed values go back to the form on a refusal (never a password). */
+  echo: readonly F[];
+  /** Whether the action is used through useActionState (it then receives the previous state). */
+  withState: boolean;
+  /** Who may call it: a signed-in person (anyone else goes to sign-in) or anybody. */
+  who: A;
+  /** The answer to arguments that do not parse: the same as for a missing record. */
+  rejected: R;
+  /** The form's answer when a field is invalid (defaults to every field's errors). */
+  invalid?: (errors: Partial<Record<string, string[]>>, values: Partial<Record<F, string>>) => R;
+  run: (ctx: {
+    actor: A extends "actor" ? Actor : null;
+    args: Parsed<B>;
+    data: z.output<S>;
+    values: Partial<Record<F, string>>;
+  }) => Promise<R>;
+};
+
+export type ActionInfo = { bound: number; fields: string[]; withState: boolean; who: "actor" | "anyone" };
+
+/** Marks a function made by defineAction; a test checks that every exported action has it. */
+export const ACTION_INFO = Symbol.for("triage.action");
+
+export type WrappedAction<R> = ((...raw: unknown[]) => Promise<R>) & {
+  [ACTION_INFO]: ActionInfo;
+};
+
+export function defineAction<
+  const B extends Bound,
+  S extends z.ZodObject,
+  F extends string,
+  A extends "actor" | "anyone",
+  R = FormState<F>,
+>(spec: Spec<B, S, F, A, R>): WrappedAction<R> {
+  const fields = Object.keys(spec.form.shape);
+  const arity = spec.bound.length + (spec.withState ? 1 : 0) + 1;
+  const action = async (...raw: unknown[]): Promise<R> => {
+    const actor = spec.who === "actor" ? await requireActor() : null;
+    const form = raw[raw.length - 1];
+    if (raw.length !== arity || !(form instanceof FormData)) return spec.rejected;
+    const args: unknown[] = [];
+    for (let i = 0; i < spec.bound.length; i++) {
+      const parsed = spec.bound[i].safeParse(raw[i]);
+      if (!parsed.success) return spec.rejected;
+      args.push(parsed.data);
+    }
+    const input: Record<string, string | undefined> = {};
+    for (const f of fields) {
+      const v = form.get(f);
+      input[f] = typeof v === "string" ? v : undefined;
+    }
+    const values = formValues(form, spec.echo);
+    const parsed = spec.form.safeParse(input);
+    if (!parsed.success) {
+      const errors = z.flattenError(parsed.error).fieldErrors as Partial<Record<string, string[]>>;
+      return spec.invalid
+        ? spec.invalid(errors, values)
+        : ({ fieldErrors: errors, values, message: "Please correct the highlighted fields." } satisfies FormState as R);
+    }
+    return spec.run({
+      actor: actor as A extends "actor" ? Actor : null,
+      args: args as Parsed<B>,
+      data: parsed.data,
+      values,
+    });
+  };
+  return Object.assign(action, {
+    [ACTION_INFO]: { bound: spec.bound.length, fields, withState: spec.withState, who: spec.who } satisfies ActionInfo,
+  });
+}
+
+/** A ticket number bound on the server: a positive safe integer, and nothing else. */
+export const ticketNumberArg = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+/** A user id bound on the server (Better Auth ids are UUIDs). */
+export const userIdArg = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);

@@ -1,0 +1,54 @@
+import { isIP } from "node:net";
+
+/**
+ * The client's address, for throttling. It is the TCP peer's address, which the server records
+ * in `x-triage-peer` (scripts/server.mjs; a client cannot set it). `X-Forwarded-For` is believed
+ * only as far as it was written by proxies listed in TRIAGE_TRUSTED_PROXIES: from the peer
+ * backwards, each trusted hop names the one before it, and the first untrusted one is the client.
+ * Without trusted proxies a client cannot pick its own address by sending a header.
+ */
+export function clientAddress(peer: string | null, forwardedFor: string | null, trusted: readonly string[]): string | null {
+  let current = normalise(peer);
+  if (!current) return null;
+  const hops = (forwardedFor ?? "")
+    .split(",")
+    .map((s) => normalise(s.trim()))
+    .filter((s): s is string => s !== null);
+  while (isTrusted(current, trusted) && hops.length) current = hops.pop()!;
+  return current;
+}
+
+/** "::ffff:127.0.0.1" -> "127.0.0.1"; anything that is not an IP address -> null. */
+export function normalise(raw: string | null | undefined): string | null {
+  if (!raw) return null;
+  let s = raw.trim().toLowerCase();
+  if (s.startsWith("[") && s.includes("]")) s = s.slice(1, s.indexOf("]"));
+  if (s.startsWith("::ffff:") && isIP(s.slice(7)) === 4) s = s.slice(7);
+  return isIP(s) ? s : null;
+}
+
+/** Whether an address is one of the trusted proxies: exact addresses or IPv4 CIDR ranges. */
+export function isTrusted(address: string, trusted: readonly string[]): boolean {
+  return trusted.some((t) => {
+    const [net, bits] = t.split("/");
+    if (bits === undefined) return normalise(net) === address;
+    if (isIP(net) !== 4 || isIP(address) !== 4) return false;
+    const n = Number(bits);
+    if (!Number.isInteger(n) || n < 0 || n > 32) return false;
+    const mask = n === 0 ? 0 : (~0 << (32 - n)) >>> 0;
+    return ((ipv4(net) & mask) >>> 0) === ((ipv4(address) & mask) >>> 0);
+  });
+}
+
+const ipv4 = (s: string) => s.split(".").reduce((acc, o) => ((acc << 8) | Number(o)) >>> 0, 0);
+
+/** TRIAGE_TRUSTED_PROXIES as a list; each entry must be an IP address or an IPv4 CIDR range. */
+export function parseTrustedProxies(raw: string | undefined): string[] | { error: string } {
+  const list = (raw ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  for (const t of list) {
+    const [net, bits] = t.split("/");
+    const okNet = bits === undefined ? isIP(net) !== 0 : isIP(net) === 4 && /^\d{1,2}$/.test(bits) && Number(bits) <= 32;
+    if (!okNet) return { error: `"${t}" is not an IP address or an IPv4 range like 10.0.0.0/8` };
+  }
+  return list;
+}

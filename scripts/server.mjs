@@ -1,0 +1,37 @@
+/**
+ * Serves the production build: Next.js in this process behind Node's HTTP server, so that each
+ * request carries the address of its TCP peer in `x-triage-peer` (overwriting whatever a client
+ * sent under that name). Sign-in throttling counts per client address, and with `next start`
+ * the only address a page can see is X-Forwarded-For, which any client can write.
+ * Started by scripts/start.ts after the build and the migrations.
+ */
+import http from "node:http";
+import path from "node:path";
+import next from "next";
+
+const root = path.resolve(import.meta.dirname, "..");
+const port = Number(process.env.PORT || 3000);
+
+const app = next({ dev: false, dir: root, port, hostname: "localhost" });
+const handle = app.getRequestHandler();
+await app.prepare();
+
+const server = http.createServer((req, res) => {
+  req.headers["x-triage-peer"] = req.socket.remoteAddress ?? "";
+  handle(req, res);
+});
+// Behind a proxy that keeps connections open: outlive its idle timeout (nginx: 60 s).
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
+// Every interface, as `next start` does.
+server.listen(port, () => {
+  console.log(`Triage is listening on http://localhost:${port}`);
+});
+
+for (const sig of ["SIGINT", "SIGTERM"]) {
+  process.on(sig, () => {
+    server.close();
+    app.close?.().finally(() => process.exit(0));
+    setTimeout(() => process.exit(0), 3000).unref();
+  });
+}
