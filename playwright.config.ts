@@ -56,7 +56,10 @@ export default defineConfig({
     {
       // Alone, after everything else: it compares database snapshots around each post.
       name: "fuzz",
-      dependencies: ["js", "nojs", "tls-nginx-js", "tls-nginx-nojs", "tls-caddy-js", "tls-caddy-nojs"],
+      // E2E_FUZZ_ALONE=1 runs it right after setup, for working on it (npx playwright test --project=fuzz).
+      dependencies: process.env.E2E_FUZZ_ALONE
+        ? ["setup"]
+        : ["js", "nojs", "tls-nginx-js", "tls-nginx-nojs", "tls-caddy-js", "tls-caddy-nojs"],
       testMatch: /\/fuzz\/.*\.spec\.ts/,
       fullyParallel: false,
       timeout: 600_000,

@@ -35,7 +35,7 @@ describe("checkReply (JavaScript)", () => {
     expect(checkReply('["$n123","$D2026-01-01","$NaN","$-0","$Infinity"]').ok).toBe(true);
   });
   it("refuses anything else", () => {
-    for (const body of ["{{{", "", null, '"$Q1"', '["$@1"]', '["$W1"]', '["$h1"]', '["$T"]', '[{"$$typeof":1}]']) {
+    for (const body of ["{{{", "", null, "null", "12", '{"a":1}', '"$Q1"', '["$@1"]', '["$W1"]', '["$h1"]', '["$T"]', '[{"$$typeof":1}]']) {
       expect(checkReply(body).ok, String(body)).toBe(false);
     }
   });

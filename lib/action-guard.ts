@@ -98,10 +98,12 @@ export function checkFormPost(form: FormData): Verdict {
 
 /**
  * A post from JavaScript (`Next-Action` header): the arguments as JSON, either the whole body or
- * the form part "0" of a multipart body whose other parts are the form's fields.
+ * the form part "0" of a multipart body whose other parts are the form's fields. Always a list.
  */
 export function checkReply(root: unknown): Verdict {
   const args = json(root);
   if (!args.ok) return bad("arguments are not JSON");
+  // Next.js applies the decoded value as the argument list.
+  if (!Array.isArray(args.value)) return bad("arguments are not a list");
   return plainValue(args.value, true);
 }

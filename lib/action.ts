@@ -75,7 +75,9 @@ export function defineAction<
     const input: Record<string, string | undefined> = {};
     for (const f of fields) {
       const v = form.get(f);
-      input[f] = typeof v === "string" ? v : undefined;
+      // No form of ours sends a file: one in place of a text field is not our form.
+      if (v !== null && typeof v !== "string") return spec.rejected;
+      input[f] = v ?? undefined;
     }
     const values = formValues(form, spec.echo);
     const parsed = spec.form.safeParse(input);

@@ -4,7 +4,7 @@
  *
  * Builds a production build into .next-bench when it is missing or older than the sources,
  * seeds throwaway databases under .tmp/bench (1,000 and 100,000 tickets, with scripts/seed.ts),
- * serves each with its own `next start` on a free port from 3300–3320 (loopback only), signs in
+ * serves each with its own scripts/server.mjs (what `npm start` runs) on a free port from 3300–3320, signs in
  * once on each as an agent through the real no-JavaScript sign-in form, and loads the pages with
  * autocannon (4 connections, BENCH_SECONDS per scenario, default 10, split into BENCH_ROUNDS
  * interleaved rounds, default 2, so that a machine busy with other work skews them alike):
@@ -25,7 +25,7 @@ import path from "node:path";
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
 import { formWithField, multipart } from "./lib/forms";
-import type { ProbeCase, ProbeResult } from "./lib/sql-probe";
+import { LONG_QUERY, type ProbeCase, type ProbeResult } from "./lib/sql-probe";
 import { DEMO_ACCOUNTS, ensureDemoAccounts, ensureDemoPeople, migrate, openSeedDatabase, seedTickets, type SeedTicketsResult } from "./seed";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -230,7 +230,8 @@ async function startServer(db: BenchDb, label: string): Promise<Server> {
   const base = `http://${HOST}:${port}`;
   const logFile = path.join(WORK, `server-${label}.log`);
   const out = fs.openSync(logFile, "w");
-  const child = spawn(bin("next"), ["start", "-p", String(port), "-H", HOST], {
+  // The same server `npm start` runs (scripts/server.mjs: Next.js behind Node's HTTP server).
+  const child = spawn(process.execPath, [path.join(ROOT, "scripts/server.mjs")], {
     cwd: ROOT,
     detached: true, // its own process group, so that stopping it stops everything it started
     stdio: ["ignore", out, out],
@@ -326,7 +327,7 @@ async function signIn(base: string, email: string, password: string): Promise<st
 type Scenario = {
   name: string;
   /** list: /tickets; view: a filtered list compared with it; floor and part: for comparison. */
-  kind: "list" | "view" | "floor" | "part";
+  kind: "list" | "view" | "search" | "floor" | "part";
   server: Server;
   path: string;
   cookie?: string;
@@ -670,6 +671,9 @@ function report(r: {
   for (const l of r.loads.filter((x) => x.kind === "view")) {
     ratio(`p99: ${l.name} ÷ plain list`, l.skipped ? l.p99 / large.p99 : div(l.p99, large.p99), "≤ 1.50", (v) => v <= 1.5);
   }
+  for (const l of r.loads.filter((x) => x.kind === "search")) {
+    ratio(`p99: ${l.name} ÷ plain list`, l.skipped ? l.p99 / large.p99 : div(l.p99, large.p99), "≤ 3.00", (v) => v <= 3);
+  }
   out.push(
     `| creates stored: ticket count grew by ${nf.format(c.after - c.before)}, 303 answers ${nf.format(c.redirects)} | ${c.durable ? "equal" : "differ"} | equal | ${check(c.durable)} |`,
   );
@@ -765,6 +769,11 @@ async function main() {
           ...on,
           expect: "Showing ",
         },
+        // What anyone can type: the search must cost about what the list does, whatever it is.
+        { name: "search: twelve one-letter words", kind: "search", path: "/tickets?q=t+a+s+i+p+m+o+c+w+e+b+d", ...on, expect: "Showing " },
+        { name: "search: a word in most tickets (q=the), best match first", kind: "search", path: "/tickets?q=the", ...on, expect: "Showing " },
+        { name: "search: 200 characters", kind: "search", path: `/tickets?q=${encodeURIComponent(LONG_QUERY)}`, ...on, expect: "Showing " },
+        { name: "search: a rarer word (q=printer), best match first", kind: "search", path: "/tickets?q=printer", ...on, expect: "Showing " },
       ];
       loads = await loadAll(scenarios);
       log("Creates: posting the new-ticket form…");

@@ -11,6 +11,10 @@ import next from "next";
 
 const root = path.resolve(import.meta.dirname, "..");
 const port = Number(process.env.PORT || 3000);
+// What `next start` sets: where Next.js fetches a server action's redirect target from, on this
+// machine. Without it Next builds that URL from X-Forwarded-Proto (https behind a TLS proxy) and
+// the request's host, and talks TLS to this plain-HTTP port.
+process.env.__NEXT_PRIVATE_ORIGIN = `http://localhost:${port}`;
 
 const app = next({ dev: false, dir: root, port, hostname: "localhost" });
 const handle = app.getRequestHandler();

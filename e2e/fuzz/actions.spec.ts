@@ -91,7 +91,8 @@ const CASES: Record<string, Case> = {
         ? { priority: ["", "Critical", "0"], assigneeId: ["no-such-user", c.ids.requester, long(101), '{"not":""}'] }
         : { priority: ["Urgent", "Low"], assigneeId: [c.ids.agent] }),
     }),
-    boundHostile: (c, who) => (staff(who) ? [99_999_999] : [c.otto, 99_999_999]),
+    // Someone else's ticket: Otto's, for Rita (for Otto the valid one, Rita's, is already not his).
+    boundHostile: (c, who) => (who === "requester" ? [c.otto, 99_999_999] : [99_999_999]),
   },
   "app/(desk)/tickets/actions.ts#addCommentAction": {
     page: (c) => `/tickets/${c.rita}`,
@@ -103,7 +104,7 @@ const CASES: Record<string, Case> = {
       body: [MISSING, "", "  \n ", long(20_001)],
       ...(staff(who) ? {} : { internal: ["on", "true"] }),
     }),
-    boundHostile: (c, who) => (staff(who) ? [99_999_999] : [c.otto, 99_999_999]),
+    boundHostile: (c, who) => (who === "requester" ? [c.otto, 99_999_999] : [99_999_999]),
   },
   "app/(desk)/admin/users/actions.ts#changeRoleAction": {
     page: () => "/admin/users",

@@ -239,40 +239,51 @@ describe("listQuery", () => {
 });
 
 describe("ftsQuery", () => {
-  /** Only quoted words with a prefix star, separated by spaces: nothing FTS5 could read as syntax. */
-  const SAFE = /^"[\p{L}\p{N}]+"\*( "[\p{L}\p{N}]+"\*)*$/u;
+  /** Only quoted words, prefix stars on the long ones, separated by spaces: nothing FTS5 could read as syntax. */
+  const SAFE = /^"[\p{L}\p{N}]+"\*?( "[\p{L}\p{N}]+"\*?)*$/u;
 
   it.each([
     ["printer", '"printer"*'],
+    ["spaceba", '"spaceba"*'],
     ["printer jam", '"printer"* "jam"*'],
     ['"printer', '"printer"*'],
     ['say "hello world"', '"say"* "hello"* "world"*'],
     ["print*", '"print"*'],
     ["*", null],
-    ["a AND b", '"a"* "AND"* "b"*'],
-    ["a OR b", '"a"* "OR"* "b"*'],
-    ["NOT spam", '"NOT"* "spam"*'],
-    ["NEAR(a b, 3)", '"NEAR"* "a"* "b"* "3"*'],
+    ["a AND b", '"a" "and"* "b"'],
+    ["a OR b", '"a" "or" "b"'],
+    ["NOT spam", '"not"* "spam"*'],
+    ["NEAR(a b, 3)", '"near"* "a" "b" "3"'],
     ["(unbalanced", '"unbalanced"*'],
     ["unbalanced)", '"unbalanced"*'],
     ['"unbalanced', '"unbalanced"*'],
     ["title:foo", '"title"* "foo"*'],
     ["{title body}:foo", '"title"* "body"* "foo"*'],
-    ["e-mail", '"e"* "mail"*'],
+    ["e-mail", '"e" "mail"*'],
     ["-spam", '"spam"*'],
     ["^start", '"start"*'],
     ["café", '"café"*'],
     ["cafe\u0301", '"café"*'],
-    ["Ünïcödé", '"Ünïcödé"*'],
+    ["Ünïcödé", '"ünïcödé"*'],
     ["日本語", '"日本語"*'],
     ["ｆｕｌｌｗｉｄｔｈ", '"fullwidth"*'],
-    ["x'); DROP TABLE ticket; --", '"x"* "DROP"* "TABLE"* "ticket"*'],
+    ["x'); DROP TABLE ticket; --", '"x" "drop"* "table"* "ticket"*'],
     ["", null],
     ["   ", null],
     ["!!! ??? ...", null],
     ['"" \'\' () * - + ^ : ,', null],
   ])("%j → %j", (input, expected) => {
     expect(ftsQuery(input)).toBe(expected);
+  });
+
+  it("one- and two-letter words match whole words: a one-letter prefix would read most of the index", () => {
+    expect(ftsQuery("t a s i p m o c w e b d")).toBe('"t" "a" "s" "i" "p" "m" "o" "c" "w" "e" "b" "d"');
+    expect(ftsQuery("wi fi")).toBe('"wi" "fi"');
+    expect(ftsQuery("vpn")).toBe('"vpn"*');
+  });
+
+  it("a word typed twice counts once, in any case", () => {
+    expect(ftsQuery("Printer printer PRINTER jam")).toBe('"printer"* "jam"*');
   });
 
   it("limits the number of words and their length", () => {

@@ -123,17 +123,25 @@ export function listQuery(p: Partial<ListParams>): string {
   return s ? `?${s}` : "";
 }
 
+/** Words shorter than this match whole words only: a one-letter prefix would expand to most of the index. */
+export const PREFIX_MIN = 3;
+/** At most this many words of a search are used (the first ones typed). */
+export const SEARCH_WORDS_MAX = 12;
+
 /**
- * The FTS5 query for what a person typed: every run of letters or digits is a word, matched as
- * a prefix, and all words must match. Quotes, operators and brackets are never syntax.
- * Returns null when nothing searchable was typed.
+ * The FTS5 query for what a person typed: every run of letters or digits is a word, and all
+ * words must match. Words of PREFIX_MIN characters or more match as prefixes ("spaceba" finds
+ * "spacebar"); shorter ones match whole words, because "t"* reads every word that starts with t
+ * (0.4 s at 100,000 tickets, and twelve of them 1.5 s). Repeated words count once. Quotes,
+ * operators and brackets are never syntax. Returns null when nothing searchable was typed.
  */
 export function ftsQuery(q: string): string | null {
-  const words = q.normalize("NFKC").match(/[\p{L}\p{N}]+/gu);
+  const words = q.normalize("NFKC").toLowerCase().match(/[\p{L}\p{N}]+/gu);
   if (!words) return null;
-  return words
-    .slice(0, 12)
+  return [...new Set(words)]
+    .slice(0, SEARCH_WORDS_MAX)
     // Cut by code points, not UTF-16 units: half a surrogate pair cannot be sent to SQLite.
-    .map((w) => `"${Array.from(w).slice(0, 64).join("")}"*`)
+    .map((w) => Array.from(w).slice(0, 64))
+    .map((cps) => `"${cps.join("")}"${cps.length >= PREFIX_MIN ? "*" : ""}`)
     .join(" ");
 }

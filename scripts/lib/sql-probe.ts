@@ -9,7 +9,7 @@
  */
 import Database from "better-sqlite3";
 import { db as prisma } from "../../lib/db";
-import { countSql, countTickets, listSql, listTickets } from "../../lib/tickets/queries";
+import { countSql, countTickets, effectiveSort, listSql, listTickets } from "../../lib/tickets/queries";
 import { parseListParams } from "../../lib/tickets/list-params";
 import { PRAGMAS } from "../../lib/sqlite";
 
@@ -24,6 +24,9 @@ export type ProbeCase = {
 export type PrismaCase = { name: string; query: string; count: ProbeTiming; listTickets: ProbeTiming };
 export type ProbeResult = { tickets: number; cases: ProbeCase[]; prisma: PrismaCase[] };
 
+/** 200 characters of plausible words, the longest query the list accepts. */
+export const LONG_QUERY = "printer laptop network password email access screen keyboard update install error server account login vpn wifi phone meeting calendar folder share drive backup license report invoice".slice(0, 200);
+
 export const PROBE_CASES: { name: string; query: string }[] = [
   { name: "plain", query: "" },
   { name: "filtered (status + priority)", query: "status=Open&status=In+progress&priority=High" },
@@ -34,9 +37,15 @@ export const PROBE_CASES: { name: string; query: string }[] = [
   { name: "quick view: all open", query: "status=Open&status=In+progress&status=Waiting" },
   { name: "sort by requester", query: "sort=requester" },
   { name: "deep page (page 1000)", query: "page=1000" },
+  // Searches a hostile or careless person can type (issue: search cost bounded whatever is typed).
+  { name: "search: twelve one-letter words", query: "q=t+a+s+i+p+m+o+c+w+e+b+d" },
+  { name: "search: a word in most tickets, by relevance", query: "q=the" },
+  { name: "search: 200 characters", query: `q=${encodeURIComponent(LONG_QUERY)}` },
+  { name: "search: one letter", query: "q=s" },
+  { name: "search: a prefix (spaceba)", query: "q=spaceba" },
 ];
 
-const PRISMA_CASES = ["plain", "quick view: all open", "searched + 2 filters + sort"];
+const PRISMA_CASES = ["plain", "quick view: all open", "searched + 2 filters + sort", "search: a word in most tickets, by relevance"];
 
 function params(query: string) {
   const raw: Record<string, string | string[]> = {};
@@ -104,9 +113,11 @@ async function main() {
     const p = params(query);
     const c = countSql(actor, p);
     const countStmt = db.prepare(c.sql);
-    const n = Number((countStmt.get(...c.args) as { n: number | bigint }).n);
+    const counted = countStmt.get(...c.args) as { n: number | bigint; docs: number | bigint };
+    const n = Number(counted.n);
     const page = Math.min(p.page, Math.max(1, Math.ceil(n / p.per)));
-    const l = listSql(actor, { ...p, page }, (page - 1) * p.per);
+    // The order listTickets really uses: a search too broad to rank is sorted by last update.
+    const l = listSql(actor, { ...p, ...effectiveSort(p, { docs: Number(counted.docs) }), page }, (page - 1) * p.per);
     const listStmt = db.prepare(l.sql);
     const rows = listStmt.all(...l.args).length;
     return {

@@ -139,6 +139,13 @@ export default async function TicketsPage({ searchParams }: { searchParams: Sear
           : `Showing ${nf.format(page.first)}–${nf.format(page.last)} of ${nf.format(page.total)} tickets`}
       </p>
 
+      {page.unranked ? (
+        <p className="hint search-hint">
+          These words are in too many tickets to rank by best match, so the newest updates come first. Add a more
+          specific word to see the best matches first.
+        </p>
+      ) : null}
+
       {page.rows.length === 0 ? (
         <div className="empty">
           {filtered ? (
@@ -151,24 +158,25 @@ export default async function TicketsPage({ searchParams }: { searchParams: Sear
         <div className="table-wrap">
           <table className="tickets">
             <caption className="visually-hidden">
-              Tickets, sorted by {params.sort === "relevance" ? "best match" : `${COLUMNS.find((c) => c.sort === params.sort)?.label ?? ""} ${params.dir === "asc" ? "ascending" : "descending"}`}
+              Tickets, sorted by {page.sort === "relevance" ? "best match" : `${COLUMNS.find((c) => c.sort === page.sort)?.label ?? ""} ${page.dir === "asc" ? "ascending" : "descending"}`}
             </caption>
             <thead>
               <tr>
                 {COLUMNS.map((c) => {
-                  const active = params.sort === c.sort;
-                  const nextDir = active ? (params.dir === "asc" ? "desc" : "asc") : DEFAULT_DIRECTION[c.sort];
+                  // The order the rows are really in: a search too broad to rank is sorted by Updated.
+                  const active = page.sort === c.sort;
+                  const nextDir = active ? (page.dir === "asc" ? "desc" : "asc") : DEFAULT_DIRECTION[c.sort];
                   return (
                     <th
                       key={c.label}
                       scope="col"
                       className={c.className}
-                      aria-sort={active ? (params.dir === "asc" ? "ascending" : "descending") : undefined}
+                      aria-sort={active ? (page.dir === "asc" ? "ascending" : "descending") : undefined}
                     >
                       <Link href={href({ sort: c.sort, dir: nextDir, page: 1 })} className="sort">
                         {c.label}
                         <span aria-hidden="true" className="sort-mark">
-                          {active ? (params.dir === "asc" ? "↑" : "↓") : ""}
+                          {active ? (page.dir === "asc" ? "↑" : "↓") : ""}
                         </span>
                       </Link>
                     </th>
