@@ -4,8 +4,8 @@ import { ACCOUNTS, type RoleName } from "./accounts";
 export { expect };
 
 /** A page signed in as one of the shared accounts, honouring the project's JavaScript setting. */
-async function pageAs(browser: Browser, role: RoleName, javaScriptEnabled: boolean): Promise<Page> {
-  const context = await browser.newContext({ storageState: ACCOUNTS[role].file, javaScriptEnabled });
+async function pageAs(browser: Browser, role: RoleName, javaScriptEnabled: boolean, viewport: { width: number; height: number } | null): Promise<Page> {
+  const context = await browser.newContext({ storageState: ACCOUNTS[role].file, javaScriptEnabled, ...(viewport ? { viewport } : {}) });
   return context.newPage();
 }
 
@@ -19,10 +19,10 @@ type Fixtures = {
 };
 
 export const test = base.extend<Fixtures>({
-  as: async ({ browser, javaScriptEnabled }, use) => {
+  as: async ({ browser, javaScriptEnabled, viewport }, use) => {
     const pages: Page[] = [];
     await use(async (role) => {
-      const p = await pageAs(browser, role, javaScriptEnabled);
+      const p = await pageAs(browser, role, javaScriptEnabled, viewport);
       pages.push(p);
       return p;
     });

@@ -25,7 +25,9 @@ import path from "node:path";
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
 import { formWithField, multipart } from "./lib/forms";
-import { LONG_QUERY, type ProbeCase, type ProbeResult } from "./lib/sql-probe";
+import type { ProbeCase, ProbeResult } from "./lib/sql-probe";
+import { LONG_QUERY } from "./lib/search-cases";
+import { browserCost, type BrowserCost } from "./bench/browser";
 import { DEMO_ACCOUNTS, ensureDemoAccounts, ensureDemoPeople, migrate, openSeedDatabase, seedTickets, type SeedTicketsResult } from "./seed";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -630,6 +632,7 @@ function report(r: {
   loads: Load[];
   create: Creates;
   sql: ProbeResult;
+  browser: BrowserCost;
 }): string {
   const small = r.loads.find((l) => l.kind === "list" && l.tickets === SMALL)!;
   const large = r.loads.find((l) => l.kind === "list" && l.tickets === LARGE)!;
@@ -677,6 +680,17 @@ function report(r: {
   out.push(
     `| creates stored: ticket count grew by ${nf.format(c.after - c.before)}, 303 answers ${nf.format(c.redirects)} | ${c.durable ? "equal" : "differ"} | equal | ${check(c.durable)} |`,
   );
+  out.push("");
+  const b = r.browser;
+  out.push("What one person causes, in Chromium with JavaScript on (100k tickets, signed in as an agent):");
+  out.push("");
+  out.push("| Step | Dynamic requests | Which | Time |");
+  out.push("|---|---:|---|---:|");
+  out.push(`| open /tickets, then 3 s | ${b.listRequests.length} | ${b.listRequests.join("; ")} | |`);
+  out.push(`| click a ticket's title, then 3 s | ${b.ticketRequests.length} | ${b.ticketRequests.join("; ")} | ${ms(b.clickToHeadingMs)} ms to its heading |`);
+  out.push(`| back to the list, then 3 s | ${b.backRequests.length} | ${b.backRequests.join("; ")} | |`);
+  out.push(`| rest the pointer on a title 250 ms, then click | | | ${ms(b.hoverThenClickToHeadingMs)} ms to its heading |`);
+  out.push(`| target: at most 5 dynamic requests in the 3 s after the list loads | ${b.listRequests.length} | | ${check(b.listRequests.length <= 5)} |`);
   out.push("");
   out.push(`The list's own SQL (countSql and listSql from lib/tickets/queries.ts), in process with better-sqlite3 at ${nf.format(r.sql.tickets)} tickets, median per call:`);
   out.push("");
@@ -745,6 +759,7 @@ async function main() {
   const smallServer = await startServer(small, "1k");
   let loads: Load[];
   let create: Creates;
+  let browser: BrowserCost;
   try {
     const largeServer = await startServer(large, "100k");
     try {
@@ -776,6 +791,8 @@ async function main() {
         { name: "search: a rarer word (q=printer), best match first", kind: "search", path: "/tickets?q=printer", ...on, expect: "Showing " },
       ];
       loads = await loadAll(scenarios);
+      log("Browser: what one person's list view and ticket view cost…");
+      browser = await browserCost(largeServer.base, cookie);
       log("Creates: posting the new-ticket form…");
       create = await creates(largeServer, cookie, large);
     } finally {
@@ -787,7 +804,7 @@ async function main() {
 
   log("SQL: timing the list's count and page queries in process…");
   const sql = probe(large);
-  const md = report({ startedAt, loadBefore, loadAfter: os.loadavg(), seeds: [small, large], loads, create, sql });
+  const md = report({ startedAt, loadBefore, loadAfter: os.loadavg(), seeds: [small, large], loads, create, sql, browser: browser! });
   fs.writeFileSync(RESULTS, md);
   console.log(`\n${md}`);
   console.log(`Written to ${path.relative(ROOT, RESULTS)}.`);

@@ -9,7 +9,8 @@ export function TicketTableRow({ t }: { t: TicketRow }) {
     <tr>
       <td className="col-number" data-label="#">{t.number}</td>
       <td className="col-title" data-label="Title">
-        <Link href={`/tickets/${t.number}`} title={t.title}>{t.title}</Link>
+        {/* Prefetched on intent (IntentPrefetch), not because it scrolled into view. */}
+        <Link href={`/tickets/${t.number}`} title={t.title} prefetch={false} data-intent="">{t.title}</Link>
       </td>
       <td className="col-status" data-label="Status"><StatusPill status={t.status} /></td>
       <td className="col-priority" data-label="Priority"><PriorityPill priority={t.priority} /></td>

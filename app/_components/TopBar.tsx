@@ -7,11 +7,11 @@ export function TopBar({ actor }: { actor: Actor | null }) {
   return (
     <header className="topbar">
       <nav aria-label="Main" className="topbar-inner">
-        <Link href="/tickets" className="brand">
+        <Link href="/tickets" className="brand" prefetch={false}>
           Triage
         </Link>
-        <Link href="/tickets">Tickets</Link>
-        {actor?.role === "admin" ? <Link href="/admin/users">Users</Link> : null}
+        <Link href="/tickets" prefetch={false}>Tickets</Link>
+        {actor?.role === "admin" ? <Link href="/admin/users" prefetch={false}>Users</Link> : null}
         <span className="spacer" />
         {actor ? (
           <>

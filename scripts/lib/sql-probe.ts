@@ -12,6 +12,7 @@ import { db as prisma } from "../../lib/db";
 import { countSql, countTickets, effectiveSort, listSql, listTickets } from "../../lib/tickets/queries";
 import { parseListParams } from "../../lib/tickets/list-params";
 import { PRAGMAS } from "../../lib/sqlite";
+import { LONG_QUERY } from "./search-cases";
 
 export type ProbeTiming = { medianUs: number; meanUs: number; calls: number };
 export type ProbeCase = {
@@ -23,9 +24,6 @@ export type ProbeCase = {
 /** The same reads through Prisma, as the page makes them (countTickets; listTickets = count + page). */
 export type PrismaCase = { name: string; query: string; count: ProbeTiming; listTickets: ProbeTiming };
 export type ProbeResult = { tickets: number; cases: ProbeCase[]; prisma: PrismaCase[] };
-
-/** 200 characters of plausible words, the longest query the list accepts. */
-export const LONG_QUERY = "printer laptop network password email access screen keyboard update install error server account login vpn wifi phone meeting calendar folder share drive backup license report invoice".slice(0, 200);
 
 export const PROBE_CASES: { name: string; query: string }[] = [
   { name: "plain", query: "" },

@@ -59,7 +59,7 @@ export default async function BenchFloorPage() {
       <div className="page-head">
         <h1>Tickets</h1>
         <div className="actions">
-          <Link href="/tickets/new" className="button primary">
+          <Link href="/tickets/new" className="button primary" prefetch={false}>
             New ticket
           </Link>
         </div>
@@ -83,7 +83,7 @@ export default async function BenchFloorPage() {
                     className={c.className}
                     aria-sort={active ? "descending" : undefined}
                   >
-                    <Link href={`/tickets?sort=${c.sort}&dir=${active ? "asc" : c.dir}`} className="sort">
+                    <Link href={`/tickets?sort=${c.sort}&dir=${active ? "asc" : c.dir}`} className="sort" prefetch={false}>
                       {c.label}
                       <span aria-hidden="true" className="sort-mark">
                         {active ? "↓" : ""}

@@ -14,6 +14,7 @@ import {
 } from "@/lib/tickets/list-params";
 import { PRIORITIES, STATUSES } from "@/lib/tickets/schema";
 import { TicketTableRow } from "../../_components/TicketTableRow";
+import { IntentPrefetch } from "../../_components/IntentPrefetch";
 
 export const metadata: Metadata = { title: "Tickets" };
 
@@ -44,6 +45,13 @@ export default async function TicketsPage({ searchParams }: { searchParams: Sear
   const filtered =
     params.q !== "" || params.status.length > 0 || params.priority.length > 0 || params.assignee !== "" || params.requester !== "";
   const href = (p: Partial<ListParams>) => `/tickets${listQuery({ ...params, ...p })}`;
+  const personName = (id: string, people: { id: string; name: string }[]) => people.find((x) => x.id === id)?.name ?? "someone";
+  const active = [
+    ...params.status,
+    ...params.priority,
+    ...(params.assignee === "me" ? ["assigned to me"] : params.assignee === "none" ? ["unassigned"] : params.assignee ? [`assigned to ${personName(params.assignee, assignees)}`] : []),
+    ...(params.requester ? [`from ${personName(params.requester, requesters)}`] : []),
+  ];
   const exportHref = `/tickets/export${listQuery({ ...params, page: 1 })}`;
 
   return (
@@ -54,7 +62,7 @@ export default async function TicketsPage({ searchParams }: { searchParams: Sear
           <Link href={exportHref} className="button secondary" prefetch={false}>
             Export CSV
           </Link>
-          <Link href="/tickets/new" className="button primary">
+          <Link href="/tickets/new" className="button primary" prefetch={false}>
             New ticket
           </Link>
         </div>
@@ -64,7 +72,7 @@ export default async function TicketsPage({ searchParams }: { searchParams: Sear
         <ul>
           {views.map((v) => (
             <li key={v.label}>
-              <Link href={v.href}>
+              <Link href={v.href} prefetch={false}>
                 {v.label} <span className="count">{nf.format(v.count)}</span>
               </Link>
             </li>
@@ -79,57 +87,66 @@ export default async function TicketsPage({ searchParams }: { searchParams: Sear
           <label htmlFor="q">Search</label>
           <input id="q" name="q" type="search" defaultValue={params.q} maxLength={200} placeholder="Words in titles and descriptions" />
         </div>
-        <div className="field">
-          <label htmlFor="status">Status</label>
-          <select id="status" name="status" multiple size={5} defaultValue={params.status}>
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>{s}</option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="priority">Priority</label>
-          <select id="priority" name="priority" multiple size={4} defaultValue={params.priority}>
-            {PRIORITIES.map((p) => (
-              <option key={p} value={p}>{p}</option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="assignee">Assignee</label>
-          <select id="assignee" name="assignee" defaultValue={params.assignee}>
-            <option value="">Anyone</option>
-            <option value="me">Me</option>
-            <option value="none">Unassigned</option>
-            {assignees.map((a) => (
-              <option key={a.id} value={a.id}>{a.name}</option>
-            ))}
-          </select>
-        </div>
-        {staff ? (
-          <div className="field">
-            <label htmlFor="requester">Requester</label>
-            <select id="requester" name="requester" defaultValue={params.requester}>
-              <option value="">Anyone</option>
-              {requesters.map((r) => (
-                <option key={r.id} value={r.id}>{r.name}</option>
-              ))}
-            </select>
+        {/* On a phone the filters fold under one line that says which are on (a <details>: no
+            JavaScript needed); on wider screens they are always shown (globals.css). */}
+        <details className="filter-more">
+          <summary>
+            Filters{active.length ? <span className="filter-summary">: {active.join(", ")}</span> : null}
+          </summary>
+          <div className="filter-fields">
+            <div className="field">
+              <label htmlFor="status">Status</label>
+              <select id="status" name="status" multiple size={5} defaultValue={params.status}>
+                {STATUSES.map((s) => (
+                  <option key={s} value={s}>{s}</option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="priority">Priority</label>
+              <select id="priority" name="priority" multiple size={4} defaultValue={params.priority}>
+                {PRIORITIES.map((p) => (
+                  <option key={p} value={p}>{p}</option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="assignee">Assignee</label>
+              <select id="assignee" name="assignee" defaultValue={params.assignee}>
+                <option value="">Anyone</option>
+                <option value="me">Me</option>
+                <option value="none">Unassigned</option>
+                {assignees.map((a) => (
+                  <option key={a.id} value={a.id}>{a.name}</option>
+                ))}
+              </select>
+            </div>
+            {staff ? (
+              <div className="field">
+                <label htmlFor="requester">Requester</label>
+                <select id="requester" name="requester" defaultValue={params.requester}>
+                  <option value="">Anyone</option>
+                  {requesters.map((r) => (
+                    <option key={r.id} value={r.id}>{r.name}</option>
+                  ))}
+                </select>
+              </div>
+            ) : null}
+            <div className="field">
+              <label htmlFor="per">Per page</label>
+              <select id="per" name="per" defaultValue={String(params.per)}>
+                {PAGE_SIZES.map((n) => (
+                  <option key={n} value={n}>{n}</option>
+                ))}
+              </select>
+            </div>
           </div>
-        ) : null}
-        <div className="field">
-          <label htmlFor="per">Per page</label>
-          <select id="per" name="per" defaultValue={String(params.per)}>
-            {PAGE_SIZES.map((n) => (
-              <option key={n} value={n}>{n}</option>
-            ))}
-          </select>
-        </div>
+        </details>
         {params.sort !== "relevance" && params.sort !== "updated" ? <input type="hidden" name="sort" value={params.sort} /> : null}
         {params.sort !== "relevance" && params.dir !== DEFAULT_DIRECTION[params.sort] ? <input type="hidden" name="dir" value={params.dir} /> : null}
         <div className="filter-actions">
           <button type="submit" className="button primary">Apply filters</button>
-          {filtered ? <Link href="/tickets">Clear filters</Link> : null}
+          {filtered ? <Link href="/tickets" prefetch={false}>Clear filters</Link> : null}
         </div>
       </Form>
 
@@ -149,13 +166,13 @@ export default async function TicketsPage({ searchParams }: { searchParams: Sear
       {page.rows.length === 0 ? (
         <div className="empty">
           {filtered ? (
-            <p>No tickets match these filters. <Link href="/tickets">Clear filters</Link> to see every ticket.</p>
+            <p>No tickets match these filters. <Link href="/tickets" prefetch={false}>Clear filters</Link> to see every ticket.</p>
           ) : (
-            <p>No tickets yet. <Link href="/tickets/new">Create the first one.</Link></p>
+            <p>No tickets yet. <Link href="/tickets/new" prefetch={false}>Create the first one.</Link></p>
           )}
         </div>
       ) : (
-        <div className="table-wrap">
+        <IntentPrefetch className="table-wrap">
           <table className="tickets">
             <caption className="visually-hidden">
               Tickets, sorted by {page.sort === "relevance" ? "best match" : `${COLUMNS.find((c) => c.sort === page.sort)?.label ?? ""} ${page.dir === "asc" ? "ascending" : "descending"}`}
@@ -173,7 +190,7 @@ export default async function TicketsPage({ searchParams }: { searchParams: Sear
                       className={c.className}
                       aria-sort={active ? (page.dir === "asc" ? "ascending" : "descending") : undefined}
                     >
-                      <Link href={href({ sort: c.sort, dir: nextDir, page: 1 })} className="sort">
+                      <Link href={href({ sort: c.sort, dir: nextDir, page: 1 })} className="sort" prefetch={false}>
                         {c.label}
                         <span aria-hidden="true" className="sort-mark">
                           {active ? (page.dir === "asc" ? "↑" : "↓") : ""}
@@ -188,17 +205,18 @@ export default async function TicketsPage({ searchParams }: { searchParams: Sear
               {page.rows.map((t) => <TicketTableRow key={t.number} t={t} />)}
             </tbody>
           </table>
-        </div>
+        </IntentPrefetch>
       )}
 
       <nav aria-label="Pagination" className="pagination">
         {page.page > 1 ? (
-          <Link href={href({ page: page.page - 1 })} rel="prev">Previous page</Link>
+          <Link href={href({ page: page.page - 1 })} rel="prev" prefetch={false}>Previous page</Link>
         ) : (
           <span className="disabled" aria-hidden="true">Previous page</span>
         )}
         <span className="page-of">Page {nf.format(page.page)} of {nf.format(page.pageCount)}</span>
         {page.page < page.pageCount ? (
+          // The one link prefetched as soon as it shows: paging on is what people do next.
           <Link href={href({ page: page.page + 1 })} rel="next">Next page</Link>
         ) : (
           <span className="disabled" aria-hidden="true">Next page</span>

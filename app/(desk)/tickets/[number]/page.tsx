@@ -55,7 +55,7 @@ export default async function TicketPage({ params, searchParams }: { params: Par
 
   return (
     <div className="ticket">
-      <p className="crumbs"><Link href="/tickets">Tickets</Link></p>
+      <p className="crumbs"><Link href="/tickets" prefetch={false}>Tickets</Link></p>
       {sp.created === "1" ? (
         <p className="notice success" role="status">Ticket #{ticket.number} created</p>
       ) : null}

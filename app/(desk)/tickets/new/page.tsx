@@ -8,7 +8,7 @@ export default async function NewTicketPage() {
   await requireActor();
   return (
     <div className="narrow">
-      <p className="crumbs"><Link href="/tickets">Tickets</Link></p>
+      <p className="crumbs"><Link href="/tickets" prefetch={false}>Tickets</Link></p>
       <h1>New ticket</h1>
       <NewTicketForm />
     </div>

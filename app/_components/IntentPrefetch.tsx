@@ -1,0 +1,47 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useRef, type ReactNode } from "react";
+import { PrefetchKind } from "next/dist/client/components/router-reducer/router-reducer-types";
+
+/**
+ * Prefetches a link when a person shows they mean to open it: the pointer rests on it for
+ * DWELL_MS, or it gets keyboard focus. Links opt in with `data-intent`. One listener for the whole
+ * table instead of one per link, and nothing happens while the pointer merely passes over rows,
+ * so a list of 50 tickets costs no server renders until someone heads for one.
+ * Without JavaScript the links are plain links.
+ */
+const DWELL_MS = 80;
+
+export function IntentPrefetch({ children, className }: { children: ReactNode; className?: string }) {
+  const router = useRouter();
+  const done = useRef(new Set<string>());
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+
+  const target = (e: { target: EventTarget | null }) =>
+    e.target instanceof Element ? e.target.closest<HTMLAnchorElement>("a[data-intent]") : null;
+  const prefetch = (a: HTMLAnchorElement) => {
+    const href = a.getAttribute("href");
+    if (!href || done.current.has(href)) return;
+    done.current.add(href);
+    router.prefetch(href, { kind: PrefetchKind.FULL });
+  };
+
+  return (
+    <div
+      className={className}
+      onPointerOver={(e) => {
+        const a = target(e);
+        clearTimeout(timer.current);
+        if (a) timer.current = setTimeout(() => prefetch(a), DWELL_MS);
+      }}
+      onPointerOut={() => clearTimeout(timer.current)}
+      onFocus={(e) => {
+        const a = target(e);
+        if (a) prefetch(a);
+      }}
+    >
+      {children}
+    </div>
+  );
+}
