@@ -1,12 +1,18 @@
 import "server-only";
-import { openDatabase } from "./sqlite";
+import { openDatabase, openReader } from "./sqlite";
 
 /**
- * One Prisma client per process (kept on globalThis so that dev-mode reloads reuse it).
+ * Two Prisma clients per process (kept on globalThis so that dev-mode reloads reuse them):
+ * `db` writes (every transaction, every command, Better Auth), `reader` serves the pages' reads
+ * on its own connection, so that they never wait for another request's write transaction.
  */
-const globalForDb = globalThis as unknown as { triageDb?: ReturnType<typeof openDatabase> };
+const globalForDb = globalThis as unknown as {
+  triageDb?: ReturnType<typeof openDatabase>;
+  triageReader?: ReturnType<typeof openReader>;
+};
 
 export const db = (globalForDb.triageDb ??= openDatabase());
+export const reader = (globalForDb.triageReader ??= openReader());
 
 /** A write that matched other than exactly one row: thrown inside a transaction to roll it back. */
 export class WriteMismatch extends Error {

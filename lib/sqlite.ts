@@ -25,12 +25,24 @@ PRAGMA temp_store = MEMORY;
 PRAGMA optimize = 0x10002;
 `;
 
+/** The reader's settings: the same caches and timeout, and no writes (not even ANALYZE). */
+const READER_PRAGMAS = `
+PRAGMA foreign_keys = ON;
+PRAGMA busy_timeout = 5000;
+PRAGMA cache_size = -32000;
+PRAGMA temp_store = MEMORY;
+PRAGMA query_only = ON;
+`;
+
 /**
  * The better-sqlite3 adapter runs everything on one connection, and only transactions take its
  * lock: a plain query issued by another request while a transaction is open would run inside
- * that transaction (and be rolled back with it). This wrapper puts every top-level query behind
- * the same lock as transactions, so each transaction is isolated from concurrent requests.
- * Queries are synchronous in better-sqlite3, so the lock costs next to nothing.
+ * that transaction (and be rolled back with it). This wrapper puts every top-level query on the
+ * writing connection behind the same lock as transactions, so each transaction is isolated from
+ * concurrent requests: a statement on this connection waits while another request's interactive
+ * transaction is open, even between its statements. That is why pages read through a second,
+ * read-only connection (openReader): in WAL mode it reads the last committed state without
+ * waiting for the writer at all.
  */
 class Lock {
   #tail: Promise<void> = Promise.resolve();
@@ -102,13 +114,34 @@ function adapterFor(url: string): SqlDriverAdapterFactory {
   };
 }
 
-/** Opens the database at DATABASE_URL (or `url`), creating its folder. */
+/** Opens the database at DATABASE_URL (or `url`) for writing, creating its folder. */
 export function openDatabase(url: string = env().DATABASE_URL) {
   const file = databasePathFromUrl(url);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   // Password hashes live only in the Account table, which only Better Auth reads; every query
   // in lib/ selects the fields it returns, so no hash can reach a page.
   return new PrismaClient({ adapter: adapterFor(`file:${file}`) });
+}
+
+/**
+ * A second connection to the same file for reads that are not part of a write: the pages' lists,
+ * counts and tickets. It never writes (query_only), takes no lock of ours, and in WAL mode sees
+ * every transaction committed before each statement starts, so a page read right after a write
+ * (the redirect after a save) sees that write.
+ */
+export function openReader(url: string = env().DATABASE_URL) {
+  const file = databasePathFromUrl(url);
+  const factory = new PrismaBetterSQLite3({ url: `file:${file}`, timeout: 5000 });
+  const adapter: SqlDriverAdapterFactory = {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    async connect() {
+      const inner = await factory.connect();
+      await inner.executeScript(READER_PRAGMAS);
+      return inner;
+    },
+  };
+  return new PrismaClient({ adapter });
 }
 
 export type Db = ReturnType<typeof openDatabase>;

@@ -37,8 +37,9 @@ export function IntentPrefetch({ children, className }: { children: ReactNode; c
       }}
       onPointerOut={() => clearTimeout(timer.current)}
       onFocus={(e) => {
+        // Keyboard focus only: a click focuses the link too, and then navigates at once.
         const a = target(e);
-        if (a) prefetch(a);
+        if (a?.matches(":focus-visible")) prefetch(a);
       }}
     >
       {children}

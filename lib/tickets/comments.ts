@@ -1,5 +1,5 @@
 import "server-only";
-import { db, expectOne } from "../db";
+import { db, expectOne, reader } from "../db";
 import { can, isTicketNumber, ticketWhere, type Actor } from "./permissions";
 
 export type CommentView = {
@@ -13,10 +13,10 @@ export type CommentView = {
 /** The conversation on a ticket the actor may see; internal notes only for those who may read them. */
 export async function listComments(actor: Actor, number: number): Promise<CommentView[]> {
   if (!isTicketNumber(number)) return [];
-  const ticket = await db.ticket.findFirst({ where: ticketWhere(actor, number), select: { requesterId: true } });
+  const ticket = await reader.ticket.findFirst({ where: ticketWhere(actor, number), select: { requesterId: true } });
   if (!ticket) return [];
   const internalToo = can(actor, "readInternalNotes", ticket);
-  const rows = await db.comment.findMany({
+  const rows = await reader.comment.findMany({
     where: { ticketNumber: number, ...(internalToo ? {} : { internal: false }) },
     orderBy: { id: "asc" },
     select: { id: true, body: true, internal: true, createdAt: true, author: { select: { name: true } } },

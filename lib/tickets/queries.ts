@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "../db";
+import { reader } from "../db";
 import type { Prisma } from "../generated/prisma/client";
 import { isStaff, isTicketNumber, ticketWhere, visibleTicketsWhere, type Actor } from "./permissions";
 import {
@@ -18,7 +18,7 @@ import {
   type Status,
 } from "./schema";
 
-type Tx = Prisma.TransactionClient | typeof db;
+type Tx = Prisma.TransactionClient | typeof reader;
 
 /**
  * Ticket reads. Every one takes the actor and puts what it may see into the query itself: a
@@ -26,7 +26,7 @@ type Tx = Prisma.TransactionClient | typeof db;
  */
 
 /** The raw row a command needs to decide; null when missing or not visible to the actor. */
-export async function getTicketRow(actor: Actor, number: number, tx: Tx = db) {
+export async function getTicketRow(actor: Actor, number: number, tx: Tx = reader) {
   if (!isTicketNumber(number)) return null;
   const row = await tx.ticket.findFirst({
     where: ticketWhere(actor, number),
@@ -74,7 +74,7 @@ export type TicketDetail = {
 
 export async function getTicket(actor: Actor, number: number): Promise<TicketDetail | null> {
   if (!isTicketNumber(number)) return null;
-  const t = await db.ticket.findFirst({
+  const t = await reader.ticket.findFirst({
     where: ticketWhere(actor, number),
     select: {
       number: true,
@@ -142,7 +142,7 @@ function cachedPeople(key: string, load: () => Promise<Person[]>): Promise<Perso
 /** People a ticket can be assigned to: agents and admins, by name. */
 export async function listAssignees(): Promise<Person[]> {
   return cachedPeople("assignees", () =>
-    db.user.findMany({
+    reader.user.findMany({
       where: { role: { in: ["agent", "admin"] } },
       orderBy: [{ name: "asc" }, { id: "asc" }],
       select: { id: true, name: true },
@@ -154,7 +154,7 @@ export async function listAssignees(): Promise<Person[]> {
 export async function listRequesters(actor: Actor): Promise<Person[]> {
   if (!isStaff(actor)) return [];
   return cachedPeople("requesters", () =>
-    db.user.findMany({
+    reader.user.findMany({
       orderBy: [{ name: "asc" }, { id: "asc" }],
       select: { id: true, name: true },
       take: 500,
@@ -316,11 +316,21 @@ export function countSql(actor: Actor, p: ListParams) {
       where.push(f.assignee === "" ? `t."assigneeId" IS NULL` : `t."assigneeId" = ?`);
       if (f.assignee !== "") args.push(f.assignee);
     }
-    const tickets = where.length
-      ? `SELECT count(*) FROM "ticket" t WHERE +t."number" IN (SELECT "number" FROM m) AND ${where.join(" AND ")}`
-      : `SELECT count(DISTINCT "number") FROM m`;
+    if (where.length === 0) {
+      // Nothing but the search: FTS5 counts its own matches without building a set. Only when a
+      // comment matched can one ticket be counted twice, and only then are numbers deduplicated.
+      return {
+        sql: `SELECT f."docs" AS "docs",
+                CASE WHEN f."comments" = 0 THEN f."docs" ELSE (SELECT count(DISTINCT "number") FROM (${MATCHED})) END AS "n"
+              FROM (SELECT count(*) AS "docs", coalesce(sum(rowid < 0), 0) AS "comments"
+                    FROM "search_index" WHERE "search_index" MATCH ?) f`,
+        args: [match, match],
+      };
+    }
     return {
-      sql: `WITH m AS MATERIALIZED (${MATCHED}) SELECT (${tickets}) AS "n", (SELECT count(*) FROM m) AS "docs"`,
+      sql: `WITH m AS MATERIALIZED (${MATCHED})
+            SELECT (SELECT count(*) FROM "ticket" t WHERE +t."number" IN (SELECT "number" FROM m) AND ${where.join(" AND ")}) AS "n",
+                   (SELECT count(*) FROM m) AS "docs"`,
       args: [match, ...args],
     };
   }
@@ -349,7 +359,7 @@ type Counted = { total: number; docs: number };
 
 async function counted(actor: Actor, p: ListParams): Promise<Counted> {
   const c = countSql(actor, p);
-  const [row] = await db.$queryRawUnsafe<{ n: bigint | number; docs: bigint | number }[]>(c.sql, ...c.args);
+  const [row] = await reader.$queryRawUnsafe<{ n: bigint | number; docs: bigint | number }[]>(c.sql, ...c.args);
   return { total: Number(row?.n ?? 0), docs: Number(row?.docs ?? 0) };
 }
 
@@ -384,7 +394,7 @@ export async function listTickets(actor: Actor, p: ListParams): Promise<TicketPa
   const offset = (page - 1) * p.per;
   const order = effectiveSort(p, c);
   const q = listSql(actor, { ...p, ...order, page }, offset);
-  const raw = total === 0 ? [] : await db.$queryRawUnsafe<RawRow[]>(q.sql, ...q.args);
+  const raw = total === 0 ? [] : await reader.$queryRawUnsafe<RawRow[]>(q.sql, ...q.args);
   const rows = raw.map(toRow);
   return {
     rows,
@@ -407,7 +417,7 @@ export async function quickViews(actor: Actor): Promise<QuickView[]> {
   const base: ListParams = { ...DEFAULT_LIST_PARAMS, status: OPEN };
   const scope = visibleTicketsWhere(actor);
   const own = scope.requesterId === undefined ? "" : `AND c."requesterId" = ?`;
-  const [row] = await db.$queryRawUnsafe<{ mine: bigint | number; unassigned: bigint | number; open: bigint | number }[]>(
+  const [row] = await reader.$queryRawUnsafe<{ mine: bigint | number; unassigned: bigint | number; open: bigint | number }[]>(
     `SELECT coalesce(sum(CASE WHEN c."assigneeId" = ? THEN c."n" END), 0) AS "mine",
             coalesce(sum(CASE WHEN c."assigneeId" = '' THEN c."n" END), 0) AS "unassigned",
             coalesce(sum(c."n"), 0) AS "open"
@@ -433,7 +443,7 @@ export async function* exportTickets(actor: Actor, p: ListParams, batch = 1000):
   const order = p.q ? effectiveSort(p, await counted(actor, p)) : { sort: p.sort, dir: p.dir };
   for (let offset = 0; ; offset += batch) {
     const q = listSql(actor, { ...p, ...order, per: batch }, offset);
-    const raw = await db.$queryRawUnsafe<RawRow[]>(q.sql, ...q.args);
+    const raw = await reader.$queryRawUnsafe<RawRow[]>(q.sql, ...q.args);
     if (raw.length === 0) return;
     yield raw.map((r) => ({
       number: Number(r.number),

@@ -1,5 +1,5 @@
 import "server-only";
-import { db, expectOne, WriteMismatch } from "../db";
+import { db, expectOne, reader, WriteMismatch } from "../db";
 import { invalidatePeople } from "../tickets/queries";
 import { mayManageUsers, ROLES, type Actor, type Role } from "../tickets/permissions";
 
@@ -8,7 +8,7 @@ export type UserRow = { id: string; name: string; email: string; role: Role; cre
 /** Everyone, for the admins' page. Never the password: it lives in another table. */
 export async function listUsers(actor: Actor): Promise<UserRow[]> {
   if (!mayManageUsers(actor)) return [];
-  const users = await db.user.findMany({
+  const users = await reader.user.findMany({
     orderBy: [{ name: "asc" }, { email: "asc" }],
     select: { id: true, name: true, email: true, role: true, createdAt: true },
   });
