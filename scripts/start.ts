@@ -6,6 +6,7 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { ConfigError, parseEnv } from "../lib/env";
+import { BUILD_SOURCES, newest } from "./lib/newest";
 
 const root = path.resolve(__dirname, "..");
 process.chdir(root);
@@ -35,29 +36,10 @@ function run(cmd: string, args: string[]) {
   if (r.status !== 0) fail(`"${cmd} ${args.join(" ")}" failed.`);
 }
 
-/** Newest modification time under the given paths. */
-function newest(paths: string[]): number {
-  let max = 0;
-  const walk = (p: string) => {
-    let st: fs.Stats;
-    try {
-      st = fs.statSync(p);
-    } catch {
-      return;
-    }
-    if (st.isDirectory()) {
-      if (/^(node_modules|generated|\.next.*)$/.test(path.basename(p))) return;
-      for (const f of fs.readdirSync(p)) walk(path.join(p, f));
-    } else max = Math.max(max, st.mtimeMs);
-  };
-  paths.forEach(walk);
-  return max;
-}
-
 const bin = (name: string) => path.join(root, "node_modules", ".bin", name);
 const buildId = path.join(root, process.env.NEXT_DIST_DIR || ".next", "BUILD_ID");
 const builtAt = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
-const sourcesAt = newest(["app", "lib", "proxy.ts", "next.config.mjs", "package-lock.json", "prisma/schema.prisma"]);
+const sourcesAt = newest(BUILD_SOURCES);
 if (builtAt < sourcesAt) {
   console.log(builtAt ? "Sources changed since the last build: rebuilding…" : "No build yet: building…");
   run(bin("next"), ["build"]);

@@ -1,7 +1,7 @@
 /**
  * Times the ticket list's own SQL (lib/tickets/queries.ts: countSql and listSql, exactly as
  * /tickets builds them) directly with better-sqlite3, and shows each query plan. Run by
- * scripts/bench.ts in a child process, because queries.ts is server-only:
+ * scripts/bench/databases.ts in a child process, because queries.ts is server-only:
  *
  *   node --conditions=react-server --import tsx scripts/lib/sql-probe.ts <db file> <agent id>
  *

@@ -1,0 +1,71 @@
+/**
+ * The benchmark's databases: each a copy of one migrated template under WORK, with the demo
+ * accounts and people and a number of tickets seeded by scripts/seed/ (with a fixed seed, so that
+ * every run measures the same data); counting their tickets; and timing the list's own SQL in one
+ * of them in process (scripts/lib/sql-probe.ts, in a child process because it imports
+ * server-only modules).
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import type { ProbeResult } from "../lib/sql-probe";
+import { ensureDemoAccounts, ensureDemoPeople } from "../seed/accounts";
+import { seedTickets, type SeedTicketsResult } from "../seed/bulk";
+import { openSeedDatabase } from "../seed/db";
+import { log, nf, ROOT, WORK } from "./config";
+
+export type BenchDb = { file: string; tickets: number; agentId: string; seed: SeedTicketsResult };
+
+/**
+ * Copies the template to WORK/<name>/triage.db and seeds it: the demo accounts (the agent is who
+ * signs in), the demo people and `tickets` tickets.
+ */
+export async function makeDatabase(template: string, name: string, tickets: number): Promise<BenchDb> {
+  const dir = path.join(WORK, name);
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, "triage.db");
+  fs.copyFileSync(template, file);
+  const db = openSeedDatabase(`file:${file}`);
+  try {
+    const accounts = await ensureDemoAccounts(db);
+    const agent = accounts.find((a) => a.role === "agent")!;
+    const people = await ensureDemoPeople(db);
+    const seed = seedTickets(db, tickets, { people, seed: 20261125 });
+    db.pragma("wal_checkpoint(TRUNCATE)");
+    log(
+      `Seeded ${name}: ${nf.format(tickets)} tickets in ${(seed.ms / 1000).toFixed(2)} s ` +
+        `(${nf.format(Math.round(seed.perSecond))} tickets/s; ${nf.format(Math.round(tickets / (seed.cpuMs / 1000)))} per CPU-second)`,
+    );
+    return { file, tickets, agentId: agent.id, seed };
+  } finally {
+    db.close();
+  }
+}
+
+/** The tickets in the database file, counted on a read-only connection of its own. */
+export function ticketCount(file: string): number {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(`SELECT count(*) FROM "ticket"`).pluck().get() as number;
+  } finally {
+    db.close();
+  }
+}
+
+/** The list's own SQL (scripts/lib/sql-probe.ts runs its builders), timed in process, with plans. */
+export function probe(db: BenchDb): ProbeResult {
+  const r = spawnSync(
+    process.execPath,
+    ["--conditions=react-server", "--import", "tsx", path.join("scripts", "lib", "sql-probe.ts"), db.file, db.agentId],
+    {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: `file:${db.file}`, NODE_ENV: "production" },
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: 10 * 60_000,
+    },
+  );
+  if (r.status !== 0) throw new Error(`sql-probe failed (${r.error?.message ?? `exit ${r.status}`}):\n${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split("\n").pop() ?? "{}") as ProbeResult;
+}

@@ -1,0 +1,132 @@
+/**
+ * The benchmark's report, in markdown: the machine and the settings; a table of every scenario
+ * and the creates; the ratios against their targets; what one person's page views cost in
+ * Chromium; the list's own SQL, raw and through Prisma; the seeds; and the query plans of any
+ * query over 5 ms. It only formats what it is given.
+ */
+import os from "node:os";
+import path from "node:path";
+import type { ProbeCase, ProbeResult } from "../lib/sql-probe";
+import type { BrowserCost } from "./browser";
+import { CONNECTIONS, DIST, LARGE, ms, nf, ROUNDS, SECONDS, SMALL, WARMUP_MAX_SECONDS, WARMUP_REQUESTS } from "./config";
+import type { BenchDb } from "./databases";
+import type { Creates, Load } from "./load";
+
+const us = (v: number) => (v >= 10_000 ? nf.format(Math.round(v)) : v >= 100 ? v.toFixed(0) : v.toFixed(1));
+const check = (ok: boolean) => (ok ? "✓" : "✗");
+
+export function report(r: {
+  startedAt: Date;
+  loadBefore: number[];
+  loadAfter: number[];
+  seeds: BenchDb[];
+  loads: Load[];
+  create: Creates;
+  sql: ProbeResult;
+  browser: BrowserCost;
+}): string {
+  const small = r.loads.find((l) => l.kind === "list" && l.tickets === SMALL)!;
+  const large = r.loads.find((l) => l.kind === "list" && l.tickets === LARGE)!;
+  const floor = r.loads.find((l) => l.kind === "floor")!;
+  const out: string[] = [];
+  const la = (l: number[]) => l.map((v) => v.toFixed(2)).join(" ");
+  out.push(`## Triage benchmark, ${r.startedAt.toISOString().replace("T", " ").slice(0, 16)} UTC`);
+  out.push("");
+  out.push(
+    `${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? "?"}), load average ${la(r.loadBefore)} at the start and ${la(r.loadAfter)} at the end; ` +
+      `Node ${process.version}; production build in ${DIST}; autocannon, ${CONNECTIONS} connections, ${SECONDS} s per scenario ` +
+      `in ${ROUNDS} interleaved round(s), after a warm-up of ${WARMUP_REQUESTS} requests (or ${WARMUP_MAX_SECONDS} s); signed in as an agent; ` +
+      `1k and 100k on two servers (one database each); percentiles over every request.`,
+  );
+  out.push("");
+  const cpu = (v: number | null) => (v === null ? "—" : ms(v));
+  out.push("| Scenario | Tickets | req/s | p50 ms | p99 ms | Server CPU ms/request | Requests | Problems |");
+  out.push("|---|---:|---:|---:|---:|---:|---:|---|");
+  for (const l of r.loads) {
+    out.push(
+      `| ${l.name} \`${l.path}\` | ${l.tickets === null ? "—" : nf.format(l.tickets)} | ${l.skipped ? "—" : l.rps.toFixed(1)} | ${ms(l.p50)} | ${ms(l.p99)} | ${cpu(l.cpuPerRequest)} | ${nf.format(l.requests)} | ${l.skipped ?? (l.problems || "")} |`,
+    );
+  }
+  const c = r.create;
+  out.push(
+    `| create: no-JS post of /tickets/new | ${nf.format(c.before)} | ${c.perSecond.toFixed(1)} | ${ms(c.p50)} | ${ms(c.p99)} | ${cpu(c.cpuPerRequest)} | ${nf.format(c.redirects)} × 303 | ${[c.other, c.errors ? `${c.errors} errors` : ""].filter(Boolean).join("; ")} |`,
+  );
+  out.push("");
+  out.push("| Ratio | Value | Target | |");
+  out.push("|---|---:|---:|---|");
+  const ratio = (label: string, v: number | null, target: string, ok: (v: number) => boolean) =>
+    out.push(`| ${label} | ${v === null || !Number.isFinite(v) ? "—" : v.toFixed(2)} | ${target} | ${v === null || !Number.isFinite(v) ? "not measured" : check(ok(v))} |`);
+  const rps = (l: Load) => (l.skipped ? null : l.rps);
+  const div = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? null : a / b);
+  ratio("/tickets req/s, 100k ÷ 1k", div(rps(large), rps(small)), "≥ 0.90", (v) => v >= 0.9);
+  ratio("… the same from server CPU per request (1k ÷ 100k)", div(small.cpuPerRequest, large.cpuPerRequest), "≥ 0.90", (v) => v >= 0.9);
+  ratio("/tickets at 100k ÷ floor, req/s", div(rps(large), rps(floor)), "≥ 0.85", (v) => v >= 0.85);
+  ratio("… the same from server CPU per request (floor ÷ /tickets)", div(floor.cpuPerRequest, large.cpuPerRequest), "≥ 0.85", (v) => v >= 0.85);
+  for (const l of r.loads.filter((x) => x.kind === "view")) {
+    ratio(`p99: ${l.name} ÷ plain list`, l.skipped ? l.p99 / large.p99 : div(l.p99, large.p99), "≤ 1.50", (v) => v <= 1.5);
+  }
+  for (const l of r.loads.filter((x) => x.kind === "search")) {
+    ratio(`p99: ${l.name} ÷ plain list`, l.skipped ? l.p99 / large.p99 : div(l.p99, large.p99), "≤ 3.00", (v) => v <= 3);
+  }
+  out.push(
+    `| creates stored: ticket count grew by ${nf.format(c.after - c.before)}, 303 answers ${nf.format(c.redirects)} | ${c.durable ? "equal" : "differ"} | equal | ${check(c.durable)} |`,
+  );
+  out.push("");
+  const b = r.browser;
+  out.push("What one person causes, in Chromium with JavaScript on (100k tickets, signed in as an agent):");
+  out.push("");
+  out.push("| Step | Dynamic requests | Which | Time |");
+  out.push("|---|---:|---|---:|");
+  out.push(`| open /tickets, then 3 s | ${b.listRequests.length} | ${b.listRequests.join("; ")} | |`);
+  out.push(`| click a ticket's title, then 3 s | ${b.ticketRequests.length} | ${b.ticketRequests.join("; ")} | ${ms(b.clickToHeadingMs)} ms to its heading |`);
+  out.push(`| back to the list, then 3 s | ${b.backRequests.length} | ${b.backRequests.join("; ")} | |`);
+  out.push(`| rest the pointer on a title 250 ms, then click | | | ${ms(b.hoverThenClickToHeadingMs)} ms to its heading |`);
+  out.push(`| target: at most 5 dynamic requests in the 3 s after the list loads | ${b.listRequests.length} | | ${check(b.listRequests.length <= 5)} |`);
+  out.push("");
+  out.push(`The list's own SQL (countSql and listSql from lib/tickets/queries.ts), in process with better-sqlite3 at ${nf.format(r.sql.tickets)} tickets, median per call:`);
+  out.push("");
+  out.push("| Query | Count µs | Page µs | Matching |");
+  out.push("|---|---:|---:|---:|");
+  for (const q of r.sql.cases) {
+    out.push(`| ${q.name}${q.query ? ` \`?${q.query}\`` : ""} | ${us(q.count.medianUs)} | ${us(q.list.medianUs)} | ${nf.format(q.count.n)} |`);
+  }
+  out.push("");
+  out.push("The same reads through Prisma, as the page makes them (`countTickets`; `listTickets` = count + page), median per call:");
+  out.push("");
+  out.push("| Query | countTickets µs | listTickets µs | Raw SQL count + page µs |");
+  out.push("|---|---:|---:|---:|");
+  for (const q of r.sql.prisma) {
+    const raw = r.sql.cases.find((c) => c.name === q.name);
+    out.push(
+      `| ${q.name} | ${us(q.count.medianUs)} | ${us(q.listTickets.medianUs)} | ${raw ? us(raw.count.medianUs + raw.list.medianUs) : "—"} |`,
+    );
+  }
+  out.push("");
+  out.push("| Seed | Tickets | Seconds | Tickets/s | Tickets per CPU-second |");
+  out.push("|---|---:|---:|---:|---:|");
+  for (const s of r.seeds) {
+    out.push(
+      `| ${path.basename(path.dirname(s.file))} | ${nf.format(s.tickets)} | ${(s.seed.ms / 1000).toFixed(2)} | ${nf.format(Math.round(s.seed.perSecond))} | ${nf.format(Math.round(s.tickets / (s.seed.cpuMs / 1000)))} |`,
+    );
+  }
+  const slow = r.sql.cases.filter((q) => q.list.medianUs > 5_000 || q.count.medianUs > 5_000);
+  if (slow.length) {
+    out.push("");
+    out.push("Query plans of the slow ones (over 5 ms):");
+    for (const q of slow) out.push("", ...planBlock(q));
+  }
+  out.push("");
+  return out.join("\n");
+}
+
+function planBlock(q: ProbeCase): string[] {
+  return [
+    `${q.name} (\`?${q.query}\`): count ${us(q.count.medianUs)} µs, page ${us(q.list.medianUs)} µs`,
+    "```",
+    "-- count",
+    ...q.count.plan,
+    "-- page",
+    ...q.list.plan,
+    "```",
+  ];
+}
