@@ -189,7 +189,23 @@ function post(url: URL, body: Buffer, headers: Record<string, string>, agent: ht
   });
 }
 
+/** A GET that reads the whole answer (for the readers beside the creates). */
+function fetchPage(url: URL, headers: Record<string, string>, agent: http.Agent) {
+  return new Promise<number>((resolve, reject) => {
+    const req = http.request(url, { method: "GET", agent, headers, timeout: 60_000 }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode ?? 0));
+      res.on("error", reject);
+    });
+    req.on("timeout", () => req.destroy(new Error("timed out")));
+    req.on("error", reject);
+    req.end();
+  });
+}
+
 export type Creates = {
+  /** /tickets read by CONNECTIONS readers while the creates run: p99, and pages read a second. */
+  listDuring: { p50: number; p99: number; perSecond: number; failed: number };
   perSecond: number;
   cpuPerRequest: number | null;
   p50: number;
@@ -203,7 +219,10 @@ export type Creates = {
   seconds: number;
 };
 
-/** Creates through the no-JavaScript form: CONNECTIONS posters for SECONDS, then every 303 checked in SQL. */
+/**
+ * Creates through the no-JavaScript form: CONNECTIONS posters for SECONDS, then every 303 checked
+ * in SQL; beside them, CONNECTIONS readers load /tickets, to see whether reads wait for writes.
+ */
 export async function creates(server: Server, cookie: string, db: BenchDb): Promise<Creates> {
   const page = await get(`${server.base}/tickets/new`, cookie);
   if (page.status !== 200) throw new Error(`GET /tickets/new answered ${page.status}`);
@@ -254,9 +273,27 @@ export async function creates(server: Server, cookie: string, db: BenchDb): Prom
       }
     }
   };
-  await Promise.all(Array.from({ length: CONNECTIONS }, worker));
+  // Readers beside the writers: a list page must not wait for another request's write.
+  const readerAgent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  const listLatencies: number[] = [];
+  let listFailed = 0;
+  const reader = async () => {
+    while (performance.now() < end) {
+      const t0 = performance.now();
+      try {
+        const status = await fetchPage(new URL("/tickets", server.base), { cookie }, readerAgent);
+        if (status === 200) listLatencies.push(performance.now() - t0);
+        else listFailed++;
+      } catch {
+        listFailed++;
+      }
+    }
+  };
+  await Promise.all([...Array.from({ length: CONNECTIONS }, worker), ...Array.from({ length: CONNECTIONS }, reader)]);
   const seconds = (performance.now() - started) / 1000;
   agent.destroy();
+  readerAgent.destroy();
+  listLatencies.sort((a, b) => a - b);
   const cpu1 = serverCpuMs(server);
   const after = ticketCount(db.file);
   const redirects = statuses.get(303) ?? 0;
@@ -271,6 +308,12 @@ export async function creates(server: Server, cookie: string, db: BenchDb): Prom
   latencies.sort((a, b) => a - b);
   const other = [...statuses].filter(([s]) => s !== 303).map(([s, n]) => `${nf.format(n)}× ${s}`).join(", ");
   const result = {
+    listDuring: {
+      p50: percentile(listLatencies, 50),
+      p99: percentile(listLatencies, 99),
+      perSecond: listLatencies.length / seconds,
+      failed: listFailed,
+    },
     perSecond: redirects / seconds,
     cpuPerRequest: cpu0 === null || cpu1 === null || latencies.length === 0 ? null : (cpu1 - cpu0) / latencies.length,
     p50: percentile(latencies, 50),

@@ -49,10 +49,14 @@ export function report(r: {
   }
   const c = r.create;
   out.push(
-    `| create: no-JS post of /tickets/new | ${nf.format(c.before)} | ${c.perSecond.toFixed(1)} | ${ms(c.p50)} | ${ms(c.p99)} | ${cpu(c.cpuPerRequest)} | ${nf.format(c.redirects)} × 303 | ${[c.other, c.errors ? `${c.errors} errors` : ""].filter(Boolean).join("; ")} |`,
+    `| create: no-JS post of /tickets/new, with ${CONNECTIONS} list readers beside | ${nf.format(c.before)} | ${c.perSecond.toFixed(1)} | ${ms(c.p50)} | ${ms(c.p99)} | ${cpu(c.cpuPerRequest)} | ${nf.format(c.redirects)} × 303 | ${[c.other, c.errors ? `${c.errors} errors` : ""].filter(Boolean).join("; ")} |`,
+  );
+  out.push(
+    `| /tickets while those creates run | ${nf.format(c.before)} | ${c.listDuring.perSecond.toFixed(1)} | ${ms(c.listDuring.p50)} | ${ms(c.listDuring.p99)} | | | ${c.listDuring.failed ? `${c.listDuring.failed} failed` : ""} |`,
   );
   out.push("");
   out.push("| Ratio | Value | Target | |");
+  out.push(`| /tickets p99 during creates ÷ idle | ${(c.listDuring.p99 / large.p99).toFixed(2)} | (reported) | |`);
   out.push("|---|---:|---:|---|");
   const ratio = (label: string, v: number | null, target: string, ok: (v: number) => boolean) =>
     out.push(`| ${label} | ${v === null || !Number.isFinite(v) ? "—" : v.toFixed(2)} | ${target} | ${v === null || !Number.isFinite(v) ? "not measured" : check(ok(v))} |`);
