@@ -36,6 +36,8 @@ export function IntentPrefetch({ children, className }: { children: ReactNode; c
         if (a) timer.current = setTimeout(() => prefetch(a), DWELL_MS);
       }}
       onPointerOut={() => clearTimeout(timer.current)}
+      // A click navigates by itself: a prefetch still waiting would only fetch the page again.
+      onPointerDown={() => clearTimeout(timer.current)}
       onFocus={(e) => {
         // Keyboard focus only: a click focuses the link too, and then navigates at once.
         const a = target(e);

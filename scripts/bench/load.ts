@@ -204,7 +204,8 @@ function fetchPage(url: URL, headers: Record<string, string>, agent: http.Agent)
 }
 
 export type Creates = {
-  /** /tickets read by CONNECTIONS readers while the creates run: p99, and pages read a second. */
+  /** /tickets read by `readers` readers while the creates run: p99, and pages read a second. */
+  readers: number;
   listDuring: { p50: number; p99: number; perSecond: number; failed: number };
   perSecond: number;
   cpuPerRequest: number | null;
@@ -221,9 +222,10 @@ export type Creates = {
 
 /**
  * Creates through the no-JavaScript form: CONNECTIONS posters for SECONDS, then every 303 checked
- * in SQL; beside them, CONNECTIONS readers load /tickets, to see whether reads wait for writes.
+ * in SQL; beside them, `readers` readers load /tickets, to see whether reads wait for writes.
+ * Server CPU per create is only meaningful without readers.
  */
-export async function creates(server: Server, cookie: string, db: BenchDb): Promise<Creates> {
+export async function creates(server: Server, cookie: string, db: BenchDb, readers = 0): Promise<Creates> {
   const page = await get(`${server.base}/tickets/new`, cookie);
   if (page.status !== 200) throw new Error(`GET /tickets/new answered ${page.status}`);
   const form = formWithField(page.text, "title");
@@ -289,7 +291,7 @@ export async function creates(server: Server, cookie: string, db: BenchDb): Prom
       }
     }
   };
-  await Promise.all([...Array.from({ length: CONNECTIONS }, worker), ...Array.from({ length: CONNECTIONS }, reader)]);
+  await Promise.all([...Array.from({ length: CONNECTIONS }, worker), ...Array.from({ length: readers }, reader)]);
   const seconds = (performance.now() - started) / 1000;
   agent.destroy();
   readerAgent.destroy();
@@ -308,6 +310,7 @@ export async function creates(server: Server, cookie: string, db: BenchDb): Prom
   latencies.sort((a, b) => a - b);
   const other = [...statuses].filter(([s]) => s !== 303).map(([s, n]) => `${nf.format(n)}× ${s}`).join(", ");
   const result = {
+    readers,
     listDuring: {
       p50: percentile(listLatencies, 50),
       p99: percentile(listLatencies, 99),

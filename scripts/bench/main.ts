@@ -26,7 +26,7 @@ import { DEMO_ACCOUNTS } from "../seed/accounts";
 import { migrate } from "../seed/db";
 import { browserCost, type BrowserCost } from "./browser";
 import { ensureBuild } from "./build";
-import { LARGE, log, nf, RESULTS, ROOT, SMALL, WORK } from "./config";
+import { CONNECTIONS, LARGE, log, nf, RESULTS, ROOT, SMALL, WORK } from "./config";
 import { makeDatabase, probe } from "./databases";
 import { creates, loadAll, type Creates, type Load, type Scenario } from "./load";
 import { report } from "./report";
@@ -55,6 +55,7 @@ async function main() {
   const smallServer = await startServer(small, "1k");
   let loads: Load[];
   let create: Creates;
+  let createWithReaders: Creates;
   let browser: BrowserCost;
   try {
     const largeServer = await startServer(large, "100k");
@@ -91,6 +92,8 @@ async function main() {
       browser = await browserCost(largeServer.base, cookie);
       log("Creates: posting the new-ticket form…");
       create = await creates(largeServer, cookie, large);
+      log("Creates again, with list readers beside them…");
+      createWithReaders = await creates(largeServer, cookie, large, CONNECTIONS);
     } finally {
       await largeServer.stop();
     }
@@ -100,7 +103,7 @@ async function main() {
 
   log("SQL: timing the list's count and page queries in process…");
   const sql = probe(large);
-  const md = report({ startedAt, loadBefore, loadAfter: os.loadavg(), seeds: [small, large], loads, create, sql, browser: browser! });
+  const md = report({ startedAt, loadBefore, loadAfter: os.loadavg(), seeds: [small, large], loads, create, createWithReaders: createWithReaders!, sql, browser: browser! });
   fs.writeFileSync(RESULTS, md);
   console.log(`\n${md}`);
   console.log(`Written to ${path.relative(ROOT, RESULTS)}.`);
