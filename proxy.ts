@@ -43,18 +43,56 @@ const unreadable = (csp: string) =>
   );
 
 /**
+ * The body of a post, read from a clone (Next.js reads the original), at most MAX_BODY bytes:
+ * null when it is larger, whatever Content-Length said (a chunked post has none).
+ */
+async function readBody(request: NextRequest): Promise<Uint8Array<ArrayBuffer> | null> {
+  const reader = request.clone().body?.getReader();
+  if (!reader) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  // Read to the end (Next.js hands the proxy at most 10 MB), keeping only what fits: cancelling
+  // the copy halfway leaves the request unread and the client waiting.
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size <= MAX_BODY) chunks.push(value);
+  }
+  if (size > MAX_BODY) return null;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
+/** A byte-order mark at the start of the multipart part named "0" (React would fail to parse it). */
+function bomInPartZero(body: Uint8Array<ArrayBuffer>): boolean {
+  const text = new TextDecoder("latin1").decode(body);
+  return /name="0"\r\n(?:[^\r\n]+\r\n)*\r\n\u00ef\u00bb\u00bf/.test(text);
+}
+
+/**
  * Server-action posts are checked for their wire format before React decodes them
  * (lib/action-guard.ts): a malformed one is a 400, never a 500. Other posts pass untouched.
  */
-async function checkActionPost(request: NextRequest): Promise<Verdict> {
+async function checkActionPost(request: NextRequest, body: Uint8Array<ArrayBuffer>): Promise<Verdict> {
   const type = request.headers.get("content-type") ?? "";
   const multipart = type.startsWith("multipart/form-data") || type.startsWith("application/x-www-form-urlencoded");
   try {
     if (request.headers.has("next-action")) {
-      if (!multipart) return checkReply(await request.clone().text());
-      return checkReply((await request.clone().formData()).get("0"));
+      // Decoded as Next.js decodes it: a byte-order mark is kept, and refused.
+      if (!multipart) return checkReply(new TextDecoder("utf-8", { ignoreBOM: true }).decode(body));
+      const form = await new Response(body, { headers: { "content-type": type } }).formData();
+      if (form.getAll("0").length !== 1) return { ok: false, reason: 'part "0" missing or sent twice' };
+      if (bomInPartZero(body)) return { ok: false, reason: 'a byte-order mark in part "0"' };
+      return checkReply(form.get("0"));
     }
-    return multipart ? checkFormPost(await request.clone().formData()) : { ok: true };
+    if (!multipart) return { ok: true };
+    return checkFormPost(await new Response(body, { headers: { "content-type": type } }).formData());
   } catch {
     return { ok: false, reason: "unreadable body" };
   }
@@ -103,7 +141,9 @@ export async function proxy(request: NextRequest) {
 
   if (request.method === "POST") {
     if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY) return tooLarge(csp);
-    if (!(await checkActionPost(request)).ok) return unreadable(csp);
+    const body = await readBody(request);
+    if (body === null) return tooLarge(csp);
+    if (!(await checkActionPost(request, body)).ok) return unreadable(csp);
   }
 
   const { pathname, search } = request.nextUrl;

@@ -23,6 +23,20 @@ describe("checkFormPost (no JavaScript)", () => {
     expect(checkFormPost(form([["$ACTION_REF_1", ""], ["$ACTION_1:0", '{"id":1}']])).ok).toBe(false);
     expect(checkFormPost(form([["$ACTION_REF_1", ""], ["$ACTION_1:0", '{"id":"x","bound":"$@7"}']])).ok).toBe(false);
   });
+  it("refuses a field React would read differently: repeated, or metadata with more than id and bound", () => {
+    const twice = bound('[5,"$undefined"]');
+    twice.append("$ACTION_1:1", '["$Q5","$undefined"]');
+    expect(checkFormPost(twice).ok).toBe(false);
+    expect(checkFormPost(form([["$ACTION_REF_1", ""], ["$ACTION_1:0", '{"id":"7f00","bound":null,"x":"$T"}']])).ok).toBe(false);
+    expect(checkFormPost(form([["$ACTION_ID_7f00", ""], ["$ACTION_ID_7f00", ""]])).ok).toBe(false);
+  });
+  it("refuses what React or Next.js would refuse with a throw: long BigInts, over 1,000 items, a megabyte of text", () => {
+    expect(checkFormPost(bound(JSON.stringify(["$n" + "9".repeat(297), null]))).ok).toBe(true);
+    expect(checkFormPost(bound(JSON.stringify(["$n" + "9".repeat(350), null]))).ok).toBe(false);
+    expect(checkFormPost(bound(JSON.stringify(Array.from({ length: 1001 }, () => 1)))).ok).toBe(false);
+    expect(checkFormPost(bound(JSON.stringify(["x".repeat(1_000_001), 1]))).ok).toBe(false);
+    expect(checkReply(JSON.stringify([{ values: { description: "x".repeat(20_000) } }, "$K1"])).ok).toBe(true);
+  });
   it("leaves forged plain values to the action's own parsing", () => {
     // {"gt":0} is plain JSON: the guard lets it through, and the action's zod schema refuses it.
     expect(checkFormPost(bound('[{"gt":0},null]')).ok).toBe(true);
@@ -35,7 +49,7 @@ describe("checkReply (JavaScript)", () => {
     expect(checkReply('["$n123","$D2026-01-01","$NaN","$-0","$Infinity"]').ok).toBe(true);
   });
   it("refuses anything else", () => {
-    for (const body of ["{{{", "", null, "null", "12", '{"a":1}', '"$Q1"', '["$@1"]', '["$W1"]', '["$h1"]', '["$T"]', '[{"$$typeof":1}]']) {
+    for (const body of ["{{{", "", null, "null", "12", '{"a":1}', "\uFEFF[1]", '"$Q1"', '["$@1"]', '["$W1"]', '["$h1"]', '["$T"]', '[{"$$typeof":1}]']) {
       expect(checkReply(body).ok, String(body)).toBe(false);
     }
   });

@@ -12,6 +12,10 @@ const OK: Verdict = { ok: true };
 const bad = (reason: string): Verdict => ({ ok: false, reason });
 
 const MAX_DEPTH = 32;
+/** React refuses more than 1,000 bound arguments, and Next.js more than 1,000 arguments. */
+const MAX_ITEMS = 1_000;
+/** Far above any real reply (a previous state echoes a 20,000-character description); React counts string lengths against its own limit of 1,000,000. */
+const MAX_TEXT = 256 * 1024;
 
 /**
  * Strings that React's reply decoder reads as something other than a string start with "$".
@@ -34,7 +38,8 @@ function allowedDollar(s: string, formRefs: boolean): boolean {
     case "D":
       return true; // new Date(anything) never throws
     case "n":
-      return /^\$n-?\d{1,400}$/.test(s);
+      // React parses at most 300 characters of a BigInt.
+      return s.length <= 300 && /^\$n-?\d+$/.test(s);
     case "K":
       return formRefs && /^\$K[0-9a-f]{1,8}$/.test(s);
     default:
@@ -45,15 +50,22 @@ function allowedDollar(s: string, formRefs: boolean): boolean {
 /** A decoded JSON value holds only plain values, no deeper than MAX_DEPTH. Iterative. */
 export function plainValue(root: unknown, formRefs: boolean): Verdict {
   const stack: [unknown, number][] = [[root, 0]];
+  let text = 0;
   while (stack.length) {
     const [v, depth] = stack.pop()!;
     if (depth > MAX_DEPTH) return bad("nested too deeply");
     if (typeof v === "string") {
+      text += v.length;
+      if (text > MAX_TEXT) return bad("too much text");
       if (v.startsWith("$") && !allowedDollar(v, formRefs)) return bad(`reference ${JSON.stringify(v.slice(0, 20))}`);
     } else if (Array.isArray(v)) {
+      if (v.length > MAX_ITEMS) return bad("too many items");
       for (const x of v) stack.push([x, depth + 1]);
     } else if (v !== null && typeof v === "object") {
-      for (const [k, x] of Object.entries(v)) {
+      const entries = Object.entries(v);
+      if (entries.length > MAX_ITEMS) return bad("too many keys");
+      for (const [k, x] of entries) {
+        text += k.length;
         if (k.startsWith("$")) return bad("reserved key");
         stack.push([x, depth + 1]);
       }
@@ -77,13 +89,21 @@ function json(text: unknown): { ok: true; value: unknown } | { ok: false } {
  * `$ACTION_<n>:1` (a JSON array).
  */
 export function checkFormPost(form: FormData): Verdict {
+  // React reads the last of repeated fields and this the first: no $ACTION_ field may repeat.
+  const seen = new Set<string>();
   for (const key of form.keys()) {
+    if (!key.startsWith("$ACTION_")) continue;
+    if (seen.has(key)) return bad(`${key} sent twice`);
+    seen.add(key);
+  }
+  for (const key of seen) {
     if (!key.startsWith("$ACTION_REF_")) continue;
     const prefix = `$ACTION_${key.slice("$ACTION_REF_".length)}:`;
     const meta = json(form.get(`${prefix}0`));
     if (!meta.ok || meta.value === null || typeof meta.value !== "object" || Array.isArray(meta.value)) {
       return bad("unreadable action metadata");
     }
+    if (Object.keys(meta.value).some((k) => k !== "id" && k !== "bound")) return bad("unexpected action metadata");
     const { id, bound } = meta.value as { id?: unknown; bound?: unknown };
     if (typeof id !== "string") return bad("no action id");
     if (bound === null || bound === undefined) continue;
@@ -101,6 +121,7 @@ export function checkFormPost(form: FormData): Verdict {
  * the form part "0" of a multipart body whose other parts are the form's fields. Always a list.
  */
 export function checkReply(root: unknown): Verdict {
+  if (typeof root === "string" && root.startsWith("\uFEFF")) return bad("a byte-order mark before the arguments");
   const args = json(root);
   if (!args.ok) return bad("arguments are not JSON");
   // Next.js applies the decoded value as the argument list.

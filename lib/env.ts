@@ -7,7 +7,8 @@ import { parseTrustedProxies } from "./auth/address";
  * that names the variable. Everything in lib/ reads its settings from here. Two readers of
  * process.env sit outside it because they run before any of this is loaded: next.config.mjs
  * (TRIAGE_ALLOWED_ORIGINS, NEXT_DIST_DIR, read by Next.js at build and start) and
- * scripts/server.mjs (PORT); scripts/start.ts validates all of them first.
+ * scripts/server.mjs (PORT); scripts/start.ts validates all of them first. TRIAGE_PEER_HEADER is
+ * not configuration: scripts/server.mjs draws it at random and the sign-in action reads it.
  */
 const schema = z.object({
   DATABASE_URL: z

@@ -1,10 +1,13 @@
 /**
  * Serves the production build: Next.js in this process behind Node's HTTP server, so that each
- * request carries the address of its TCP peer in `x-triage-peer` (overwriting whatever a client
- * sent under that name). Sign-in throttling counts per client address, and with `next start`
+ * request carries the address of its TCP peer in a header whose name is drawn at random when the
+ * process starts (TRIAGE_PEER_HEADER, read by lib/auth/address.ts): a client can neither set nor
+ * guess it, and when Triage runs some other way (next start, next dev) there is no such header
+ * and no address is believed. Sign-in throttling counts per client address, and with `next start`
  * the only address a page can see is X-Forwarded-For, which any client can write.
  * Started by scripts/start.ts after the build and the migrations.
  */
+import crypto from "node:crypto";
 import http from "node:http";
 import path from "node:path";
 import next from "next";
@@ -16,12 +19,15 @@ const port = Number(process.env.PORT || 3000);
 // the request's host, and talks TLS to this plain-HTTP port.
 process.env.__NEXT_PRIVATE_ORIGIN = `http://localhost:${port}`;
 
+const PEER_HEADER = `x-triage-peer-${crypto.randomBytes(12).toString("hex")}`;
+process.env.TRIAGE_PEER_HEADER = PEER_HEADER;
+
 const app = next({ dev: false, dir: root, port, hostname: "localhost" });
 const handle = app.getRequestHandler();
 await app.prepare();
 
 const server = http.createServer((req, res) => {
-  req.headers["x-triage-peer"] = req.socket.remoteAddress ?? "";
+  req.headers[PEER_HEADER] = req.socket.remoteAddress ?? "";
   handle(req, res);
 });
 // Behind a proxy that keeps connections open: outlive its idle timeout (nginx: 60 s).

@@ -7,7 +7,7 @@ import { APIError } from "better-auth/api";
 import { defineAction } from "@/lib/action";
 import type { FormState } from "@/lib/forms";
 import { requestAuth } from "@/lib/auth/session";
-import { clientAddress } from "@/lib/auth/address";
+import { clientAddress, throttleKey } from "@/lib/auth/address";
 import { safeNextPath } from "@/lib/auth/paths";
 import { signInSchema, signUpSchema } from "@/lib/auth/schema";
 import { noteSignInSuccess, reserveSignInAttempt } from "@/lib/auth/throttle";
@@ -20,10 +20,24 @@ export type SignUpField = "name" | "email" | "password";
 /** Where to go afterwards: a path on this site, or nowhere (`safeNextPath` decides). */
 const next = z.preprocess((v) => (typeof v === "string" ? v : undefined), z.string().optional());
 
-/** The client's address: the TCP peer, or what trusted proxies say it was (lib/auth/address.ts). */
+let warnedUntrusted = false;
+
+/**
+ * The client's address as throttling counts it: the TCP peer, or what trusted proxies say it was
+ * (lib/auth/address.ts), IPv6 by its /64. Null when Triage was not started by scripts/server.mjs.
+ */
 async function requestAddress(): Promise<string | null> {
   const h = await headers();
-  return clientAddress(h.get("x-triage-peer"), h.get("x-forwarded-for"), env().TRIAGE_TRUSTED_PROXIES);
+  const name = process.env.TRIAGE_PEER_HEADER;
+  const peer = name ? h.get(name) : null;
+  const { TRIAGE_TRUSTED_PROXIES: trusted } = env();
+  const address = clientAddress(peer, h.get("x-forwarded-for"), trusted);
+  if (!warnedUntrusted && peer && trusted.length === 0 && h.has("x-forwarded-for")) {
+    // Behind a proxy that is not trusted, everyone shares the proxy's address and its limit.
+    warnedUntrusted = true;
+    console.warn(`X-Forwarded-For from ${peer} is ignored: if a reverse proxy is in front, list it in TRIAGE_TRUSTED_PROXIES.`);
+  }
+  return address === null ? null : throttleKey(address);
 }
 
 const INVALID = "Invalid email or password";

@@ -1,8 +1,10 @@
 import { expect, test } from "@playwright/test";
 import { ACCOUNTS, PASSWORD } from "../accounts";
+import { BASE_URL as BASE } from "../env";
 import {
   buildActions,
   changed,
+  cookieOf,
   openDb,
   postForm,
   postReply,
@@ -338,6 +340,73 @@ test("malformed posts get a 4xx page, never a 500, and change nothing", async ()
       return { status: res.status, text: await res.text(), location: null };
     });
   }
+  // Shapes React reads differently from a first glance, or refuses with a throw.
+  const raw = async (who: "requester" | "agent", fd: FormData | string, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${BASE}${page}`, { method: "POST", body: fd, redirect: "manual", headers: { cookie: cookieOf(who), origin: BASE, ...headers } });
+    return { status: res.status, text: await res.text(), location: null };
+  };
+  const refRaw = (entries: [string, string][]) => {
+    const fd = new FormData();
+    for (const [k, v] of entries) fd.append(k, v);
+    fd.append("body", "hello");
+    return fd;
+  };
+  const meta = JSON.stringify({ id: comment, bound: "$@1" });
+  const shapes: [string, () => Promise<Answer>][] = [
+    ["bound arguments twice, a bad second", () => raw("requester", refRaw([["$ACTION_REF_1", ""], ["$ACTION_1:0", meta], ["$ACTION_1:1", `[${ctx.rita},"$undefined"]`], ["$ACTION_1:1", '["$Q5","$undefined"]']]))],
+    ["bound arguments twice, a hanging second", () => raw("requester", refRaw([["$ACTION_REF_1", ""], ["$ACTION_1:0", meta], ["$ACTION_1:1", `[${ctx.rita},"$undefined"]`], ["$ACTION_1:1", '["$h0"]']]))],
+    ["metadata with an extra key", () => raw("requester", refRaw([["$ACTION_REF_1", ""], ["$ACTION_1:0", JSON.stringify({ id: comment, bound: null, x: "$T" })]]))],
+    ["a BigInt of 400 digits", () => postForm({ who: "requester", page, action: comment, bound: JSON.stringify(["$n" + "9".repeat(400), "$undefined"]), fields })],
+    ["1,001 bound arguments", () => postForm({ who: "requester", page, action: comment, bound: JSON.stringify(Array.from({ length: 1001 }, () => ctx.rita)), fields })],
+    ["a megabyte string", () => postForm({ who: "requester", page, action: comment, bound: JSON.stringify(["x".repeat(1_000_001), "$undefined"]), fields })],
+    ["JS: a byte-order mark before the arguments", () => raw("requester", `\uFEFF[${ctx.rita},"$undefined","x"]`, { "next-action": comment, "content-type": "text/plain;charset=UTF-8" })],
+    ["JS: 1,001 arguments", () => postReply("requester", page, comment, JSON.stringify(Array.from({ length: 1001 }, () => 1)))],
+    [
+      'JS: part "0" twice',
+      () => {
+        const fd = new FormData();
+        fd.append("0", `[${ctx.rita},"$undefined","$K1"]`);
+        fd.append("0", '["$Q1"]');
+        fd.append("_1_body", "hi");
+        return raw("requester", fd, { "next-action": comment });
+      },
+    ],
+    [
+      'JS: a byte-order mark in part "0"',
+      () => {
+        const fd = new FormData();
+        fd.append("0", `\uFEFF[${ctx.rita},"$undefined","$K1"]`);
+        fd.append("_1_body", "hi");
+        return raw("requester", fd, { "next-action": comment });
+      },
+    ],
+  ];
+  for (const [label, send] of shapes) {
+    const a = await expectRefused(label, send);
+    expect.soft(a.status, label).toBeLessThan(500);
+  }
+  // 5 MB sent in chunks, with no Content-Length to read the size from.
+  const chunked = await expectRefused("5 MB in chunks", async () => {
+    const piece = new TextEncoder().encode("x".repeat(64 * 1024));
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= 5 * 1024 * 1024) return controller.close();
+        sent += piece.byteLength;
+        controller.enqueue(piece);
+      },
+    });
+    const res = await fetch(`${BASE}${page}`, {
+      method: "POST",
+      body: stream,
+      redirect: "manual",
+      headers: { cookie: cookieOf("requester"), origin: BASE, "next-action": comment, "content-type": "text/plain;charset=UTF-8" },
+      duplex: "half",
+    } as RequestInit);
+    return { status: res.status, text: await res.text(), location: null };
+  });
+  expect(chunked.status).toBe(413);
+
   const big = await expectRefused("a 5 MB body", () =>
     postForm({ who: "requester", page, action: comment, bound: JSON.stringify([ctx.rita, "$undefined"]), fields: [["body", long(5 * 1024 * 1024)]] }),
   );

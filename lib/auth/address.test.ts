@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clientAddress, isTrusted, normalise, parseTrustedProxies } from "./address";
+import { clientAddress, isTrusted, normalise, parseTrustedProxies, throttleKey } from "./address";
 
 describe("clientAddress", () => {
   it("without trusted proxies, the connection's address, whatever X-Forwarded-For says", () => {
@@ -23,8 +23,13 @@ describe("clientAddress", () => {
     expect(clientAddress("192.0.2.1", "10.0.0.9", ["127.0.0.1"])).toBe("192.0.2.1");
   });
 
-  it("junk in the header is skipped; no peer means no address", () => {
-    expect(clientAddress("127.0.0.1", "not-an-ip, <script>", ["127.0.0.1"])).toBe("127.0.0.1");
+  it("an entry a trusted proxy wrote that is not an address ends the walk with no address", () => {
+    // What is before it is anybody's: "6.6.6.6" must not become the client.
+    expect(clientAddress("127.0.0.1", "6.6.6.6, unknown", ["127.0.0.1"])).toBeNull();
+    expect(clientAddress("127.0.0.1", "6.6.6.6, 198.51.100.7:4711", ["127.0.0.1"])).toBeNull();
+  });
+
+  it("no peer means no address", () => {
     expect(clientAddress(null, "1.2.3.4", ["127.0.0.1"])).toBeNull();
     expect(clientAddress("", "1.2.3.4", [])).toBeNull();
   });
@@ -49,5 +54,16 @@ describe("addresses and ranges", () => {
     expect(parseTrustedProxies(" 127.0.0.1, ::1 ,10.0.0.0/8")).toEqual(["127.0.0.1", "::1", "10.0.0.0/8"]);
     expect(parseTrustedProxies("127.0.0.1,proxy.local")).toEqual({ error: expect.stringContaining("proxy.local") });
     expect(parseTrustedProxies("10.0.0.0/33")).toHaveProperty("error");
+  });
+});
+
+describe("throttleKey", () => {
+  it("keeps IPv4 addresses, and counts IPv6 by its /64", () => {
+    expect(throttleKey("203.0.113.9")).toBe("203.0.113.9");
+    expect(throttleKey("2001:db8:1:2:aaaa:bbbb:cccc:dddd")).toBe("2001:db8:1:2::/64");
+    expect(throttleKey("2001:db8:1:2::99")).toBe("2001:db8:1:2::/64");
+    expect(throttleKey("2001:db8::1")).toBe("2001:db8:0:0::/64");
+    expect(throttleKey("2001:0db8:0001:0002::1")).toBe("2001:db8:1:2::/64");
+    expect(throttleKey("::1")).toBe("0:0:0:0::/64");
   });
 });

@@ -1,21 +1,37 @@
 import { isIP } from "node:net";
 
 /**
- * The client's address, for throttling. It is the TCP peer's address, which the server records
- * in `x-triage-peer` (scripts/server.mjs; a client cannot set it). `X-Forwarded-For` is believed
- * only as far as it was written by proxies listed in TRIAGE_TRUSTED_PROXIES: from the peer
- * backwards, each trusted hop names the one before it, and the first untrusted one is the client.
+ * The client's address, for throttling. It is the TCP peer's address, which scripts/server.mjs
+ * records in a header only it knows the name of (TRIAGE_PEER_HEADER; a client cannot set it).
+ * `X-Forwarded-For` is believed only as far as it was written by proxies listed in
+ * TRIAGE_TRUSTED_PROXIES: from the peer backwards, each trusted hop names the one before it, and
+ * the first untrusted one is the client. An entry that is not an address ends the walk with no
+ * address (a trusted proxy wrote something we cannot read; what is before it is anybody's).
  * Without trusted proxies a client cannot pick its own address by sending a header.
  */
 export function clientAddress(peer: string | null, forwardedFor: string | null, trusted: readonly string[]): string | null {
   let current = normalise(peer);
   if (!current) return null;
-  const hops = (forwardedFor ?? "")
-    .split(",")
-    .map((s) => normalise(s.trim()))
-    .filter((s): s is string => s !== null);
-  while (isTrusted(current, trusted) && hops.length) current = hops.pop()!;
+  const hops = (forwardedFor ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  while (isTrusted(current, trusted) && hops.length) {
+    const next = normalise(hops.pop());
+    if (!next) return null;
+    current = next;
+  }
   return current;
+}
+
+/**
+ * The key an address is throttled under: an IPv4 address as it is, an IPv6 address by its /64
+ * (one subscriber usually holds a whole /64, and could otherwise try from 2^64 addresses).
+ */
+export function throttleKey(address: string): string {
+  if (isIP(address) !== 6) return address;
+  const [head, tail = ""] = address.split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const groups = address.includes("::") ? [...left, ...Array(8 - left.length - right.length).fill("0"), ...right] : left;
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, "")).join(":")}::/64`;
 }
 
 /** "::ffff:127.0.0.1" -> "127.0.0.1"; anything that is not an IP address -> null. */

@@ -182,7 +182,7 @@ export type TicketPage = {
   /** The order the rows are in. */
   sort: Sort | "relevance";
   dir: "asc" | "desc";
-  /** A search asked for relevance but matched too much to rank: sorted by last update. */
+  /** Staff asked for relevance but the search matched too much to rank: sorted by last update. */
   unranked: boolean;
 };
 
@@ -367,9 +367,15 @@ export async function countTickets(actor: Actor, p: ListParams): Promise<number>
   return (await counted(actor, p)).total;
 }
 
-/** The order a list is really shown in: relevance only when the search is narrow enough to rank. */
-export function effectiveSort(p: ListParams, { docs }: { docs: number }): Pick<ListParams, "sort" | "dir"> {
-  return p.sort === "relevance" && docs > RANK_LIMIT ? { sort: "updated", dir: "desc" } : { sort: p.sort, dir: p.dir };
+/**
+ * The order a list is really shown in. Relevance only for staff, and only when the search is
+ * narrow enough to rank: whether it is depends on how many documents in the whole index match,
+ * which a requester must not learn about (their results are listed by last update instead; they
+ * have few tickets, and their order then says nothing about anybody else's).
+ */
+export function effectiveSort(actor: Actor, p: ListParams, { docs }: { docs: number }): Pick<ListParams, "sort" | "dir"> {
+  if (p.sort !== "relevance") return { sort: p.sort, dir: p.dir };
+  return isStaff(actor) && docs <= RANK_LIMIT ? { sort: "relevance", dir: "desc" } : { sort: "updated", dir: "desc" };
 }
 
 const toRow = (r: RawRow) => ({
@@ -392,7 +398,7 @@ export async function listTickets(actor: Actor, p: ListParams): Promise<TicketPa
   const pageCount = Math.max(1, Math.ceil(total / p.per));
   const page = Math.min(p.page, pageCount);
   const offset = (page - 1) * p.per;
-  const order = effectiveSort(p, c);
+  const order = effectiveSort(actor, p, c);
   const q = listSql(actor, { ...p, ...order, page }, offset);
   const raw = total === 0 ? [] : await reader.$queryRawUnsafe<RawRow[]>(q.sql, ...q.args);
   const rows = raw.map(toRow);
@@ -404,7 +410,7 @@ export async function listTickets(actor: Actor, p: ListParams): Promise<TicketPa
     first: rows.length ? offset + 1 : 0,
     last: offset + rows.length,
     ...order,
-    unranked: p.sort === "relevance" && order.sort !== "relevance",
+    unranked: isStaff(actor) && p.sort === "relevance" && order.sort !== "relevance",
   };
 }
 
@@ -440,7 +446,7 @@ export type ExportRow = TicketRow & { createdAt: Date };
 
 /** The filtered view, every page of it, in batches (for the CSV export). */
 export async function* exportTickets(actor: Actor, p: ListParams, batch = 1000): AsyncGenerator<ExportRow[]> {
-  const order = p.q ? effectiveSort(p, await counted(actor, p)) : { sort: p.sort, dir: p.dir };
+  const order = p.q ? effectiveSort(actor, p, await counted(actor, p)) : { sort: p.sort, dir: p.dir };
   for (let offset = 0; ; offset += batch) {
     const q = listSql(actor, { ...p, ...order, per: batch }, offset);
     const raw = await reader.$queryRawUnsafe<RawRow[]>(q.sql, ...q.args);

@@ -115,7 +115,7 @@ async function main() {
     const n = Number(counted.n);
     const page = Math.min(p.page, Math.max(1, Math.ceil(n / p.per)));
     // The order listTickets really uses: a search too broad to rank is sorted by last update.
-    const l = listSql(actor, { ...p, ...effectiveSort(p, { docs: Number(counted.docs) }), page }, (page - 1) * p.per);
+    const l = listSql(actor, { ...p, ...effectiveSort(actor, p, { docs: Number(counted.docs) }), page }, (page - 1) * p.per);
     const listStmt = db.prepare(l.sql);
     const rows = listStmt.all(...l.args).length;
     return {

@@ -85,11 +85,17 @@ describe("every argument is parsed before anything is written", () => {
     const before = await everything();
     expect((await updateTicketAction(form({ status: "Closed", version: "1" }))).message).toBe("Ticket not found.");
     expect((await updateTicketAction(ritas, form({ status: "Closed", version: "1" }))).message).toBe("Ticket not found.");
-    expect((await updateTicketAction(ritas, state, form({ status: "Closed", version: "1" }), "extra")).message).toBe("Ticket not found.");
+    expect((await updateTicketAction(ritas, state, "extra", form({ status: "Closed", version: "1" }))).message).toBe("Ticket not found.");
     expect((await updateTicketAction(ritas, state, { status: "Closed", version: "1" })).message).toBe("Ticket not found.");
     expect((await createTicketAction(form({ title: "t", description: "d", priority: "Low" }))).message).toMatch(/could not be read/);
     expect((await changeRoleAction({ not: "" }, state, form({ role: "admin" }))).message).toBe("That user no longer exists.");
     expect(await everything()).toBe(before);
+  });
+
+  it("the session comes first: without one, even forged arguments go to sign-in, unparsed", async () => {
+    session.actor = null;
+    await expect(updateTicketAction({ gt: 0 }, state, form({ status: "Closed", version: "1" }))).rejects.toThrow(/NEXT_REDIRECT/);
+    await expect(addCommentAction("abc", state, "not a form")).rejects.toThrow(/NEXT_REDIRECT/);
   });
 
   it("a previous state sent back by the client is never read", async () => {

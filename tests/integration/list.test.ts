@@ -123,9 +123,10 @@ const fold = (s: string) => s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCas
 const tokens = (s: string) => fold(s).match(/[\p{L}\p{N}]+/gu) ?? [];
 
 function matchesSearch(t: Full, q: string): boolean {
-  const words = tokens(q.normalize("NFKC")).slice(0, 12);
+  const words = [...new Set(tokens(q.normalize("NFKC")))].slice(0, 12);
   const have = [...tokens(t.title), ...tokens(t.description)];
-  return words.every((w) => have.some((h) => h.startsWith(w.slice(0, 64))));
+  // Words of three characters or more match as prefixes, shorter ones as whole words.
+  return words.every((w) => have.some((h) => (w.length >= 3 ? h.startsWith(w.slice(0, 64)) : h === w)));
 }
 
 function expectedRows(actor: Actor, p: ListParams): Full[] {

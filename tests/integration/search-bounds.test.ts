@@ -66,8 +66,13 @@ describe("search bounds", () => {
     expect(rows).toEqual([...rows].sort((a, b) => b - a));
   });
 
-  it("a requester's count is only their own", async () => {
-    const page = await listTickets(rita, parseListParams({ q: "zebra" }));
-    expect(page.total).toBe(Math.floor((RANK_LIMIT + 5) / 2));
+  it("a requester's count is only their own, and their results are listed by last update, with no note", async () => {
+    // Whether a search is narrow enough to rank depends on everybody's tickets: a requester
+    // must not learn it, from a note or from the order.
+    for (const q of ["zebra", "quagga"]) {
+      const page = await listTickets(rita, parseListParams({ q }));
+      expect(page).toMatchObject({ sort: "updated", dir: "desc", unranked: false });
+    }
+    expect((await listTickets(rita, parseListParams({ q: "zebra" }))).total).toBe(Math.floor((RANK_LIMIT + 5) / 2));
   });
 });
