@@ -180,20 +180,21 @@ export default async function TicketsPage({ searchParams }: { searchParams: Sear
             <thead>
               <tr>
                 {COLUMNS.map((c) => {
-                  // The order the rows are really in: a search too broad to rank is sorted by Updated.
-                  const active = page.sort === c.sort;
-                  const nextDir = active ? (page.dir === "asc" ? "desc" : "asc") : DEFAULT_DIRECTION[c.sort];
+                  // Marked when the person chose this column's order (or the list's default); a
+                  // search's own order is described by the caption and, when broad, the note.
+                  const active = params.sort === c.sort;
+                  const nextDir = active ? (params.dir === "asc" ? "desc" : "asc") : DEFAULT_DIRECTION[c.sort];
                   return (
                     <th
                       key={c.label}
                       scope="col"
                       className={c.className}
-                      aria-sort={active ? (page.dir === "asc" ? "ascending" : "descending") : undefined}
+                      aria-sort={active ? (params.dir === "asc" ? "ascending" : "descending") : undefined}
                     >
                       <Link href={href({ sort: c.sort, dir: nextDir, page: 1 })} className="sort" prefetch={false}>
                         {c.label}
                         <span aria-hidden="true" className="sort-mark">
-                          {active ? (page.dir === "asc" ? "↑" : "↓") : ""}
+                          {active ? (params.dir === "asc" ? "↑" : "↓") : ""}
                         </span>
                       </Link>
                     </th>
