@@ -2,7 +2,8 @@ import "server-only";
 import { z } from "zod";
 import { requireActor } from "./auth/session";
 import { formValues, type FormState } from "./forms";
-import type { Actor } from "./tickets/permissions";
+import { isTicketNumber, type Actor } from "./tickets/permissions";
+import { USER_ID } from "./tickets/schema";
 
 /**
  * The one way a server action is written. Everything a client sends to an action is input: the
@@ -44,14 +45,10 @@ type Spec<B extends Bound, S extends z.ZodObject, F extends string, A, R> = {
   }) => Promise<R>;
 };
 
-export type ActionInfo = { bound: number; fields: string[]; withState: boolean; who: "actor" | "anyone" };
-
 /** Marks a function made by defineAction; a test checks that every exported action has it. */
 export const ACTION_INFO = Symbol.for("triage.action");
 
-export type WrappedAction<R> = ((...raw: unknown[]) => Promise<R>) & {
-  [ACTION_INFO]: ActionInfo;
-};
+export type WrappedAction<R> = ((...raw: unknown[]) => Promise<R>) & { [ACTION_INFO]: true };
 
 export function defineAction<
   const B extends Bound,
@@ -94,13 +91,11 @@ export function defineAction<
       values,
     });
   };
-  return Object.assign(action, {
-    [ACTION_INFO]: { bound: spec.bound.length, fields, withState: spec.withState, who: spec.who } satisfies ActionInfo,
-  });
+  return Object.assign(action, { [ACTION_INFO]: true as const });
 }
 
-/** A ticket number bound on the server: a positive safe integer, and nothing else. */
-export const ticketNumberArg = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+/** A ticket number bound on the server: the same rule every query and command enforces. */
+export const ticketNumberArg = z.custom<number>(isTicketNumber);
 
-/** A user id bound on the server (Better Auth ids are UUIDs). */
-export const userIdArg = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+/** A user id bound on the server: the same rule as the list's Assignee and Requester filters. */
+export const userIdArg = z.string().regex(USER_ID);

@@ -1,10 +1,10 @@
 import { expect, test } from "@playwright/test";
 import { ACCOUNTS, PASSWORD } from "../accounts";
-import { BASE_URL as BASE } from "../env";
 import {
   buildActions,
   changed,
-  cookieOf,
+  formOf,
+  postRaw,
   openDb,
   postForm,
   postReply,
@@ -331,26 +331,13 @@ test("malformed posts get a 4xx page, never a 500, and change nothing", async ()
       await expectRefused(`JS body ${body.slice(0, 30)}`, () => postReply(who, page, comment, body));
     }
     await expectRefused("unknown action id", () => postForm({ who, page, action: "00".repeat(21), bound: "[1]", fields }));
-    await expectRefused("unreadable metadata", async () => {
-      const fd = new FormData();
-      fd.append("$ACTION_REF_1", "");
-      fd.append("$ACTION_1:0", "{oops");
-      fd.append("$ACTION_1:1", "[1]");
-      const res = await fetch(`http://localhost:${process.env.E2E_PORT ?? 3210}${page}`, { method: "POST", body: fd, redirect: "manual" });
-      return { status: res.status, text: await res.text(), location: null };
-    });
+    await expectRefused("unreadable metadata", () =>
+      postRaw("anonymous", page, formOf([["$ACTION_REF_1", ""], ["$ACTION_1:0", "{oops"], ["$ACTION_1:1", "[1]"]])),
+    );
   }
   // Shapes React reads differently from a first glance, or refuses with a throw.
-  const raw = async (who: "requester" | "agent", fd: FormData | string, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${BASE}${page}`, { method: "POST", body: fd, redirect: "manual", headers: { cookie: cookieOf(who), origin: BASE, ...headers } });
-    return { status: res.status, text: await res.text(), location: null };
-  };
-  const refRaw = (entries: [string, string][]) => {
-    const fd = new FormData();
-    for (const [k, v] of entries) fd.append(k, v);
-    fd.append("body", "hello");
-    return fd;
-  };
+  const raw = (who: "requester" | "agent", body: BodyInit, headers: Record<string, string> = {}) => postRaw(who, page, body, headers);
+  const refRaw = (entries: Field[]) => formOf([...entries, ["body", "hello"]]);
   const meta = JSON.stringify({ id: comment, bound: "$@1" });
   const shapes: [string, () => Promise<Answer>][] = [
     ["bound arguments twice, a bad second", () => raw("requester", refRaw([["$ACTION_REF_1", ""], ["$ACTION_1:0", meta], ["$ACTION_1:1", `[${ctx.rita},"$undefined"]`], ["$ACTION_1:1", '["$Q5","$undefined"]']]))],
@@ -361,32 +348,15 @@ test("malformed posts get a 4xx page, never a 500, and change nothing", async ()
     ["a megabyte string", () => postForm({ who: "requester", page, action: comment, bound: JSON.stringify(["x".repeat(1_000_001), "$undefined"]), fields })],
     ["JS: a byte-order mark before the arguments", () => raw("requester", `\uFEFF[${ctx.rita},"$undefined","x"]`, { "next-action": comment, "content-type": "text/plain;charset=UTF-8" })],
     ["JS: 1,001 arguments", () => postReply("requester", page, comment, JSON.stringify(Array.from({ length: 1001 }, () => 1)))],
-    [
-      'JS: part "0" twice',
-      () => {
-        const fd = new FormData();
-        fd.append("0", `[${ctx.rita},"$undefined","$K1"]`);
-        fd.append("0", '["$Q1"]');
-        fd.append("_1_body", "hi");
-        return raw("requester", fd, { "next-action": comment });
-      },
-    ],
-    [
-      'JS: a byte-order mark in part "0"',
-      () => {
-        const fd = new FormData();
-        fd.append("0", `\uFEFF[${ctx.rita},"$undefined","$K1"]`);
-        fd.append("_1_body", "hi");
-        return raw("requester", fd, { "next-action": comment });
-      },
-    ],
+    ['JS: part "0" twice', () => raw("requester", formOf([["0", `[${ctx.rita},"$undefined","$K1"]`], ["0", '["$Q1"]'], ["_1_body", "hi"]]), { "next-action": comment })],
+    ['JS: a byte-order mark in part "0"', () => raw("requester", formOf([["0", `\uFEFF[${ctx.rita},"$undefined","$K1"]`], ["_1_body", "hi"]]), { "next-action": comment })],
   ];
   for (const [label, send] of shapes) {
     const a = await expectRefused(label, send);
     expect.soft(a.status, label).toBeLessThan(500);
   }
   // 5 MB sent in chunks, with no Content-Length to read the size from.
-  const chunked = await expectRefused("5 MB in chunks", async () => {
+  const chunked = await expectRefused("5 MB in chunks", () => {
     const piece = new TextEncoder().encode("x".repeat(64 * 1024));
     let sent = 0;
     const stream = new ReadableStream<Uint8Array>({
@@ -396,14 +366,7 @@ test("malformed posts get a 4xx page, never a 500, and change nothing", async ()
         controller.enqueue(piece);
       },
     });
-    const res = await fetch(`${BASE}${page}`, {
-      method: "POST",
-      body: stream,
-      redirect: "manual",
-      headers: { cookie: cookieOf("requester"), origin: BASE, "next-action": comment, "content-type": "text/plain;charset=UTF-8" },
-      duplex: "half",
-    } as RequestInit);
-    return { status: res.status, text: await res.text(), location: null };
+    return raw("requester", stream, { "next-action": comment, "content-type": "text/plain;charset=UTF-8" });
   });
   expect(chunked.status).toBe(413);
 
@@ -420,21 +383,14 @@ test("signOutAction: forged posts sign nobody else out; the real one ends only i
   const signIn = buildActions().find((a) => a.name === "signInAction")!.id;
   const signOut = buildActions().find((a) => a.name === "signOutAction")!.id;
   // A fresh session of Rita's, so that the shared ones survive.
-  const res = await fetch(`http://localhost:${process.env.E2E_PORT ?? 3210}/sign-in`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { origin: `http://localhost:${process.env.E2E_PORT ?? 3210}` },
-    body: (() => {
-      const fd = new FormData();
-      fd.append("$ACTION_REF_1", "");
-      fd.append("$ACTION_1:0", JSON.stringify({ id: signIn, bound: "$@1" }));
-      fd.append("$ACTION_1:1", JSON.stringify(["$undefined"]));
-      fd.append("email", ACCOUNTS.requester.email);
-      fd.append("password", PASSWORD);
-      return fd;
-    })(),
+  const signedIn = await postForm({
+    who: "anonymous",
+    page: "/sign-in",
+    action: signIn,
+    bound: JSON.stringify(["$undefined"]),
+    fields: [["email", ACCOUNTS.requester.email], ["password", PASSWORD]],
   });
-  const cookie = (res.headers.getSetCookie?.() ?? []).map((c) => c.split(";")[0]).join("; ");
+  const cookie = signedIn.setCookie;
   expect(cookie).toContain("triage.session_token");
   const sessions = () => (db.prepare(`SELECT count(*) AS n FROM "session"`).get() as { n: number }).n;
   const base = sessions();
@@ -444,16 +400,7 @@ test("signOutAction: forged posts sign nobody else out; the real one ends only i
       await expectRefused(`${who}: signOut with ${bound}`, () => postForm({ who, page: "/tickets", action: signOut, bound, fields: [] }));
     }
   }
-  const out = await fetch(`http://localhost:${process.env.E2E_PORT ?? 3210}/tickets`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { cookie, origin: `http://localhost:${process.env.E2E_PORT ?? 3210}` },
-    body: (() => {
-      const fd = new FormData();
-      fd.append(`$ACTION_ID_${signOut}`, "");
-      return fd;
-    })(),
-  });
+  const out = await postForm({ who: { cookie }, page: "/tickets", action: signOut, bound: null, fields: [] });
   expect(out.status).toBeLessThan(400);
   expect(sessions()).toBe(base - 1);
 });

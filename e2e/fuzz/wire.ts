@@ -20,13 +20,29 @@ export function buildActions(): ActionRef[] {
   return Object.entries(manifest.node).map(([id, v]) => ({ id, file: v.filename, name: v.exportedName }));
 }
 
-export type Who = RoleName | "anonymous";
+/** A shared account, nobody, or a session of the test's own (its Cookie header). */
+export type Who = RoleName | "anonymous" | { cookie: string };
 
-/** The Cookie header of a role's saved session ("" for anonymous). */
+const cookies = new Map<RoleName, string>();
+
+/** The Cookie header for a poster ("" for anonymous); a role's saved session is read once. */
 export function cookieOf(who: Who): string {
   if (who === "anonymous") return "";
-  const state = JSON.parse(fs.readFileSync(ACCOUNTS[who].file, "utf8")) as { cookies: { name: string; value: string }[] };
-  return state.cookies.map((c) => `${c.name}=${c.value}`).join("; ");
+  if (typeof who === "object") return who.cookie;
+  let cookie = cookies.get(who);
+  if (cookie === undefined) {
+    const state = JSON.parse(fs.readFileSync(ACCOUNTS[who].file, "utf8")) as { cookies: { name: string; value: string }[] };
+    cookie = state.cookies.map((c) => `${c.name}=${c.value}`).join("; ");
+    cookies.set(who, cookie);
+  }
+  return cookie;
+}
+
+/** A FormData of these entries, in order (repeated names allowed). */
+export function formOf(entries: Field[]): FormData {
+  const fd = new FormData();
+  for (const [k, v] of entries) fd.append(k, v);
+  return fd;
 }
 
 export type Field = [string, string | Blob];
@@ -44,7 +60,7 @@ export type Post = {
   fields: Field[];
 };
 
-export type Answer = { status: number; text: string; location: string | null };
+export type Answer = { status: number; text: string; location: string | null; setCookie: string };
 
 /** A form post without JavaScript, exactly as React renders it into the page. */
 export async function postForm(p: Post): Promise<Answer> {
@@ -57,7 +73,7 @@ export async function postForm(p: Post): Promise<Answer> {
     fd.append("$ACTION_KEY", "k0");
   }
   for (const [k, v] of p.fields) fd.append(k, v);
-  return send(p.who, p.page, fd, {});
+  return postRaw(p.who, p.page, fd);
 }
 
 /**
@@ -65,21 +81,22 @@ export async function postForm(p: Post): Promise<Answer> {
  * of a multipart body whose "$K1" is the form (its fields named "_1_<field>").
  */
 export async function postReply(who: Who, page: string, action: string, args: string, fields?: Field[]): Promise<Answer> {
-  if (!fields) return send(who, page, args, { "next-action": action, "content-type": "text/plain;charset=UTF-8" });
-  const fd = new FormData();
-  for (const [k, v] of fields) fd.append(`_1_${k}`, v);
-  fd.append("0", args);
-  return send(who, page, fd, { "next-action": action });
+  if (!fields) return postRaw(who, page, args, { "next-action": action, "content-type": "text/plain;charset=UTF-8" });
+  return postRaw(who, page, formOf([...fields.map(([k, v]): Field => [`_1_${k}`, v]), ["0", args]]), { "next-action": action });
 }
 
-async function send(who: Who, page: string, body: FormData | string, headers: Record<string, string>): Promise<Answer> {
+/** Any body, as it is: what the helpers above build, or what no browser would send. */
+export async function postRaw(who: Who, page: string, body: BodyInit, headers: Record<string, string> = {}): Promise<Answer> {
   const res = await fetch(BASE_URL + page, {
     method: "POST",
     body,
     redirect: "manual",
     headers: { cookie: cookieOf(who), origin: BASE_URL, ...headers },
-  });
-  return { status: res.status, text: await res.text(), location: res.headers.get("location") };
+    // A stream is sent in chunks, with no Content-Length.
+    ...(body instanceof ReadableStream ? { duplex: "half" } : {}),
+  } as RequestInit);
+  const setCookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  return { status: res.status, text: await res.text(), location: res.headers.get("location"), setCookie };
 }
 
 /** The e2e server's database, read beside it (WAL lets us read while it writes). */

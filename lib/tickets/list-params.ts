@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { PRIORITIES, STATUSES, type Priority, type Status } from "./schema";
+import { PRIORITIES, STATUSES, USER_ID, type Priority, type Status } from "./schema";
 
 /**
  * The ticket list's URL, parsed. Search params are untrusted: anything unknown, negative, huge or
@@ -61,7 +61,7 @@ const clean = (s: string) => s.replace(/[\u0000-\u001f\u007f]/g, " ");
 
 const id = z
   .string()
-  .regex(/^[A-Za-z0-9_-]{1,64}$/)
+  .regex(USER_ID)
   .catch("");
 
 const intIn = (min: number, max: number, fallback: number) =>

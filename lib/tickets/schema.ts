@@ -90,6 +90,9 @@ export function parseTicketNumber(raw: string): number | null {
   return Number.isSafeInteger(n) ? n : null;
 }
 
+/** A user id as it may appear in a URL or a bound argument (Better Auth ids are UUIDs). */
+export const USER_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
 export const COMMENT_MAX = 20_000;
 
 export const commentSchema = z.object({
