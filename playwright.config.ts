@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { chromium, defineConfig, devices } from "@playwright/test";
-import { BASE_URL, DB_DIR, PORT, TLS_PORT } from "./e2e/env";
+import { BASE_URL, DB_DIR, IMAP_PORT, IMAP_URL, MAIL_CAPTURE_DIR, MAIL_FROM, PORT, SMTP_PORT, TLS_PORT } from "./e2e/env";
 
 /**
  * End-to-end tests against a production build (`npm start`: build if needed, migrate, serve) on a
@@ -67,6 +67,17 @@ export default defineConfig({
   ],
   webServer: [
     {
+      // A real IMAP server (Dovecot) holding the support mailbox, and an SMTP server that keeps
+      // what Triage sends as files in MAIL_CAPTURE_DIR (tests/mail/servers.ts). Started first: the
+      // IMAP port opens last, when both are up.
+      command: `npx tsx tests/mail/servers.ts --capture-dir ${MAIL_CAPTURE_DIR} --smtp-port ${SMTP_PORT} --imap-port ${IMAP_PORT}`,
+      port: IMAP_PORT,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: "ignore" as const,
+      stderr: "pipe" as const,
+    },
+    {
       command: `rm -rf ${DB_DIR} && mkdir -p ${DB_DIR} && npm start`,
       url: `${BASE_URL}/sign-in`,
       timeout: 240_000,
@@ -79,6 +90,10 @@ export default defineConfig({
         NEXT_TELEMETRY_DISABLED: "1",
         // nginx and Caddy below run on this machine: believe their X-Forwarded-For.
         TRIAGE_TRUSTED_PROXIES: "127.0.0.1,::1",
+        TRIAGE_SMTP_URL: `smtp://triage:secret@127.0.0.1:${SMTP_PORT}`,
+        TRIAGE_IMAP_URL: IMAP_URL,
+        TRIAGE_IMAP_POLL_SECONDS: "1",
+        TRIAGE_MAIL_FROM: `Triage Help <${MAIL_FROM}>`,
       },
     },
     ...(["nginx", "caddy"] as const).map((proxy, i) => ({

@@ -10,7 +10,7 @@ import { checkFormPost, checkReply, type Verdict } from "@/lib/action-guard";
  * without a session cookie straight to sign-in. That last step is only a shortcut: every page and
  * action checks the session itself (lib/auth/session.ts).
  */
-const PUBLIC = new Set(["/sign-in", "/sign-up"]);
+const PUBLIC = new Set(["/sign-in", "/sign-up", "/forgot-password", "/reset-password"]);
 const SESSION_COOKIE = /^(__Secure-)?triage\.session_token$/;
 /** Matches serverActions.bodySizeLimit in next.config.mjs. */
 const MAX_BODY = 4 * 1024 * 1024;

@@ -6,3 +6,10 @@ export const DB_FILE = `${DB_DIR}/triage.db`;
 /** nginx in front of the same server, over TLS, set up as the README tells an admin to. */
 export const TLS_PORT = PORT + 233;
 export const TLS_URL = `https://localhost:${TLS_PORT}`;
+/** The real mail servers the e2e server talks to (tests/mail/servers.ts): SMTP capture and Dovecot. */
+export const SMTP_PORT = PORT + 240;
+export const IMAP_PORT = PORT + 241;
+export const IMAP_URL = `imap://support:support-pass@127.0.0.1:${IMAP_PORT}/INBOX`;
+export const MAIL_CAPTURE_DIR = `.tmp/e2e-mail-${PORT}`;
+/** The support address Triage sends as, in the e2e run. */
+export const MAIL_FROM = "help@triage.test";

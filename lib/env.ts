@@ -46,10 +46,52 @@ const schema = z.object({
     .refine((v) => !v || v.split(",").every((o) => /^[a-z0-9.-]+(:\d{1,5})?$/i.test(o.trim()) || o.trim() === ""), {
       message: "must be host names (with an optional port), comma-separated, e.g. help.example.com",
     }),
+  /** Outgoing mail: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://…:465. */
+  TRIAGE_SMTP_URL: z
+    .url({ message: "must be a URL such as smtp://user:pass@smtp.example.com:587" })
+    .refine((v) => /^smtps?:$/.test(new URL(v).protocol), { message: "must start with smtp:// or smtps://" })
+    .optional(),
+  /** The support address mail comes from and replies go to, e.g. "Help <help@example.com>". */
+  TRIAGE_MAIL_FROM: z
+    .string()
+    .trim()
+    .refine((v) => parseMailbox(v) !== null, {
+      message: 'must be an address such as help@example.com or "Help <help@example.com>"',
+    })
+    .optional(),
+  /** The support mailbox: imaps://user:pass@host:993/INBOX or imap://… (the path names the folder). */
+  TRIAGE_IMAP_URL: z
+    .url({ message: "must be a URL such as imaps://user:pass@imap.example.com:993/INBOX" })
+    .refine((v) => /^imaps?:$/.test(new URL(v).protocol), { message: "must start with imap:// or imaps://" })
+    .refine((v) => new URL(v).username !== "", { message: "must name the mailbox user (imaps://user:pass@host/INBOX)" })
+    .optional(),
+  TRIAGE_IMAP_POLL_SECONDS: z.coerce
+    .number({ message: "must be a number of seconds" })
+    .int("must be a whole number of seconds")
+    .min(1, "must be between 1 and 86400")
+    .max(86400, "must be between 1 and 86400")
+    .default(60),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
 });
 
-export type Env = z.infer<typeof schema> & { databasePath: string; dataDir: string };
+/** "Help <help@example.com>" or "help@example.com" → its parts; null when it is not one address. */
+export function parseMailbox(v: string): { name: string | null; address: string } | null {
+  const m = /^\s*(?:"?([^"<>]*?)"?\s*<([^<>\s]+)>|([^<>\s]+))\s*$/.exec(v);
+  if (!m) return null;
+  const address = (m[2] ?? m[3]).trim();
+  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(address)) return null;
+  const name = m[1]?.trim() || null;
+  return { name, address: address.toLowerCase() };
+}
+
+export type Env = z.infer<typeof schema> & {
+  databasePath: string;
+  dataDir: string;
+  /** Where links in mail point: TRIAGE_URL, or this machine's port. */
+  publicUrl: string;
+  /** The support address: TRIAGE_MAIL_FROM, or triage@ the public host. */
+  mailFrom: { name: string | null; address: string };
+};
 
 export class ConfigError extends Error {}
 
@@ -62,6 +104,10 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     TRIAGE_URL: empty(source.TRIAGE_URL),
     TRIAGE_TRUSTED_PROXIES: empty(source.TRIAGE_TRUSTED_PROXIES),
     TRIAGE_ALLOWED_ORIGINS: empty(source.TRIAGE_ALLOWED_ORIGINS),
+    TRIAGE_SMTP_URL: empty(source.TRIAGE_SMTP_URL),
+    TRIAGE_MAIL_FROM: empty(source.TRIAGE_MAIL_FROM),
+    TRIAGE_IMAP_URL: empty(source.TRIAGE_IMAP_URL),
+    TRIAGE_IMAP_POLL_SECONDS: empty(source.TRIAGE_IMAP_POLL_SECONDS),
     NODE_ENV: empty(source.NODE_ENV),
   });
   if (!result.success) {
@@ -69,7 +115,12 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const databasePath = databasePathFromUrl(result.data.DATABASE_URL);
-  return { ...result.data, databasePath, dataDir: path.dirname(databasePath) };
+  const publicUrl = (result.data.TRIAGE_URL ?? `http://localhost:${result.data.PORT}`).replace(/\/+$/, "");
+  const host = new URL(publicUrl).hostname;
+  const mailFrom = result.data.TRIAGE_MAIL_FROM
+    ? parseMailbox(result.data.TRIAGE_MAIL_FROM)!
+    : { name: "Triage", address: `triage@${host.includes(".") ? host : `${host}.localdomain`}` };
+  return { ...result.data, databasePath, dataDir: path.dirname(databasePath), publicUrl, mailFrom };
 }
 
 /** "file:./data/triage.db" -> an absolute path, resolved against the working directory. */

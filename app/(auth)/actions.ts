@@ -9,13 +9,22 @@ import type { FormState } from "@/lib/forms";
 import { requestAuth } from "@/lib/auth/session";
 import { clientAddress, throttleKey } from "@/lib/auth/address";
 import { safeNextPath } from "@/lib/auth/paths";
-import { signInSchema, signUpSchema } from "@/lib/auth/schema";
-import { noteSignInSuccess, reserveSignInAttempt } from "@/lib/auth/throttle";
+import {
+  EXPIRED_LINK,
+  forgotPasswordSchema,
+  RESET_SENT,
+  resetPasswordSchema,
+  signInSchema,
+  signUpSchema,
+} from "@/lib/auth/schema";
+import { noteSignInSuccess, reserveResetRequest, reserveSignInAttempt } from "@/lib/auth/throttle";
 import { tooManyAttemptsMessage } from "@/lib/auth/throttle-policy";
 import { env } from "@/lib/env";
 
 export type SignInField = "email" | "password";
 export type SignUpField = "name" | "email" | "password";
+export type ForgotField = "email";
+export type ResetField = "newPassword";
 
 /** Where to go afterwards: a path on this site, or nowhere (`safeNextPath` decides). */
 const next = z.preprocess((v) => (typeof v === "string" ? v : undefined), z.string().optional());
@@ -117,5 +126,53 @@ export const signOutAction = defineAction({
       if (!(e instanceof APIError)) throw e;
     }
     redirect("/sign-in");
+  },
+});
+
+export const forgotPasswordAction = defineAction({
+  who: "anyone",
+  bound: [],
+  withState: true,
+  form: forgotPasswordSchema,
+  echo: ["email"] as ForgotField[],
+  rejected: unreadable<ForgotField>(),
+  async run({ data: { email }, values }) {
+    const { addressLocked, send } = await reserveResetRequest(email, await requestAddress());
+    if (addressLocked) return { fieldErrors: {}, values, message: tooManyAttemptsMessage(addressLocked) };
+    if (send) {
+      const auth = await requestAuth();
+      // Better Auth answers the same for an unknown address, and spends the same time on it.
+      await auth.api.requestPasswordReset({ body: { email }, headers: await headers() });
+    }
+    return { ok: true, fieldErrors: {}, values, message: RESET_SENT };
+  },
+});
+
+export const resetPasswordAction = defineAction({
+  who: "anyone",
+  bound: [],
+  withState: true,
+  form: resetPasswordSchema,
+  echo: [] as ResetField[],
+  rejected: unreadable<ResetField>(),
+  invalid: (errors, values) =>
+    errors.token
+      ? { fieldErrors: {}, values, message: EXPIRED_LINK }
+      : { fieldErrors: { newPassword: errors.newPassword }, values, message: "Please correct the highlighted fields." },
+  async run({ data: { token, newPassword }, values }) {
+    const auth = await requestAuth();
+    try {
+      await auth.api.resetPassword({ body: { token, newPassword }, headers: await headers() });
+    } catch (e) {
+      if (e instanceof APIError && e.statusCode === 400) {
+        const code = (e.body as { code?: string } | undefined)?.code ?? "";
+        if (code.includes("PASSWORD")) {
+          return { fieldErrors: { newPassword: ["Use 10 to 128 characters."] }, values, message: "Please correct the highlighted fields." };
+        }
+        return { fieldErrors: {}, values, message: EXPIRED_LINK };
+      }
+      throw e;
+    }
+    redirect("/sign-in?reset=1");
   },
 });

@@ -12,12 +12,14 @@ export function TopBar({ actor }: { actor: Actor | null }) {
         </Link>
         <Link href="/tickets" prefetch={false}>Tickets</Link>
         {actor?.role === "admin" ? <Link href="/admin/users" prefetch={false}>Users</Link> : null}
+        {actor?.role === "admin" ? <Link href="/admin/mail" prefetch={false}>Mail</Link> : null}
         <span className="spacer" />
         {actor ? (
           <>
             <span className="whoami">
               {actor.name} <span className="role">{actor.role}</span>
             </span>
+            <Link href="/settings" prefetch={false}>Settings</Link>
             <form action={signOutAction}>
               <button type="submit" className="button link">
                 Sign out

@@ -21,10 +21,11 @@ export async function actorFromHeaders(h: Headers): Promise<Actor | null> {
     await db.session.deleteMany({ where: { id: session.session.id } });
     return null;
   }
-  const role = (session.user as { role?: string }).role;
+  const { role, timeZone } = session.user as { role?: string; timeZone?: string | null };
   return {
     id: session.user.id,
     name: session.user.name,
+    timeZone: timeZone ?? null,
     role: (ROLES as readonly string[]).includes(role ?? "") ? (role as Role) : "requester",
   };
 }

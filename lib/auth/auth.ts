@@ -6,6 +6,11 @@ import { db } from "../db";
 import { env } from "../env";
 import { authSecret } from "./secret";
 import { invalidatePeople } from "../tickets/queries";
+import { queuePasswordReset } from "../mail/notify";
+import { wakeOutbox } from "../mail/outbox";
+
+/** How long a reset link works. */
+export const RESET_LINK_SECONDS = 60 * 60;
 
 export const PASSWORD_MIN = 10;
 export const PASSWORD_MAX = 128;
@@ -29,6 +34,14 @@ function createAuth(secure: boolean) {
       minPasswordLength: PASSWORD_MIN,
       maxPasswordLength: PASSWORD_MAX,
       autoSignIn: true,
+      resetPasswordTokenExpiresIn: RESET_LINK_SECONDS,
+      // A new password ends every session: whoever knew the old one is out.
+      revokeSessionsOnPasswordReset: true,
+      // The link goes through the outbox like every other message (lib/mail/notify.ts).
+      sendResetPassword: async ({ user, token }) => {
+        await db.$transaction((tx) => queuePasswordReset(tx, user.id, resetLink(token)));
+        wakeOutbox();
+      },
     },
     session: {
       expiresIn: SESSION_IDLE_SECONDS,
@@ -39,6 +52,7 @@ function createAuth(secure: boolean) {
     user: {
       additionalFields: {
         role: { type: "string", required: false, defaultValue: "requester", input: false },
+        timeZone: { type: "string", required: false, input: false },
       },
     },
     databaseHooks: {
@@ -76,4 +90,9 @@ const instances = (globalForAuth.triageAuth ??= {});
 export function getAuth(secure: boolean): Auth {
   const key = secure ? "secure" : "plain";
   return (instances[key] ??= createAuth(secure));
+}
+
+/** The page where a reset link lands; the token is Better Auth's, single-use and expiring. */
+export function resetLink(token: string) {
+  return `${env().publicUrl}/reset-password?token=${encodeURIComponent(token)}`;
 }

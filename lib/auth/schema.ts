@@ -30,3 +30,20 @@ export const signUpSchema = z.object({
       .max(128, "Use at most 128 characters."),
   ),
 });
+
+export const forgotPasswordSchema = z.object({ email });
+
+export const newPassword = text.pipe(
+  z.string().min(10, "Use at least 10 characters.").max(128, "Use at most 128 characters."),
+);
+
+export const resetPasswordSchema = z.object({
+  token: text.pipe(z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, "This link is not valid.")),
+  newPassword,
+});
+
+/** Said whether or not an account uses the address: the page must not tell who has one. */
+export const RESET_SENT =
+  "If an account uses that address, a link to set a new password is on its way. It works once, for one hour.";
+
+export const EXPIRED_LINK = "This link has expired or has already been used. Ask for a new one.";

@@ -6,6 +6,7 @@ import type { Actor } from "../tickets/permissions";
 import { actorFromHeaders, isHttpsRequest } from "./actor";
 import { getAuth } from "./auth";
 import { safeNextPath } from "./paths";
+import { requestTimeZone } from "../time-zone";
 
 /** The auth instance whose cookies match this request's scheme. */
 export async function requestAuth() {
@@ -13,7 +14,21 @@ export async function requestAuth() {
 }
 
 /** Who is making this request, or null: looked up once per request (React cache). */
-export const getActor = cache(async (): Promise<Actor | null> => actorFromHeaders(await headers()));
+export const getActor = cache(async (): Promise<Actor | null> => {
+  const actor = await actorFromHeaders(await headers());
+  // Every <Time> on this request's pages shows the person's zone.
+  if (actor?.timeZone && isKnownZone(actor.timeZone)) requestTimeZone().zone = actor.timeZone;
+  return actor;
+});
+
+function isKnownZone(zone: string) {
+  try {
+    new Intl.DateTimeFormat("en-GB", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** The path this request was for, as the proxy recorded it. */
 export async function requestPath(): Promise<string> {

@@ -16,6 +16,10 @@ export const ADDRESS_POLICY: ThrottlePolicy = {
   lockoutMs: 15 * 60_000,
 };
 
+/** Reset links: a few per account an hour (silently), more per client address (then refused). */
+export const RESET_EMAIL_POLICY: ThrottlePolicy = { maxFailures: 3, windowMs: 60 * 60_000, lockoutMs: 60 * 60_000 };
+export const RESET_ADDRESS_POLICY: ThrottlePolicy = { maxFailures: 20, windowMs: 60 * 60_000, lockoutMs: 60 * 60_000 };
+
 /** Whole minutes left on a lockout (at least 1), or 0 when the key may try. */
 export function minutesLocked(record: ThrottleRecord | null, now: Date): number {
   if (!record?.lockedUntil) return 0;

@@ -5,6 +5,8 @@ import {
   EMAIL_POLICY,
   minutesLocked,
   recordFailure,
+  RESET_ADDRESS_POLICY,
+  RESET_EMAIL_POLICY,
   type ThrottlePolicy,
 } from "./throttle-policy";
 
@@ -59,5 +61,30 @@ export async function noteSignInSuccess(email: string, address: string | null) {
       where: { key },
       data: { failures, lockedUntil: failures >= ADDRESS_POLICY.maxFailures ? row.lockedUntil : null },
     });
+  });
+}
+
+/**
+ * Counts a request for a reset link, before anything is looked up. The address's lockout is told
+ * to the person (it is about their network, not an account); the email's is not, so the answer
+ * never says whether an account exists: past three links an hour, no more mail is sent.
+ */
+export async function reserveResetRequest(email: string, address: string | null, now = new Date()) {
+  const ks = [
+    { key: `reset-email:${email.toLowerCase()}`, policy: RESET_EMAIL_POLICY },
+    ...(address ? [{ key: `reset-addr:${address}`, policy: RESET_ADDRESS_POLICY }] : []),
+  ];
+  return db.$transaction(async (tx) => {
+    const rows = await tx.signInThrottle.findMany({ where: { key: { in: ks.map((k) => k.key) } } });
+    const lockedFor = (key: string) => minutesLocked(rows.find((r) => r.key === key) ?? null, now);
+    const addressLocked = address ? lockedFor(`reset-addr:${address}`) : 0;
+    if (addressLocked) return { addressLocked, send: false };
+    const emailLocked = lockedFor(ks[0].key) > 0;
+    for (const { key, policy } of ks) {
+      if (key === ks[0].key && emailLocked) continue;
+      const next = recordFailure(rows.find((r) => r.key === key) ?? null, now, policy);
+      await tx.signInThrottle.upsert({ where: { key }, create: { key, ...next }, update: next });
+    }
+    return { addressLocked: 0, send: !emailLocked };
   });
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { db, expectOne, WriteMismatch } from "../db";
 import { getTicketRow } from "./queries";
+import { notifyTicketChanged, notifyTicketCreated } from "../mail/notify";
 import { maySetStatus, can, type Actor, mayCreateTicket, ticketWhere } from "./permissions";
 import {
   isDone,
@@ -21,23 +22,34 @@ import {
 export async function createTicket(actor: Actor, input: NewTicketInput): Promise<{ number: number }> {
   if (!mayCreateTicket(actor)) throw new Error("createTicket: actor may not create tickets");
   const now = new Date();
-  const ticket = await db.ticket.create({
-    data: {
+  // The ticket, its first history entry and the mail it causes commit together.
+  return db.$transaction(async (tx) => {
+    const ticket = await tx.ticket.create({
+      data: {
+        title: input.title,
+        description: input.description,
+        priority: priorityRank(input.priority),
+        status: statusRank("Open"),
+        requesterId: actor.id,
+        requesterName: actor.name,
+        createdAt: now,
+        updatedAt: now,
+        activity: {
+          create: { actorId: actor.id, field: "created", toValue: null, createdAt: now },
+        },
+      },
+      select: { number: true },
+    });
+    await notifyTicketCreated(tx, {
+      number: ticket.number,
       title: input.title,
       description: input.description,
-      priority: priorityRank(input.priority),
-      status: statusRank("Open"),
+      createdAt: now,
       requesterId: actor.id,
       requesterName: actor.name,
-      createdAt: now,
-      updatedAt: now,
-      activity: {
-        create: { actorId: actor.id, field: "created", toValue: null, createdAt: now },
-      },
-    },
-    select: { number: true },
+    });
+    return ticket;
   });
-  return ticket;
 }
 
 export type TicketChanges = {
@@ -155,6 +167,12 @@ export async function updateTicket(
         toValue: c.to,
         createdAt: now,
       })),
+    });
+    await notifyTicketChanged(tx, { number, title: current.title, requesterId: current.requesterId }, {
+      actor,
+      at: now,
+      resolved: to.status === "Resolved" && from.status !== "Resolved",
+      newAssigneeId: to.assigneeId !== from.assigneeId ? to.assigneeId : undefined,
     });
     return { kind: "updated", changes: diff } as const;
   }).catch((e: unknown) => {

@@ -1,6 +1,7 @@
 import "server-only";
 import { db, expectOne, reader } from "../db";
 import { can, isTicketNumber, ticketWhere, type Actor } from "./permissions";
+import { notifyComment } from "../mail/notify";
 
 export type CommentView = {
   id: number;
@@ -41,7 +42,7 @@ export async function addComment(
 ): Promise<AddCommentResult> {
   const where = ticketWhere(actor, number);
   return db.$transaction(async (tx) => {
-    const ticket = await tx.ticket.findFirst({ where, select: { requesterId: true } });
+    const ticket = await tx.ticket.findFirst({ where, select: { requesterId: true, assigneeId: true, title: true } });
     if (!ticket) return { kind: "not_found" } as const;
     if (!can(actor, "comment", ticket)) return { kind: "forbidden", message: "You may not comment on this ticket." } as const;
     if (input.internal && !can(actor, "writeInternalNote", ticket)) {
@@ -53,6 +54,13 @@ export async function addComment(
       select: { id: true },
     });
     if (!input.internal) expectOne(await tx.ticket.updateMany({ where, data: { updatedAt: now } }));
+    await notifyComment(tx, { number, ...ticket }, {
+      authorId: actor.id,
+      authorName: actor.name,
+      body: input.body,
+      internal: input.internal,
+      at: now,
+    });
     return { kind: "added", id: comment.id } as const;
   });
 }

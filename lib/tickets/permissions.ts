@@ -7,7 +7,13 @@ import type { Status } from "./schema";
 export const ROLES = ["requester", "agent", "admin"] as const;
 export type Role = (typeof ROLES)[number];
 
-export type Actor = { id: string; role: Role; name: string };
+export type Actor = {
+  id: string;
+  role: Role;
+  name: string;
+  /** IANA zone for the times shown to this person; absent or null: UTC. */
+  timeZone?: string | null;
+};
 
 export type TicketAction =
   | "view"

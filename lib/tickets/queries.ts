@@ -32,6 +32,7 @@ export async function getTicketRow(actor: Actor, number: number, tx: Tx = reader
     where: ticketWhere(actor, number),
     select: {
       number: true,
+      title: true,
       status: true,
       priority: true,
       requesterId: true,

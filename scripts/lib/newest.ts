@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 
 /** What a build is made from, relative to the repository's root (the working directory of both callers). */
-export const BUILD_SOURCES = ["app", "lib", "proxy.ts", "next.config.mjs", "package-lock.json", "prisma/schema.prisma"];
+export const BUILD_SOURCES = ["app", "lib", "proxy.ts", "instrumentation.ts", "next.config.mjs", "package-lock.json", "prisma/schema.prisma"];
 
 /**
  * Folders never looked into: installed packages, the generated Prisma client (lib/generated,

@@ -13,7 +13,15 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   return (
     <>
       <h1>Sign in</h1>
+      {sp.reset === "1" ? (
+        <p className="notice success" role="status">
+          Your new password is set. Sign in with it.
+        </p>
+      ) : null}
       <SignInForm next={next} />
+      <p className="aside">
+        <Link href="/forgot-password" prefetch={false}>Forgot password?</Link>
+      </p>
       <p className="aside">
         New here? <Link href={next ? `/sign-up?next=${encodeURIComponent(next)}` : "/sign-up"}>Create an account</Link>
       </p>

@@ -2,8 +2,9 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { Metadata } from "next";
 import { requireActor } from "@/lib/auth/session";
-import { can, statusChoices } from "@/lib/tickets/permissions";
+import { can, isStaff, statusChoices } from "@/lib/tickets/permissions";
 import { getTicket, listAssignees, type ActivityEntry } from "@/lib/tickets/queries";
+import { failedRequesterMail } from "@/lib/mail/admin";
 import { parseTicketNumber } from "@/lib/tickets/schema";
 import { PriorityPill, StatusPill } from "../../../_components/Pill";
 import { Time } from "../../../_components/Time";
@@ -45,9 +46,10 @@ export default async function TicketPage({ params, searchParams }: { params: Par
   const { actor, ticket } = await load((await params).number);
   const sp = await searchParams;
   const staff = can(actor, "changeStatus", { requesterId: ticket.requester.id });
-  const [assignees, comments] = await Promise.all([
+  const [assignees, comments, mailFailure] = await Promise.all([
     staff ? listAssignees() : Promise.resolve([]),
     listComments(actor, ticket.number),
+    isStaff(actor) ? failedRequesterMail(ticket.number, ticket.requester.id) : Promise.resolve(null),
   ]);
   const mayComment = can(actor, "comment", { requesterId: ticket.requester.id });
   const mayWriteInternal = can(actor, "writeInternalNote", { requesterId: ticket.requester.id });
@@ -58,6 +60,12 @@ export default async function TicketPage({ params, searchParams }: { params: Par
       <p className="crumbs"><Link href="/tickets" prefetch={false}>Tickets</Link></p>
       {sp.created === "1" ? (
         <p className="notice success" role="status">Ticket #{ticket.number} created</p>
+      ) : null}
+      {mailFailure ? (
+        <p className="notice error" role="status">
+          Mail to the requester ({mailFailure.toAddress}) could not be delivered: {mailFailure.lastResponse ?? "no answer"}.
+          {actor.role === "admin" ? <> <Link href="/admin/mail" prefetch={false}>See outgoing mail</Link></> : null}
+        </p>
       ) : null}
       <div className="ticket-head">
         <h1>{ticket.title}</h1>

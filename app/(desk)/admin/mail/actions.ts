@@ -1,0 +1,27 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { defineAction } from "@/lib/action";
+import { retryMail } from "@/lib/mail/outbox";
+
+export type RetryState = { ok?: boolean; message?: string };
+
+/** An outbox row id, bound on the server: a positive whole number. */
+const mailIdArg = z.custom<number>((v) => Number.isSafeInteger(v) && (v as number) > 0);
+
+export const retryMailAction = defineAction({
+  who: "actor",
+  bound: [mailIdArg],
+  withState: true,
+  form: z.object({}),
+  echo: [] as never[],
+  rejected: { message: "That message no longer exists." } as RetryState,
+  invalid: () => ({ message: "That message no longer exists." }),
+  async run({ actor, args: [id] }): Promise<RetryState> {
+    if (actor.role !== "admin") return { message: "That message no longer exists." };
+    const ok = await retryMail(id);
+    revalidatePath("/admin/mail");
+    return ok ? { ok: true, message: "Queued again." } : { message: "That message is not failed any more." };
+  },
+});

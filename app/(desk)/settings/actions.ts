@@ -1,0 +1,57 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { defineAction } from "@/lib/action";
+import type { FormState } from "@/lib/forms";
+import { KIND_NAMES, type NotificationKind } from "@/lib/mail/kinds";
+import { isTimeZone, saveDefaults, saveSettings } from "@/lib/mail/settings";
+
+export type SettingsField = "timeZone";
+
+/** One checkbox per kind: present ("on") when ticked, absent when not. */
+const checkboxes = Object.fromEntries(
+  KIND_NAMES.map((k) => [k, z.preprocess((v) => v === "on" || v === "true", z.boolean())]),
+) as unknown as Record<NotificationKind, z.ZodType<boolean>>;
+
+const ticked = (data: Record<string, unknown>) => new Set(KIND_NAMES.filter((k) => data[k] === true));
+
+const settingsForm = z.object({
+  ...checkboxes,
+  timeZone: z.preprocess(
+    (v) => (typeof v === "string" && v !== "" ? v : "UTC"),
+    z.string().max(64).refine(isTimeZone, "Choose a time zone from the list."),
+  ),
+});
+
+const unreadable: FormState<SettingsField> = { fieldErrors: {}, values: {}, message: "That form could not be read. Reload the page and try again." };
+
+export const saveSettingsAction = defineAction({
+  who: "actor",
+  bound: [],
+  withState: true,
+  form: settingsForm,
+  echo: ["timeZone"] as SettingsField[],
+  rejected: unreadable,
+  async run({ actor, data }) {
+    await saveSettings(actor, { enabled: ticked(data), timeZone: data.timeZone });
+    revalidatePath("/", "layout");
+    return { ok: true, fieldErrors: {}, values: {}, message: "Your settings are saved." };
+  },
+});
+
+export const saveDefaultsAction = defineAction({
+  who: "actor",
+  bound: [],
+  withState: true,
+  form: z.object(checkboxes),
+  echo: [] as never[],
+  rejected: { fieldErrors: {}, values: {}, message: "That form could not be read. Reload the page and try again." } as FormState<never>,
+  async run({ actor, data }) {
+    if (!(await saveDefaults(actor, ticked(data)))) {
+      return { fieldErrors: {}, values: {}, message: "Only admins can change the defaults." };
+    }
+    revalidatePath("/admin/mail");
+    return { ok: true, fieldErrors: {}, values: {}, message: "The defaults are saved. People who have not chosen for themselves get these." };
+  },
+});

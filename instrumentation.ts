@@ -1,0 +1,10 @@
+/**
+ * Runs once when the server starts: the mail jobs (outbox delivery, mailbox polling) live in the
+ * web server's own process, so `npm start` is still the one thing to run.
+ */
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  if (process.env.TRIAGE_MAIL_WORKERS === "off") return;
+  const { startMailWorkers } = await import("./lib/mail/worker");
+  startMailWorkers();
+}

@@ -1,0 +1,138 @@
+/**
+ * The words of every message Triage sends: subject, plain text and HTML, written when the change
+ * happens (so a message says what was true then). Pure: no database, no network.
+ */
+
+export type Recipient = { name: string; timeZone: string | null };
+export type TicketFacts = { number: number; title: string };
+
+export type Composed = { subject: string; text: string; html: string };
+
+/** Everything in a message that links back: the site and the signed reply reference. */
+export type MailContext = { publicUrl: string; replyRef: string | null };
+
+export function ticketUrl(ctx: MailContext, n: number) {
+  return `${ctx.publicUrl}/tickets/${n}`;
+}
+
+/** "[#123] Title": the number in brackets is what threads a reply when nothing else does. */
+export function ticketSubject(t: TicketFacts, prefix = "") {
+  return `${prefix}[#${t.number}] ${oneLine(t.title)}`;
+}
+
+const oneLine = (s: string) => s.replace(/[\r\n\t]+/g, " ").trim();
+
+export function escapeHtml(s: string) {
+  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
+/** A time as the recipient reads it: in their zone, named. */
+export function formatWhen(d: Date, timeZone: string | null) {
+  const zone = timeZone ?? "UTC";
+  const text = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: zone }).format(d);
+  return `${text} ${zone === "UTC" ? "UTC" : `(${zone})`}`;
+}
+
+type Block = { kind: "p"; text: string } | { kind: "quote"; text: string; by: string } | { kind: "link"; text: string; href: string };
+
+/**
+ * Lays the blocks out twice: plain text for every client, simple HTML for the rest. The footer
+ * carries the reply reference: quoted back in a reply, it finds the ticket even when a provider
+ * rewrote the Message-IDs.
+ */
+function render(to: Recipient, blocks: Block[], ctx: MailContext, footer: string): { text: string; html: string } {
+  const ref = ctx.replyRef ? `[ref:${ctx.replyRef}]` : "";
+  const text = [
+    `Hello ${to.name},`,
+    "",
+    ...blocks.flatMap((b) =>
+      b.kind === "p" ? [b.text, ""] : b.kind === "link" ? [`${b.text}: ${b.href}`, ""] : [`${b.by} wrote:`, "", b.text, ""],
+    ),
+    // No "-- " signature line: clients drop what follows it from the quote, and the reference
+    // below must survive in replies.
+    "—",
+    footer,
+    ref,
+  ]
+    .join("\n")
+    .trimEnd();
+  const html = [
+    `<!doctype html><html><body style="font-family:system-ui,sans-serif;font-size:15px;line-height:1.5;color:#1f2328">`,
+    `<p>Hello ${escapeHtml(to.name)},</p>`,
+    ...blocks.map((b) =>
+      b.kind === "p"
+        ? `<p>${escapeHtml(b.text)}</p>`
+        : b.kind === "link"
+          ? `<p><a href="${escapeHtml(b.href)}">${escapeHtml(b.text)}</a></p>`
+          : `<p><strong>${escapeHtml(b.by)}</strong> wrote:</p><div style="white-space:pre-wrap;border-left:3px solid #d0d7de;padding-left:12px">${escapeHtml(b.text)}</div>`,
+    ),
+    `<p style="color:#656d76;font-size:13px">${escapeHtml(footer)}${ref ? `<br><span style="color:#8c959f">${escapeHtml(ref)}</span>` : ""}</p>`,
+    `</body></html>`,
+  ].join("\n");
+  return { text, html };
+}
+
+const REPLY_FOOTER = "Reply to this email to add a comment to the ticket.";
+
+export function ticketCreatedMail(to: Recipient, t: TicketFacts & { createdAt: Date }, ctx: MailContext, opts: { invite?: string } = {}): Composed {
+  const blocks: Block[] = [
+    { kind: "p", text: `We received your request "${oneLine(t.title)}" on ${formatWhen(t.createdAt, to.timeZone)}. Its number is #${t.number}; the team will answer here.` },
+    { kind: "link", text: `Ticket #${t.number}`, href: ticketUrl(ctx, t.number) },
+  ];
+  if (opts.invite) {
+    blocks.push({ kind: "p", text: "To follow the ticket on the web, set a password for your account (the link works once, for three days):" });
+    blocks.push({ kind: "link", text: "Set a password", href: opts.invite });
+  }
+  return { subject: ticketSubject(t, "Received: "), ...render(to, blocks, ctx, REPLY_FOOTER) };
+}
+
+export function commentMail(to: Recipient, t: TicketFacts, c: { author: string; body: string; at: Date }, ctx: MailContext): Composed {
+  const blocks: Block[] = [
+    { kind: "p", text: `${c.author} commented on ticket #${t.number} on ${formatWhen(c.at, to.timeZone)}.` },
+    { kind: "quote", by: c.author, text: c.body },
+    { kind: "link", text: `Ticket #${t.number}`, href: ticketUrl(ctx, t.number) },
+  ];
+  return { subject: ticketSubject(t, "Re: "), ...render(to, blocks, ctx, REPLY_FOOTER) };
+}
+
+export function resolvedMail(to: Recipient, t: TicketFacts, by: { name: string; at: Date }, ctx: MailContext): Composed {
+  const blocks: Block[] = [
+    { kind: "p", text: `${by.name} marked ticket #${t.number} as Resolved on ${formatWhen(by.at, to.timeZone)}. If it is not, reply to this email and tell us what is still wrong.` },
+    { kind: "link", text: `Ticket #${t.number}`, href: ticketUrl(ctx, t.number) },
+  ];
+  return { subject: ticketSubject(t, "Resolved: "), ...render(to, blocks, ctx, REPLY_FOOTER) };
+}
+
+export function assignedMail(to: Recipient, t: TicketFacts, by: { name: string; at: Date }, ctx: MailContext): Composed {
+  const blocks: Block[] = [
+    { kind: "p", text: `${by.name} assigned ticket #${t.number} to you on ${formatWhen(by.at, to.timeZone)}.` },
+    { kind: "link", text: `Ticket #${t.number}`, href: ticketUrl(ctx, t.number) },
+  ];
+  return { subject: ticketSubject(t, "Assigned to you: "), ...render(to, blocks, ctx, REPLY_FOOTER) };
+}
+
+export function unassignedMail(to: Recipient, t: TicketFacts & { requester: string; description: string; createdAt: Date }, ctx: MailContext): Composed {
+  const blocks: Block[] = [
+    { kind: "p", text: `${t.requester} opened ticket #${t.number} on ${formatWhen(t.createdAt, to.timeZone)}; nobody is assigned yet.` },
+    { kind: "quote", by: t.requester, text: t.description },
+    { kind: "link", text: `Ticket #${t.number}`, href: ticketUrl(ctx, t.number) },
+  ];
+  return { subject: ticketSubject(t, "New: "), ...render(to, blocks, ctx, REPLY_FOOTER) };
+}
+
+export function passwordResetMail(to: Recipient, link: string, ctx: MailContext): Composed {
+  const blocks: Block[] = [
+    { kind: "p", text: "Someone asked to reset the password of your Triage account. If it was you, set a new one here (the link works once, for one hour):" },
+    { kind: "link", text: "Set a new password", href: link },
+    { kind: "p", text: "If it was not you, ignore this message: your password stays as it is." },
+  ];
+  return { subject: "Reset your Triage password", ...render(to, blocks, { ...ctx, replyRef: null }, "This message was sent by Triage.") };
+}
+
+export function oversizeMail(to: Recipient, subject: string, maxBytes: number, ctx: MailContext): Composed {
+  const mb = Math.round(maxBytes / 1024 / 1024);
+  const blocks: Block[] = [
+    { kind: "p", text: `Your message "${oneLine(subject)}" is larger than ${mb} MB, so the help desk could not accept it. Please send it again without the large attachments, or with links to them.` },
+  ];
+  return { subject: `Not delivered to the help desk: ${oneLine(subject)}`.slice(0, 250), ...render(to, blocks, { ...ctx, replyRef: null }, "This message was sent by Triage.") };
+}

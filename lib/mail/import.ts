@@ -1,0 +1,242 @@
+import "server-only";
+import crypto from "node:crypto";
+import PostalMime, { type Email } from "postal-mime";
+import { db } from "../db";
+import { env } from "../env";
+import { authSecret } from "../auth/secret";
+import { type Actor, ROLES, type Role } from "../tickets/permissions";
+import { DESCRIPTION_MAX, TITLE_MAX, statusRank, priorityRank } from "../tickets/schema";
+import { notifyComment, notifyTicketCreated } from "./notify";
+import { automatedReason } from "./inbound/loop";
+import { cleanSubject, normalizeAddress, normalizeMessageId, parseReferences, rawHash, subjectTicketNumber } from "./inbound/ids";
+import { htmlToText } from "./inbound/html";
+import { stripQuoted } from "./inbound/quotes";
+import { tokenFromAddresses, tokenFromText, verifyReplyToken } from "./inbound/token";
+import { matchTicket, type Lookups } from "./inbound/match";
+
+/**
+ * One message from the support mailbox into the desk: a comment on its ticket, a new ticket, or
+ * a row set aside with the reason. Whatever happens, the raw message is kept, and the ticket or
+ * comment commits in the same transaction as the row that records the import, whose unique keys
+ * (the Message-ID, the mailbox UID) make a second import of the same message a no-op.
+ */
+
+export type ImportOutcome =
+  | { kind: "comment"; ticket: number; commentId: number }
+  | { kind: "ticket"; ticket: number }
+  | { kind: "ignored"; reason: string }
+  | { kind: "quarantined"; reason: string }
+  | { kind: "duplicate" }
+  | { kind: "failing"; reason: string };
+
+/** Tries before a message that keeps failing is set aside for an admin. */
+export const MAX_IMPORT_ATTEMPTS = 3;
+/** How long the set-a-password link in a new requester's acknowledgement works. */
+const INVITE_SECONDS = 3 * 24 * 3600;
+
+const first = (e: Email, name: string) => e.headers.filter((h) => h.key === name).at(-1)?.value ?? null;
+
+function addressOf(a: Email["from"]): { name: string; address: string } | null {
+  if (!a) return null;
+  if (a.address) return { name: a.name, address: normalizeAddress(a.address) };
+  const m = a.group?.[0];
+  return m ? { name: m.name, address: normalizeAddress(m.address) } : null;
+}
+
+/** The message's key for dedupe: its Message-ID, else a hash of its bytes. */
+export function messageKeyOf(raw: Uint8Array, messageIdHeader: string | null | undefined) {
+  return normalizeMessageId(messageIdHeader) ?? `sha256:${rawHash(raw)}`;
+}
+
+/** The message's bytes, as Prisma stores them. */
+type Raw = Uint8Array<ArrayBuffer>;
+
+export async function importMessage(source: Uint8Array, where: { uidKey: string | null }): Promise<ImportOutcome> {
+  const raw: Raw = new Uint8Array(source);
+  let email: Email;
+  try {
+    email = await PostalMime.parse(raw);
+  } catch (e) {
+    return setAside(raw, `sha256:${rawHash(raw)}`, where.uidKey, null, "", `could not be parsed: ${(e as Error).message}`, "quarantined");
+  }
+  const key = messageKeyOf(raw, email.messageId);
+  const previous = await db.inboundMail.findFirst({
+    where: { OR: [{ messageKey: key }, ...(where.uidKey ? [{ uidKey: where.uidKey }] : [])] },
+    select: { id: true, status: true, attempts: true },
+  });
+  if (previous && previous.status !== "failing") return { kind: "duplicate" };
+
+  const from = addressOf(email.from);
+  const subject = (email.subject ?? "").slice(0, 500);
+  const own = env().mailFrom.address;
+  const reason = from
+    ? automatedReason(
+        {
+          from: from.address,
+          returnPath: first(email, "return-path") ?? undefined,
+          headers: Object.fromEntries(email.headers.map((h) => [h.key, h.value])),
+          contentType: first(email, "content-type"),
+        },
+        { addresses: [own] },
+      )
+    : "no sender address";
+  if (reason) return setAside(raw, key, where.uidKey, from?.address ?? null, subject, reason, "ignored");
+
+  try {
+    return await importPerson(raw, email, key, where.uidKey, from!, subject);
+  } catch (e) {
+    const attempts = (previous?.attempts ?? 0) + 1;
+    const message = `import failed: ${(e as Error).message}`.slice(0, 500);
+    const status = attempts >= MAX_IMPORT_ATTEMPTS ? "quarantined" : "failing";
+    await db.inboundMail.upsert({
+      where: { messageKey: key },
+      create: { messageKey: key, uidKey: where.uidKey, fromAddress: from!.address, subject, raw, size: raw.length, status, reason: message, attempts },
+      update: { status, reason: message, attempts, updatedAt: new Date() },
+    });
+    return status === "quarantined" ? { kind: "quarantined", reason: message } : { kind: "failing", reason: message };
+  }
+}
+
+async function setAside(raw: Raw, key: string, uidKey: string | null, from: string | null, subject: string, reason: string, status: "ignored" | "quarantined" | "refused"): Promise<ImportOutcome> {
+  await db.inboundMail.upsert({
+    where: { messageKey: key },
+    create: { messageKey: key, uidKey, fromAddress: from ?? "", subject, raw, size: raw.length, status, reason },
+    update: { status, reason, updatedAt: new Date() },
+  });
+  return status === "ignored" ? { kind: "ignored", reason } : { kind: "quarantined", reason };
+}
+
+/** What a person wrote, as text: the plain part, else the HTML reduced; quotes cut for replies. */
+function bodyOf(email: Email, strip: boolean): string {
+  const text = email.text?.trim() ? email.text : email.html ? htmlToText(email.html, { dropQuotes: strip }) : "";
+  const body = (strip ? stripQuoted(text) : text).replace(/\r\n?/g, "\n").trim();
+  if (body === "") return "(This message had no text.)";
+  if (body.length <= DESCRIPTION_MAX) return body;
+  const note = "\n\n[Cut here: the message was longer than a comment may be. The whole message is kept.]";
+  return body.slice(0, DESCRIPTION_MAX - note.length) + note;
+}
+
+type Sender = { name: string; address: string };
+
+async function importPerson(raw: Raw, email: Email, key: string, uidKey: string | null, from: Sender, subject: string): Promise<ImportOutcome> {
+  const secret = authSecret();
+  const rawText = `${email.text ?? ""}\n${email.html ?? ""}`;
+  const recipients = [...(email.to ?? []), ...(email.cc ?? [])].map((a) => addressOf(a)?.address).filter((a): a is string => !!a);
+  const verified = (t: string | null) => (t ? verifyReplyToken(secret, t) : null);
+  const tokenTicket = verified(tokenFromAddresses(recipients)) ?? verified(tokenFromText(rawText));
+  const sender = await db.user.findUnique({ where: { email: from.address }, select: { id: true, name: true, role: true } });
+  const lookups: Lookups = {
+    async ticketByMessageIds(ids) {
+      if (ids.length === 0) return null;
+      const [out, inn] = await Promise.all([
+        db.outboundMail.findFirst({ where: { messageId: { in: ids }, ticketNumber: { not: null } }, orderBy: { id: "desc" }, select: { ticketNumber: true } }),
+        db.inboundMail.findFirst({ where: { messageKey: { in: ids }, ticketNumber: { not: null } }, orderBy: { id: "desc" }, select: { ticketNumber: true } }),
+      ]);
+      return out?.ticketNumber ?? inn?.ticketNumber ?? null;
+    },
+    async senderRelation(ticket, address) {
+      const t = await db.ticket.findUnique({ where: { number: ticket }, select: { requesterId: true } });
+      if (!t) return "no_ticket";
+      const u = address === from.address ? sender : await db.user.findUnique({ where: { email: address }, select: { id: true, name: true, role: true } });
+      if (!u) return "other";
+      if (u.id === t.requesterId) return "requester";
+      return u.role === "agent" || u.role === "admin" ? "staff" : "other";
+    },
+  };
+  const match = await matchTicket(
+    {
+      references: parseReferences(email.inReplyTo, email.references),
+      tokenTicket,
+      subjectTicket: subjectTicketNumber(subject),
+      from: from.address,
+    },
+    lookups,
+  );
+
+  if (match.kind === "comment") {
+    const relation = await lookups.senderRelation(match.ticket, from.address);
+    if (relation !== "requester" && relation !== "staff") {
+      return setAside(raw, key, uidKey, from.address, subject,
+        `a reply to ticket #${match.ticket} from ${from.address}, who is neither its requester nor an agent`, "quarantined");
+    }
+    const author: Actor = { id: sender!.id, name: sender!.name, role: asRole(sender!.role) };
+    return addEmailComment(raw, email, key, uidKey, from, subject, match.ticket, author);
+  }
+  return openEmailTicket(raw, email, key, uidKey, from, subject, sender);
+}
+
+const asRole = (r: string): Role => ((ROLES as readonly string[]).includes(r) ? (r as Role) : "requester");
+
+async function addEmailComment(raw: Raw, email: Email, key: string, uidKey: string | null, from: Sender, subject: string, ticket: number, author: Actor): Promise<ImportOutcome> {
+  const body = bodyOf(email, true);
+  return db.$transaction(async (tx) => {
+    const t = await tx.ticket.findUniqueOrThrow({ where: { number: ticket }, select: { title: true, requesterId: true, assigneeId: true } });
+    const now = new Date();
+    const comment = await tx.comment.create({
+      data: { ticketNumber: ticket, authorId: author.id, body, internal: false, createdAt: now },
+      select: { id: true },
+    });
+    await tx.ticket.update({ where: { number: ticket }, data: { updatedAt: now } });
+    await tx.inboundMail.upsert({
+      where: { messageKey: key },
+      create: { messageKey: key, uidKey, fromAddress: from.address, subject, raw, size: raw.length, status: "imported", ticketNumber: ticket, commentId: comment.id },
+      update: { status: "imported", reason: null, ticketNumber: ticket, commentId: comment.id, updatedAt: now },
+    });
+    await notifyComment(tx, { number: ticket, ...t }, { authorId: author.id, authorName: author.name, body, internal: false, at: now });
+    return { kind: "comment", ticket, commentId: comment.id } as const;
+  });
+}
+
+async function openEmailTicket(
+  raw: Raw, email: Email, key: string, uidKey: string | null, from: Sender, subject: string,
+  sender: { id: string; name: string; role: string } | null,
+): Promise<ImportOutcome> {
+  const title = cleanSubject(subject).replace(/[\r\n\t]+/g, " ").slice(0, TITLE_MAX).trim() || "(no subject)";
+  const description = bodyOf(email, false);
+  return db.$transaction(async (tx) => {
+    const now = new Date();
+    let requester = sender;
+    let invite: string | undefined;
+    if (!requester) {
+      const name = (from.name.trim() || from.address.split("@")[0]).slice(0, 100);
+      requester = await tx.user.create({
+        data: { id: crypto.randomUUID(), name, email: from.address, role: "requester", createdAt: now, updatedAt: now },
+        select: { id: true, name: true, role: true },
+      });
+    }
+    const hasPassword = await tx.account.count({ where: { userId: requester.id, providerId: "credential" } });
+    if (!hasPassword) {
+      // Better Auth's own reset token (lib/auth/auth.ts): /reset-password takes it like any other.
+      const token = crypto.randomBytes(18).toString("base64url");
+      await tx.verification.create({
+        data: { id: crypto.randomUUID(), identifier: `reset-password:${token}`, value: requester.id, expiresAt: new Date(now.getTime() + INVITE_SECONDS * 1000), createdAt: now, updatedAt: now },
+      });
+      invite = `${env().publicUrl}/reset-password?token=${token}`;
+    }
+    const ticket = await tx.ticket.create({
+      data: {
+        title,
+        description,
+        priority: priorityRank("Medium"),
+        status: statusRank("Open"),
+        requesterId: requester.id,
+        requesterName: requester.name,
+        createdAt: now,
+        updatedAt: now,
+        activity: { create: { actorId: requester.id, field: "created", toValue: null, createdAt: now } },
+      },
+      select: { number: true },
+    });
+    await tx.inboundMail.upsert({
+      where: { messageKey: key },
+      create: { messageKey: key, uidKey, fromAddress: from.address, subject, raw, size: raw.length, status: "imported", ticketNumber: ticket.number },
+      update: { status: "imported", reason: null, ticketNumber: ticket.number, updatedAt: now },
+    });
+    await notifyTicketCreated(
+      tx,
+      { number: ticket.number, title, description, createdAt: now, requesterId: requester.id, requesterName: requester.name },
+      { invite },
+    );
+    return { kind: "ticket", ticket: ticket.number } as const;
+  });
+}

@@ -1,0 +1,190 @@
+import "server-only";
+import crypto from "node:crypto";
+import { Prisma } from "../generated/prisma/client";
+import { env } from "../env";
+import { authSecret } from "../auth/secret";
+import { builtInDefault, type NotificationKind } from "./kinds";
+import {
+  assignedMail,
+  commentMail,
+  passwordResetMail,
+  resolvedMail,
+  ticketCreatedMail,
+  unassignedMail,
+  type Composed,
+  type MailContext,
+  type Recipient,
+  type TicketFacts,
+} from "./compose";
+import { replyToken } from "./inbound/token";
+import { capReferences } from "./inbound/ids";
+
+/**
+ * Who is told what. Each function runs inside the transaction of the change that causes the
+ * message and writes outbox rows there: a change rolled back sends nothing, a crash after the
+ * commit loses nothing. Nobody is told about their own action, except the acknowledgement of a
+ * ticket they opened.
+ */
+
+type Tx = Prisma.TransactionClient;
+
+type Person = { id: string; email: string; name: string; timeZone: string | null };
+
+/** How many acknowledgements one address gets in an hour: a loop with another robot stops here. */
+export const ACKS_PER_HOUR = 5;
+
+/**
+ * The people matching `who` (a condition on "user" u) who want this kind of message: their own
+ * choice, else the admins' default, else the built-in one. One statement.
+ */
+async function wanting(tx: Tx, kind: NotificationKind, who: Prisma.Sql): Promise<Person[]> {
+  return tx.$queryRaw<Person[]>`
+    SELECT u."id", u."email", u."name", u."timeZone" FROM "user" u
+    LEFT JOIN "notification_choice" c ON c."userId" = u."id" AND c."kind" = ${kind}
+    LEFT JOIN "notification_default" d ON d."kind" = ${kind}
+    WHERE ${who} AND COALESCE(c."enabled", d."enabled", ${builtInDefault(kind)})`;
+}
+
+const one = (id: string) => Prisma.sql`u."id" = ${id}`;
+
+export function mailDomain() {
+  return env().mailFrom.address.split("@")[1];
+}
+
+export function newMessageId() {
+  return `${crypto.randomUUID()}@${mailDomain()}`;
+}
+
+function context(ticket: number | null): MailContext {
+  return { publicUrl: env().publicUrl, replyRef: ticket === null ? null : replyToken(authSecret(), ticket) };
+}
+
+/**
+ * In-Reply-To and References for the next message on a ticket to one address: the messages that
+ * person already has from this ticket (sent by Triage, or written by them), so their client shows
+ * one thread.
+ */
+async function threadFor(tx: Tx, ticket: number, address: string) {
+  const [sent, received] = await Promise.all([
+    tx.outboundMail.findMany({
+      where: { ticketNumber: ticket, toAddress: address },
+      orderBy: { id: "desc" },
+      take: 20,
+      select: { messageId: true, id: true },
+    }),
+    tx.inboundMail.findMany({
+      where: { ticketNumber: ticket, fromAddress: address, messageKey: { not: { startsWith: "sha256:" } } },
+      orderBy: { id: "desc" },
+      take: 20,
+      select: { messageKey: true, id: true, createdAt: true },
+    }),
+  ]);
+  // Oldest first: the received ones and the sent ones interleave by time well enough by id order
+  // within each; put what the person wrote first (it usually opened the thread).
+  const ids = [...received.reverse().map((r) => r.messageKey), ...sent.reverse().map((s) => s.messageId)];
+  if (ids.length === 0) return { inReplyTo: null, references: null };
+  const refs = capReferences(ids, 20);
+  return { inReplyTo: ids[ids.length - 1], references: refs.join(" ") };
+}
+
+async function queue(tx: Tx, kind: string, to: Person, mail: Composed, ticket: number | null) {
+  const thread = ticket === null ? { inReplyTo: null, references: null } : await threadFor(tx, ticket, to.email);
+  await tx.outboundMail.create({
+    data: {
+      kind,
+      ticketNumber: ticket,
+      toUserId: to.id,
+      toAddress: to.email,
+      subject: mail.subject,
+      text: mail.text,
+      html: mail.html,
+      messageId: newMessageId(),
+      inReplyTo: thread.inReplyTo,
+      references: thread.references,
+      replyTo: env().mailFrom.address,
+    },
+  });
+}
+
+const recipient = (p: Person): Recipient => ({ name: p.name, timeZone: p.timeZone });
+
+/** A new ticket: the requester's acknowledgement, and the agents who hear about unassigned tickets. */
+export async function notifyTicketCreated(
+  tx: Tx,
+  t: TicketFacts & { description: string; createdAt: Date; requesterId: string; requesterName: string },
+  opts: { invite?: string; ackEvenIfOff?: boolean } = {},
+) {
+  const ctx = context(t.number);
+  const requester = opts.ackEvenIfOff
+    ? await tx.user.findUnique({ where: { id: t.requesterId }, select: { id: true, email: true, name: true, timeZone: true } }).then((u) => (u ? [u] : []))
+    : await wanting(tx, "ticket_created", one(t.requesterId));
+  for (const p of requester) {
+    if (await tooManyAcks(tx, p.email, t.createdAt)) continue;
+    await queue(tx, "ticket_created", p, ticketCreatedMail(recipient(p), t, ctx, opts), t.number);
+  }
+  const agents = await wanting(
+    tx,
+    "unassigned_ticket",
+    Prisma.sql`u."role" IN ('agent', 'admin') AND u."id" <> ${t.requesterId}`,
+  );
+  for (const p of agents) {
+    await queue(tx, "unassigned_ticket", p, unassignedMail(recipient(p), { ...t, requester: t.requesterName }, ctx), t.number);
+  }
+}
+
+async function tooManyAcks(tx: Tx, address: string, now: Date) {
+  const recent = await tx.outboundMail.count({
+    where: { toAddress: address, kind: "ticket_created", createdAt: { gt: new Date(now.getTime() - 3600_000) } },
+  });
+  return recent >= ACKS_PER_HOUR;
+}
+
+/**
+ * A public comment: from the team, to the requester; from the requester, to the assignee.
+ * Internal notes tell nobody outside the team, so they send nothing.
+ */
+export async function notifyComment(
+  tx: Tx,
+  t: TicketFacts & { requesterId: string; assigneeId: string | null },
+  c: { authorId: string; authorName: string; body: string; internal: boolean; at: Date },
+) {
+  if (c.internal) return;
+  const ctx = context(t.number);
+  const mail = { author: c.authorName, body: c.body, at: c.at };
+  if (c.authorId !== t.requesterId) {
+    for (const p of await wanting(tx, "team_comment", one(t.requesterId))) {
+      await queue(tx, "team_comment", p, commentMail(recipient(p), t, mail, ctx), t.number);
+    }
+  } else if (t.assigneeId && t.assigneeId !== c.authorId) {
+    for (const p of await wanting(tx, "requester_comment", one(t.assigneeId))) {
+      await queue(tx, "requester_comment", p, commentMail(recipient(p), t, mail, ctx), t.number);
+    }
+  }
+}
+
+/** A change of status or assignee: the requester hears of Resolved, the new assignee of the assignment. */
+export async function notifyTicketChanged(
+  tx: Tx,
+  t: TicketFacts & { requesterId: string },
+  change: { actor: { id: string; name: string }; at: Date; resolved: boolean; newAssigneeId: string | null | undefined },
+) {
+  const ctx = context(t.number);
+  const by = { name: change.actor.name, at: change.at };
+  if (change.resolved && t.requesterId !== change.actor.id) {
+    for (const p of await wanting(tx, "ticket_resolved", one(t.requesterId))) {
+      await queue(tx, "ticket_resolved", p, resolvedMail(recipient(p), t, by, ctx), t.number);
+    }
+  }
+  if (change.newAssigneeId && change.newAssigneeId !== change.actor.id) {
+    for (const p of await wanting(tx, "assigned", one(change.newAssigneeId))) {
+      await queue(tx, "assigned", p, assignedMail(recipient(p), t, by, ctx), t.number);
+    }
+  }
+}
+
+/** Better Auth's reset link, by mail. Not a notification anyone can turn off. */
+export async function queuePasswordReset(tx: Tx, userId: string, link: string) {
+  const p = await tx.user.findUnique({ where: { id: userId }, select: { id: true, email: true, name: true, timeZone: true } });
+  if (!p) return;
+  await queue(tx, "password_reset", p, passwordResetMail(recipient(p), link, context(null)), null);
+}

@@ -1,0 +1,172 @@
+import "server-only";
+import crypto from "node:crypto";
+import nodemailer, { type Transporter } from "nodemailer";
+import { db, reader } from "../db";
+import { env } from "../env";
+
+/**
+ * Delivery of the outbox. A worker claims due messages with a lease (a row it owns until a time),
+ * sends each through SMTP, and records the server's answer: accepted → sent; a 4xx or a broken
+ * connection → tried again later with backoff; a 5xx → failed at once (the server said never).
+ * Several processes on one database never send one message twice while a lease holds; a process
+ * that dies mid-send leaves a lease that expires, and its messages go out again (with the same
+ * Message-ID, so a mail client shows the rare repeat as one message).
+ */
+
+export type Transport = Pick<Transporter, "sendMail">;
+
+export const LEASE_MS = 60_000;
+export const MAX_ATTEMPTS = 8;
+
+/** 30 s, 1 min, 2 min, 4 min … capped at 1 h; with ±20% jitter so retries from many rows spread. */
+export function backoffMs(attempts: number, random = Math.random): number {
+  const base = Math.min(3600_000, 30_000 * 2 ** Math.max(0, attempts - 1));
+  return Math.round(base * (0.8 + 0.4 * random()));
+}
+
+export type SmtpOutcome = { kind: "sent"; response: string } | { kind: "retry"; response: string } | { kind: "fail"; response: string };
+
+/** What an SMTP error means for the message: 5xx is final, anything else may pass later. */
+export function classifySmtpError(e: unknown): SmtpOutcome {
+  const err = e as { responseCode?: number; response?: string; code?: string; message?: string };
+  const response = (err.response ?? [err.code, err.message].filter(Boolean).join(": ") ?? String(e)).slice(0, 1000);
+  if (typeof err.responseCode === "number" && err.responseCode >= 500 && err.responseCode < 600) {
+    return { kind: "fail", response };
+  }
+  return { kind: "retry", response };
+}
+
+const globalForTransport = globalThis as unknown as { triageSmtp?: { url: string; transport: Transport } };
+
+/** One pooled connection set per process and URL; null when no SMTP server is configured. */
+export function smtpTransport(): Transport | null {
+  const url = env().TRIAGE_SMTP_URL;
+  if (!url) return null;
+  const cached = globalForTransport.triageSmtp;
+  if (cached?.url === url) return cached.transport;
+  const transport = nodemailer.createTransport({
+    url,
+    pool: true,
+    maxConnections: 4,
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 30_000,
+  });
+  globalForTransport.triageSmtp = { url, transport };
+  return transport;
+}
+
+export const workerId = `${process.pid}-${crypto.randomBytes(4).toString("hex")}`;
+
+/** Takes up to `limit` due messages for this worker, atomically. */
+export async function claimDue(owner: string, limit: number, now = new Date()) {
+  const until = new Date(now.getTime() + LEASE_MS);
+  const due = {
+    OR: [
+      { status: "queued", nextAttemptAt: { lte: now } },
+      { status: "sending", leaseUntil: { lt: now } },
+    ],
+  };
+  // A look on the reader first: an idle outbox costs no write lock.
+  if (!(await reader.outboundMail.findFirst({ where: due, select: { id: true } }))) return [];
+  return db.$transaction(async (tx) => {
+    const ids = (await tx.outboundMail.findMany({ where: due, orderBy: { id: "asc" }, take: limit, select: { id: true } })).map((r) => r.id);
+    if (ids.length === 0) return [];
+    // The condition again: a row another process claimed in between is not taken twice.
+    await tx.outboundMail.updateMany({
+      where: { id: { in: ids }, ...due },
+      data: { status: "sending", leaseOwner: owner, leaseUntil: until, attempts: { increment: 1 } },
+    });
+    return tx.outboundMail.findMany({ where: { id: { in: ids }, leaseOwner: owner, leaseUntil: until, status: "sending" }, orderBy: { id: "asc" } });
+  });
+}
+
+type Claimed = Awaited<ReturnType<typeof claimDue>>[number];
+
+function headersFor(m: Claimed) {
+  const from = env().mailFrom;
+  return {
+    from: from.name ? { name: from.name, address: from.address } : from.address,
+    to: m.toAddress,
+    replyTo: m.replyTo ?? undefined,
+    subject: m.subject,
+    text: m.text,
+    html: m.html,
+    messageId: `<${m.messageId}>`,
+    inReplyTo: m.inReplyTo ? `<${m.inReplyTo}>` : undefined,
+    references: m.references ? m.references.split(" ").map((r) => `<${r}>`) : undefined,
+    headers: {
+      "Auto-Submitted": "auto-generated",
+      "X-Auto-Response-Suppress": "All",
+      ...(m.ticketNumber ? { "X-Triage-Ticket": String(m.ticketNumber) } : {}),
+    },
+  };
+}
+
+/** Sends one claimed message and records the outcome, if this worker still holds its lease. */
+async function deliver(transport: Transport, owner: string, m: Claimed): Promise<SmtpOutcome["kind"]> {
+  let outcome: SmtpOutcome;
+  try {
+    const info = await transport.sendMail(headersFor(m));
+    outcome = { kind: "sent", response: String(info.response ?? "accepted").slice(0, 1000) };
+  } catch (e) {
+    outcome = classifySmtpError(e);
+    if (outcome.kind === "retry" && m.attempts >= MAX_ATTEMPTS) {
+      outcome = { kind: "fail", response: `${outcome.response} (gave up after ${m.attempts} attempts)` };
+    }
+  }
+  const now = new Date();
+  await db.outboundMail.updateMany({
+    where: { id: m.id, leaseOwner: owner, status: "sending" },
+    data:
+      outcome.kind === "sent"
+        ? { status: "sent", sentAt: now, lastResponse: outcome.response, leaseOwner: null, leaseUntil: null }
+        : outcome.kind === "fail"
+          ? { status: "failed", lastResponse: outcome.response, leaseOwner: null, leaseUntil: null }
+          : {
+              status: "queued",
+              lastResponse: outcome.response,
+              nextAttemptAt: new Date(now.getTime() + backoffMs(m.attempts)),
+              leaseOwner: null,
+              leaseUntil: null,
+            },
+  });
+  return outcome.kind;
+}
+
+/** One pass: claims what is due and sends it, a few at a time. Returns what happened. */
+export async function deliverDue(
+  transport: Transport,
+  opts: { owner?: string; batch?: number; concurrency?: number } = {},
+): Promise<{ sent: number; retry: number; fail: number }> {
+  const owner = opts.owner ?? workerId;
+  const claimed = await claimDue(owner, opts.batch ?? 50);
+  const tally = { sent: 0, retry: 0, fail: 0 };
+  const queue = [...claimed];
+  const lanes = Array.from({ length: Math.min(opts.concurrency ?? 4, queue.length) }, async () => {
+    for (let m = queue.shift(); m; m = queue.shift()) tally[await deliver(transport, owner, m)]++;
+  });
+  await Promise.all(lanes);
+  return tally;
+}
+
+/** An admin's "Retry": a failed message goes back to the queue, due now, with a fresh count. */
+export async function retryMail(id: number): Promise<boolean> {
+  const r = await db.outboundMail.updateMany({
+    where: { id, status: "failed" },
+    data: { status: "queued", attempts: 0, nextAttemptAt: new Date(), lastResponse: null },
+  });
+  wakeOutbox();
+  return r.count === 1;
+}
+
+const globalForWake = globalThis as unknown as { triageOutboxWake?: () => void };
+
+/** Tells this process's worker that mail is waiting, so that it need not wait for its next tick. */
+export function wakeOutbox() {
+  globalForWake.triageOutboxWake?.();
+}
+
+export function onOutboxWake(fn: (() => void) | undefined) {
+  globalForWake.triageOutboxWake = fn;
+}

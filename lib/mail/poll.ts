@@ -1,0 +1,147 @@
+import "server-only";
+import { ImapFlow } from "imapflow";
+import { env } from "../env";
+import { db } from "../db";
+import { importMessage, messageKeyOf, type ImportOutcome } from "./import";
+import { releaseLease, takeLease } from "./lease";
+import { workerId, wakeOutbox } from "./outbox";
+import { oversizeMail } from "./compose";
+import { newMessageId } from "./notify";
+import { automatedReason } from "./inbound/loop";
+import { normalizeAddress } from "./inbound/ids";
+
+/**
+ * The mailbox poller. Each pass takes the "mailbox" lease (one poller at a time, however many
+ * processes share the database), lists the messages not yet marked as handled, and imports them
+ * one by one. A message is marked (keyword $TriageDone, and \Seen) only after its import has
+ * committed; killed in between, the next pass finds it again and the import's unique keys make
+ * the second try a no-op. A message larger than the limit is never downloaded: its sender is told.
+ */
+
+export const MAILBOX_LEASE = "mailbox";
+/** Longer than any single message's import; renewed before each one. */
+const LEASE_MS = 30_000;
+export const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
+const DONE = "$TriageDone";
+
+export type ImapConfig = { host: string; port: number; secure: boolean; user: string; pass: string; mailbox: string };
+
+/** imaps://user:pass@host:993/INBOX → its parts (the path names the folder, INBOX by default). */
+export function parseImapUrl(url: string): ImapConfig {
+  const u = new URL(url);
+  const secure = u.protocol === "imaps:";
+  const mailbox = decodeURIComponent(u.pathname.replace(/^\/+/, "")) || "INBOX";
+  return {
+    host: u.hostname,
+    port: u.port ? Number(u.port) : secure ? 993 : 143,
+    secure,
+    user: decodeURIComponent(u.username),
+    pass: decodeURIComponent(u.password),
+    mailbox,
+  };
+}
+
+export type PollResult = { skipped: boolean; seen: number; outcomes: Record<ImportOutcome["kind"] | "refused", number> };
+
+export async function pollMailbox(opts: { url?: string; owner?: string; maxBytes?: number; limit?: number } = {}): Promise<PollResult> {
+  const url = opts.url ?? env().TRIAGE_IMAP_URL;
+  const owner = opts.owner ?? workerId;
+  const maxBytes = opts.maxBytes ?? MAX_MESSAGE_BYTES;
+  const outcomes: PollResult["outcomes"] = { comment: 0, ticket: 0, ignored: 0, quarantined: 0, duplicate: 0, failing: 0, refused: 0 };
+  if (!url) return { skipped: true, seen: 0, outcomes };
+  if (!(await takeLease(MAILBOX_LEASE, owner, LEASE_MS))) return { skipped: true, seen: 0, outcomes };
+  const cfg = parseImapUrl(url);
+  const client = new ImapFlow({
+    host: cfg.host,
+    port: cfg.port,
+    secure: cfg.secure,
+    auth: { user: cfg.user, pass: cfg.pass },
+    logger: false,
+    disableAutoIdle: true,
+    connectionTimeout: 15_000,
+  });
+  let seen = 0;
+  try {
+    await client.connect();
+    const lock = await client.getMailboxLock(cfg.mailbox);
+    try {
+      const box = client.mailbox;
+      if (!box) throw new Error(`mailbox ${cfg.mailbox} could not be opened`);
+      const keywords = !box.permanentFlags || box.permanentFlags.has("\\*");
+      const uids = (await client.search(keywords ? { unKeyword: DONE } : { seen: false }, { uid: true })) || [];
+      const todo = uids.slice(0, opts.limit ?? 500);
+      // Sizes and headers first (no command may run while a fetch streams), bodies one at a time.
+      const heads: Array<{ uid: number; size: number; headers: Buffer | undefined }> = [];
+      for await (const m of client.fetch(todo, { uid: true, size: true, headers: true }, { uid: true })) {
+        heads.push({ uid: m.uid, size: m.size ?? 0, headers: m.headers });
+      }
+      const marks = keywords ? [DONE, "\\Seen"] : ["\\Seen"];
+      for (const head of heads) {
+        if (!(await takeLease(MAILBOX_LEASE, owner, LEASE_MS))) break;
+        seen++;
+        const uidKey = `${cfg.mailbox}:${box.uidValidity}:${head.uid}`;
+        let outcome: ImportOutcome["kind"] | "refused";
+        if (head.size > maxBytes) {
+          outcome = await refuseOversize(head.headers ?? Buffer.alloc(0), head.size, uidKey, maxBytes);
+        } else {
+          const msg = await client.fetchOne(String(head.uid), { source: true }, { uid: true });
+          if (!msg || !msg.source) continue;
+          outcome = (await importMessage(msg.source, { uidKey })).kind;
+        }
+        outcomes[outcome]++;
+        // Marked only now that the import is committed. A message still failing stays unmarked and
+        // is tried on the next pass, up to the import's limit.
+        if (outcome !== "failing") await client.messageFlagsAdd(String(head.uid), marks, { uid: true });
+      }
+    } finally {
+      lock.release();
+    }
+    await client.logout();
+  } finally {
+    client.close();
+    await releaseLease(MAILBOX_LEASE, owner);
+  }
+  if (outcomes.ticket || outcomes.comment || outcomes.refused) wakeOutbox();
+  return { skipped: false, seen, outcomes };
+}
+
+/** An oversized message: kept as its headers only, and its sender (unless a robot) told why. */
+async function refuseOversize(headers: Buffer, size: number, uidKey: string, maxBytes: number): Promise<"refused" | "duplicate"> {
+  const { default: PostalMime } = await import("postal-mime");
+  const email = await PostalMime.parse(Buffer.concat([headers, Buffer.from("\r\n")]));
+  const key = messageKeyOf(Buffer.concat([headers, Buffer.from(`size:${size}`)]), email.messageId);
+  if (await db.inboundMail.findFirst({ where: { OR: [{ messageKey: key }, { uidKey }] }, select: { id: true } })) return "duplicate";
+  const from = email.from?.address ? normalizeAddress(email.from.address) : null;
+  const subject = (email.subject ?? "").slice(0, 500);
+  const robot = from
+    ? automatedReason(
+        {
+          from,
+          returnPath: email.headers.find((h) => h.key === "return-path")?.value ?? undefined,
+          headers: Object.fromEntries(email.headers.map((h) => [h.key, h.value])),
+          contentType: email.headers.find((h) => h.key === "content-type")?.value ?? null,
+        },
+        { addresses: [env().mailFrom.address] },
+      )
+    : "no sender address";
+  const reason = `larger than ${Math.round(maxBytes / 1024 / 1024)} MB (${Math.round(size / 1024 / 1024)} MB); not downloaded`;
+  await db.$transaction(async (tx) => {
+    await tx.inboundMail.create({
+      data: { messageKey: key, uidKey, fromAddress: from ?? "", subject, raw: new Uint8Array(headers), size, status: "refused", reason },
+    });
+    if (robot || !from) return;
+    const mail = oversizeMail({ name: email.from?.name || from, timeZone: null }, subject || "(no subject)", maxBytes, { publicUrl: env().publicUrl, replyRef: null });
+    await tx.outboundMail.create({
+      data: {
+        kind: "oversize_refusal",
+        toAddress: from,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        messageId: newMessageId(),
+        inReplyTo: email.messageId ? email.messageId.replace(/^<|>$/g, "") : null,
+      },
+    });
+  });
+  return "refused";
+}
