@@ -70,8 +70,10 @@ export default defineConfig({
       // A real IMAP server (Dovecot) holding the support mailbox, and an SMTP server that keeps
       // what Triage sends as files in MAIL_CAPTURE_DIR (tests/mail/servers.ts). Started first: the
       // IMAP port opens last, when both are up.
-      command: `npx tsx tests/mail/servers.ts --capture-dir ${MAIL_CAPTURE_DIR} --smtp-port ${SMTP_PORT} --imap-port ${IMAP_PORT}`,
+      // (tsx itself, not npx, which would not pass SIGTERM on.)
+      command: `node_modules/.bin/tsx tests/mail/servers.ts --capture-dir ${MAIL_CAPTURE_DIR} --smtp-port ${SMTP_PORT} --imap-port ${IMAP_PORT}`,
       port: IMAP_PORT,
+      gracefulShutdown: { signal: "SIGTERM" as const, timeout: 5000 },
       timeout: 60_000,
       reuseExistingServer: false,
       stdout: "ignore" as const,

@@ -165,6 +165,29 @@ test.describe("axe finds no violations", () => {
     await expectNoViolations(ada, browser, javaScriptEnabled, "/admin/users");
   });
 
+  test("/admin/mail and /settings", async ({ as, browser, javaScriptEnabled }) => {
+    const ada = await as("admin");
+    await ada.goto("/admin/mail");
+    await expect(ada.getByRole("heading", { name: "Mail", level: 1 })).toBeVisible();
+    await expectNoViolations(ada, browser, javaScriptEnabled, "/admin/mail");
+    const rita = await as("requester");
+    await rita.goto("/settings");
+    await expect(rita.getByRole("heading", { name: "Settings", level: 1 })).toBeVisible();
+    await expectNoViolations(rita, browser, javaScriptEnabled, "/settings");
+  });
+
+  test("/forgot-password and /reset-password", async ({ page, browser, javaScriptEnabled }) => {
+    await page.goto("/forgot-password");
+    await page.getByRole("button", { name: "Send reset link" }).click();
+    await expect(page.getByLabel("Email")).toHaveAttribute("aria-invalid", "true");
+    await expectNoViolations(page, browser, javaScriptEnabled, "/forgot-password with errors");
+    await page.goto("/reset-password?token=not-a-real-token");
+    await page.getByLabel("New password").fill("short");
+    await page.getByRole("button", { name: "Set password" }).click();
+    await expect(page.getByLabel("New password")).toHaveAttribute("aria-invalid", "true");
+    await expectNoViolations(page, browser, javaScriptEnabled, "/reset-password with errors");
+  });
+
   test("the page-not-found page", async ({ as, browser, javaScriptEnabled }) => {
     const rita = await as("requester");
     await rita.goto("/no-such-page");

@@ -8,7 +8,9 @@
  * Each accepted message becomes DIR/0001.eml (the raw message) beside 0001.json (its envelope,
  * which has the Bcc recipients no header shows). Fixed ports let playwright.config.ts put the URLs
  * into Triage's environment before anything starts. SIGTERM or SIGINT stops both servers and
- * removes Dovecot's temp folder.
+ * removes Dovecot's temp folder: give Playwright's webServer `gracefulShutdown: { signal:
+ * "SIGTERM", timeout: 5000 }`. (Its default, SIGKILL to the process group, still ends Dovecot,
+ * which runs in the foreground in that group, but leaves the temp folder behind.)
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -39,7 +41,6 @@ async function main() {
       fs.writeFileSync(path.join(dir, `${name}.json`), JSON.stringify({ from: m.from, to: m.to, user: m.user }));
       fs.writeFileSync(path.join(dir, `${name}.eml.tmp`), m.raw);
       fs.renameSync(path.join(dir, `${name}.eml.tmp`), path.join(dir, `${name}.eml`));
-      console.error(`mail: captured ${name}.eml for ${m.to.join(", ")}: ${m.parsed.subject ?? ""}`);
     },
   });
   const imap = await startDovecot({ port: values["imap-port"] ? Number(values["imap-port"]) : undefined }).catch(

@@ -1,0 +1,236 @@
+import type { Browser, Page } from "@playwright/test";
+import { expect, test, unique } from "./fixtures";
+import { MAIL_FROM } from "./env";
+import { deliver, header, linkIn, mailTo, waitForMail } from "./mail";
+import { rawMessage } from "../tests/mail/messages";
+
+/**
+ * Mail as people meet it, against real servers: Triage sends through an SMTP server that keeps
+ * every message, and reads a Dovecot mailbox that the tests deliver into. JavaScript on and off.
+ */
+
+const PASSWORD = "a long enough password";
+
+/** A new person signed up in their own browser context (each test its own, so no limits are shared). */
+async function newPerson(browser: Browser, javaScriptEnabled: boolean, name: string, domain = "example.test") {
+  const email = `${unique("p")}@${domain}`;
+  const page = await (await browser.newContext({ javaScriptEnabled })).newPage();
+  await page.goto("/sign-up");
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("heading", { name: "Tickets", level: 1 })).toBeVisible();
+  return { page, email };
+}
+
+async function anonymous(browser: Browser, javaScriptEnabled: boolean): Promise<Page> {
+  return (await browser.newContext({ javaScriptEnabled })).newPage();
+}
+
+/**
+ * Opens `path` until `text` shows: the mailbox is polled every second. (Not page.reload(): after
+ * a form post without JavaScript, a reload would post the form again.)
+ */
+async function untilShown(page: Page, path: string, text: string) {
+  await expect(async () => {
+    await page.goto(path);
+    await expect(page.getByText(text)).toBeVisible({ timeout: 500 });
+  }).toPass({ timeout: 20_000 });
+}
+
+test("an agent's comment reaches the requester's inbox, and their reply from there becomes a comment", async ({ browser, javaScriptEnabled, as, tickets }) => {
+  const mia = await newPerson(browser, javaScriptEnabled, "Mia Mail");
+  const title = `Wi-Fi drops ${unique()}`;
+  const n = await tickets.create(mia.page, { title, description: "Every ten minutes." });
+  const ack = await waitForMail(mia.email, `Received: [#${n}] ${title}`);
+  expect(ack.email.text).toContain(`/tickets/${n}`);
+
+  const agent = await as("agent");
+  await agent.goto(`/tickets/${n}`);
+  await agent.getByLabel("Comment").fill("Please forget the network and join it again.");
+  await agent.getByRole("button", { name: "Add comment" }).click();
+  await expect(agent.getByText("Please forget the network and join it again.")).toBeVisible();
+
+  const reply = await waitForMail(mia.email, `Re: [#${n}] ${title}`);
+  expect(reply.email.from?.address).toBe(MAIL_FROM);
+  expect(reply.email.text).toContain("Alan Agent");
+  expect(reply.email.text).toContain("Please forget the network and join it again.");
+  expect(reply.email.html).toContain("Please forget the network and join it again.");
+  expect(reply.email.inReplyTo).toBe(ack.email.messageId);
+  expect(reply.email.references).toContain(ack.email.messageId!);
+  expect(header(reply, "auto-submitted")).toBe("auto-generated");
+  expect(header(reply, "x-auto-response-suppress")).toBe("All");
+
+  // Mia answers from her mail client, quoting the message as Gmail does.
+  await deliver(
+    rawMessage({
+      from: `Mia Mail <${mia.email}>`,
+      to: `Triage Help <${MAIL_FROM}>`,
+      subject: `Re: ${reply.email.subject}`,
+      inReplyTo: reply.email.messageId!,
+      references: `${ack.email.messageId} ${reply.email.messageId}`,
+      body: `That worked, thank you!\n\nOn Mon, 30 Nov 2026 at 10:02, Triage Help <${MAIL_FROM}> wrote:\n> Please forget the network and join it again.`,
+    }),
+  );
+  await untilShown(agent, `/tickets/${n}`, "That worked, thank you!");
+  const conversation = agent.getByRole("region", { name: "Conversation" });
+  await expect(conversation.getByText("Mia Mail")).toBeVisible();
+  await expect(conversation.getByText("On Mon, 30 Nov 2026")).toHaveCount(0);
+  // The assignee would hear of it; Mia is not told of her own comment.
+  await mia.page.context().close();
+});
+
+test("a message from a new address opens a ticket; its sender sets a password from the acknowledgement and signs in", async ({ browser, javaScriptEnabled }) => {
+  const email = `${unique("new")}@customer.example`;
+  const subject = `Invoice total is wrong ${unique()}`;
+  await deliver(rawMessage({ from: `Nora Newcomer <${email}>`, to: MAIL_FROM, subject, body: "The discount is counted twice." }));
+  const ack = await waitForMail(email, new RegExp(`^Received: \\[#\\d+\\] ${subject}$`));
+  const page = await anonymous(browser, javaScriptEnabled);
+  await page.goto(linkIn(ack, "/reset-password?token="));
+  await page.getByLabel("New password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Set password" }).click();
+  await expect(page.getByRole("status")).toHaveText("Your new password is set. Sign in with it.");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { name: "Tickets", level: 1 })).toBeVisible();
+  await page.getByRole("link", { name: subject }).click();
+  await expect(page.getByRole("heading", { name: subject, level: 1 })).toBeVisible();
+  await expect(page.getByText("The discount is counted twice.")).toBeVisible();
+  await page.context().close();
+});
+
+test("forgot password: the same answer for any address; the emailed link sets a new password once", async ({ browser, javaScriptEnabled }) => {
+  const { page: owner, email } = await newPerson(browser, javaScriptEnabled, "Fay Forgetful");
+  await owner.context().close();
+  const page = await anonymous(browser, javaScriptEnabled);
+  await page.goto("/sign-in");
+  await page.getByRole("link", { name: "Forgot password?" }).click();
+  await expect(page).toHaveURL(/\/forgot-password$/);
+  const answers: string[] = [];
+  for (const address of [`${unique("nobody")}@example.test`, email]) {
+    await page.goto("/forgot-password");
+    await page.getByLabel("Email").fill(address);
+    await page.getByRole("button", { name: "Send reset link" }).click();
+    const status = page.getByRole("status");
+    await expect(status).toContainText("If an account uses that address");
+    answers.push((await status.textContent()) ?? "");
+  }
+  expect(answers[0]).toBe(answers[1]);
+
+  const mail = await waitForMail(email, "Reset your Triage password");
+  const link = linkIn(mail, "/reset-password?token=");
+  await page.goto(link);
+  await page.getByLabel("New password").fill("short");
+  await page.getByRole("button", { name: "Set password" }).click();
+  await expect(page.getByLabel("New password")).toHaveAttribute("aria-invalid", "true");
+  await page.getByLabel("New password").fill("a brand new passphrase");
+  await page.getByRole("button", { name: "Set password" }).click();
+  await expect(page.getByRole("status")).toHaveText("Your new password is set. Sign in with it.");
+
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Invalid email or password" })).toBeVisible();
+  await page.getByLabel("Password").fill("a brand new passphrase");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { name: "Tickets", level: 1 })).toBeVisible();
+
+  // The link worked once.
+  const again = await anonymous(browser, javaScriptEnabled);
+  await again.goto(link);
+  await again.getByLabel("New password").fill("yet another passphrase");
+  await again.getByRole("button", { name: "Set password" }).click();
+  await expect(again.getByRole("alert").filter({ hasText: "expired or has already been used" })).toBeVisible();
+  await page.context().close();
+  await again.context().close();
+});
+
+test("settings: a person turns a kind of mail off and picks a time zone; both hold", async ({ browser, javaScriptEnabled, as, tickets }) => {
+  const { page, email } = await newPerson(browser, javaScriptEnabled, "Sam Settings");
+  await page.getByRole("link", { name: "Settings" }).click();
+  await expect(page.getByRole("heading", { name: "Settings", level: 1 })).toBeVisible();
+  await expect(page.getByLabel("The team replies on my ticket")).toBeChecked();
+  // A requester is never assigned tickets: no such choice for them.
+  await expect(page.getByLabel("A ticket is assigned to me")).toHaveCount(0);
+  await page.getByLabel("The team replies on my ticket").uncheck();
+  await page.getByLabel("Time zone").selectOption("Asia/Tokyo");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByRole("status")).toHaveText("Your settings are saved.");
+  await page.goto("/settings");
+  await expect(page.getByLabel("The team replies on my ticket")).not.toBeChecked();
+  await expect(page.getByLabel("My ticket is resolved")).toBeChecked();
+  await expect(page.getByLabel("Time zone")).toHaveValue("Asia/Tokyo");
+
+  const title = `Settings ${unique()}`;
+  const n = await tickets.create(page, { title });
+  await expect(page.getByText("(Asia/Tokyo)").first()).toBeVisible();
+  const ack = await waitForMail(email, `Received: [#${n}] ${title}`);
+  expect(ack.email.text).toContain("(Asia/Tokyo)");
+
+  const agent = await as("agent");
+  await agent.goto(`/tickets/${n}`);
+  await agent.getByLabel("Comment").fill("A reply Sam chose not to hear about.");
+  await agent.getByRole("button", { name: "Add comment" }).click();
+  await expect(agent.getByText("A reply Sam chose not to hear about.")).toBeVisible();
+  await agent.getByLabel("Status").selectOption("Resolved");
+  await agent.getByRole("button", { name: "Save changes" }).click();
+  // Mail goes out in order: once the Resolved notice is here, a reply notice would be too.
+  await waitForMail(email, `Resolved: [#${n}] ${title}`);
+  expect((await mailTo(email)).map((m) => m.email.subject)).toEqual([`Received: [#${n}] ${title}`, `Resolved: [#${n}] ${title}`]);
+  await page.context().close();
+});
+
+test("mail the server refuses is shown failed to admins, on the ticket to agents, and can be retried", async ({ browser, javaScriptEnabled, as, tickets }) => {
+  const { page } = await newPerson(browser, javaScriptEnabled, "Rex Refused", "reject.invalid");
+  const title = `Bounced ${unique()}`;
+  const n = await tickets.create(page, { title });
+  await page.context().close();
+
+  const admin = await as("admin");
+  await admin.goto("/admin/mail");
+  const row = admin.getByRole("row").filter({ hasText: `Received: [#${n}] ${title}` });
+  const failed = () =>
+    expect(async () => {
+      await admin.goto("/admin/mail");
+      await expect(row.getByText("Failed")).toBeVisible({ timeout: 500 });
+    }).toPass({ timeout: 20_000 });
+  await failed();
+  await expect(row.getByRole("cell", { name: /550/ })).toBeVisible();
+  await row.getByRole("button", { name: "Retry" }).click();
+  // Queued again at once (the worker then tries within a second).
+  await expect(row.getByText(/Queued|Sending|Failed/)).toBeVisible();
+  // One message, tried again: not a second copy.
+  await expect(admin.getByRole("row").filter({ hasText: `Received: [#${n}] ${title}` })).toHaveCount(1);
+  // Refused again by the same server, it comes back as failed.
+  await failed();
+
+  const agent = await as("agent");
+  await agent.goto(`/tickets/${n}`);
+  await expect(agent.getByText(/Mail to the requester \(.*@reject\.invalid\) could not be delivered: 550/)).toBeVisible();
+});
+
+test("an out-of-office reply to a notification adds nothing to the ticket", async ({ browser, javaScriptEnabled, as, tickets }) => {
+  const mia = await newPerson(browser, javaScriptEnabled, "Otto Office");
+  const title = `Away ${unique()}`;
+  const n = await tickets.create(mia.page, { title });
+  const ack = await waitForMail(mia.email, `Received: [#${n}] ${title}`);
+  await deliver(
+    rawMessage({
+      from: mia.email,
+      subject: `Automatic reply: ${ack.email.subject}`,
+      inReplyTo: ack.email.messageId!,
+      headers: { "Auto-Submitted": "auto-replied" },
+      body: "I am out of the office until Monday.",
+    }),
+  );
+  // A real reply after it proves the poller has read past the auto-reply.
+  await deliver(rawMessage({ from: mia.email, subject: `Re: ${ack.email.subject}`, inReplyTo: ack.email.messageId!, body: "Back early after all." }));
+  await untilShown(mia.page, `/tickets/${n}`, "Back early after all.");
+  await expect(mia.page.getByText("out of the office")).toHaveCount(0);
+  const admin = await as("admin");
+  await admin.goto("/admin/mail");
+  await expect(admin.getByRole("row").filter({ hasText: `Automatic reply: ${ack.email.subject}` }).getByText("Ignored")).toBeVisible();
+  await mia.page.context().close();
+});
