@@ -85,6 +85,10 @@ export async function importMessage(source: Uint8Array, where: { uidKey: string 
   try {
     return await importPerson(raw, email, key, where.uidKey, from!, subject);
   } catch (e) {
+    // Another poller (one whose lease ran out mid-import) may have imported it in the meantime:
+    // then this was a duplicate, and the import it made stands.
+    const now = await db.inboundMail.findUnique({ where: { messageKey: key }, select: { status: true } });
+    if (now && now.status !== "failing") return { kind: "duplicate" };
     const attempts = (previous?.attempts ?? 0) + 1;
     const message = `import failed: ${(e as Error).message}`.slice(0, 500);
     const status = attempts >= MAX_IMPORT_ATTEMPTS ? "quarantined" : "failing";
@@ -235,7 +239,7 @@ async function openEmailTicket(
     await notifyTicketCreated(
       tx,
       { number: ticket.number, title, description, createdAt: now, requesterId: requester.id, requesterName: requester.name },
-      { invite },
+      { invite, viaMail: true },
     );
     return { kind: "ticket", ticket: ticket.number } as const;
   });

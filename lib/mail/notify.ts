@@ -30,7 +30,10 @@ type Tx = Prisma.TransactionClient;
 
 type Person = { id: string; email: string; name: string; timeZone: string | null };
 
-/** How many acknowledgements one address gets in an hour: a loop with another robot stops here. */
+/**
+ * How many acknowledgements of mailed-in tickets one address gets in an hour: a loop with a robot
+ * that escaped the loop rules stops here. Tickets opened on the web are always acknowledged.
+ */
 export const ACKS_PER_HOUR = 5;
 
 /**
@@ -112,14 +115,11 @@ const recipient = (p: Person): Recipient => ({ name: p.name, timeZone: p.timeZon
 export async function notifyTicketCreated(
   tx: Tx,
   t: TicketFacts & { description: string; createdAt: Date; requesterId: string; requesterName: string },
-  opts: { invite?: string; ackEvenIfOff?: boolean } = {},
+  opts: { invite?: string; viaMail?: boolean } = {},
 ) {
   const ctx = context(t.number);
-  const requester = opts.ackEvenIfOff
-    ? await tx.user.findUnique({ where: { id: t.requesterId }, select: { id: true, email: true, name: true, timeZone: true } }).then((u) => (u ? [u] : []))
-    : await wanting(tx, "ticket_created", one(t.requesterId));
-  for (const p of requester) {
-    if (await tooManyAcks(tx, p.email, t.createdAt)) continue;
+  for (const p of await wanting(tx, "ticket_created", one(t.requesterId))) {
+    if (opts.viaMail && (await tooManyAcks(tx, p.email, t.createdAt))) continue;
     await queue(tx, "ticket_created", p, ticketCreatedMail(recipient(p), t, ctx, opts), t.number);
   }
   const agents = await wanting(

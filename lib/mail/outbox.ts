@@ -103,35 +103,55 @@ function headersFor(m: Claimed) {
   };
 }
 
-/** Sends one claimed message and records the outcome, if this worker still holds its lease. */
-async function deliver(transport: Transport, owner: string, m: Claimed): Promise<SmtpOutcome["kind"]> {
-  let outcome: SmtpOutcome;
+/** Sends one claimed message; what the server answered decides what becomes of it. */
+async function send(transport: Transport, m: Claimed): Promise<SmtpOutcome> {
   try {
     const info = await transport.sendMail(headersFor(m));
-    outcome = { kind: "sent", response: String(info.response ?? "accepted").slice(0, 1000) };
+    return { kind: "sent", response: String(info.response ?? "accepted").slice(0, 1000) };
   } catch (e) {
-    outcome = classifySmtpError(e);
+    const outcome = classifySmtpError(e);
     if (outcome.kind === "retry" && m.attempts >= MAX_ATTEMPTS) {
-      outcome = { kind: "fail", response: `${outcome.response} (gave up after ${m.attempts} attempts)` };
+      return { kind: "fail", response: `${outcome.response} (gave up after ${m.attempts} attempts)` };
     }
+    return outcome;
   }
+}
+
+/**
+ * Records what happened to a batch in one transaction (one disk sync for the batch, not one per
+ * message), for the rows this worker still holds. Dying before this leaves the leases to run out
+ * and the batch to go again: the price of not syncing once per message.
+ */
+async function record(owner: string, done: Array<{ m: Claimed; outcome: SmtpOutcome }>) {
+  if (done.length === 0) return;
   const now = new Date();
-  await db.outboundMail.updateMany({
-    where: { id: m.id, leaseOwner: owner, status: "sending" },
-    data:
-      outcome.kind === "sent"
-        ? { status: "sent", sentAt: now, lastResponse: outcome.response, leaseOwner: null, leaseUntil: null }
-        : outcome.kind === "fail"
-          ? { status: "failed", lastResponse: outcome.response, leaseOwner: null, leaseUntil: null }
-          : {
-              status: "queued",
-              lastResponse: outcome.response,
-              nextAttemptAt: new Date(now.getTime() + backoffMs(m.attempts)),
-              leaseOwner: null,
-              leaseUntil: null,
-            },
+  const held = { leaseOwner: owner, status: "sending" };
+  const release = { leaseOwner: null, leaseUntil: null };
+  await db.$transaction(async (tx) => {
+    const sent = done.filter((d) => d.outcome.kind === "sent");
+    // Most answers are the same "250 …": one statement for all the rows that got it.
+    for (const [response, rows] of groupBy(sent, (d) => d.outcome.response)) {
+      await tx.outboundMail.updateMany({
+        where: { id: { in: rows.map((d) => d.m.id) }, ...held },
+        data: { status: "sent", sentAt: now, lastResponse: response, ...release },
+      });
+    }
+    for (const { m, outcome } of done.filter((d) => d.outcome.kind !== "sent")) {
+      await tx.outboundMail.updateMany({
+        where: { id: m.id, ...held },
+        data:
+          outcome.kind === "fail"
+            ? { status: "failed", lastResponse: outcome.response, ...release }
+            : { status: "queued", lastResponse: outcome.response, nextAttemptAt: new Date(now.getTime() + backoffMs(m.attempts)), ...release },
+      });
+    }
   });
-  return outcome.kind;
+}
+
+function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const t of items) out.set(key(t), [...(out.get(key(t)) ?? []), t]);
+  return out;
 }
 
 /** One pass: claims what is due and sends it, a few at a time. Returns what happened. */
@@ -142,11 +162,17 @@ export async function deliverDue(
   const owner = opts.owner ?? workerId;
   const claimed = await claimDue(owner, opts.batch ?? 50);
   const tally = { sent: 0, retry: 0, fail: 0 };
+  const done: Array<{ m: Claimed; outcome: SmtpOutcome }> = [];
   const queue = [...claimed];
   const lanes = Array.from({ length: Math.min(opts.concurrency ?? 4, queue.length) }, async () => {
-    for (let m = queue.shift(); m; m = queue.shift()) tally[await deliver(transport, owner, m)]++;
+    for (let m = queue.shift(); m; m = queue.shift()) {
+      const outcome = await send(transport, m);
+      done.push({ m, outcome });
+      tally[outcome.kind]++;
+    }
   });
   await Promise.all(lanes);
+  await record(owner, done);
   return tally;
 }
 

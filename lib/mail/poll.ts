@@ -76,22 +76,39 @@ export async function pollMailbox(opts: { url?: string; owner?: string; maxBytes
         heads.push({ uid: m.uid, size: m.size ?? 0, headers: m.headers });
       }
       const marks = keywords ? [DONE, "\\Seen"] : ["\\Seen"];
-      for (const head of heads) {
-        if (!(await takeLease(MAILBOX_LEASE, owner, LEASE_MS))) break;
-        seen++;
-        const uidKey = `${cfg.mailbox}:${box.uidValidity}:${head.uid}`;
-        let outcome: ImportOutcome["kind"] | "refused";
-        if (head.size > maxBytes) {
-          outcome = await refuseOversize(head.headers ?? Buffer.alloc(0), head.size, uidKey, maxBytes);
-        } else {
-          const msg = await client.fetchOne(String(head.uid), { source: true }, { uid: true });
-          if (!msg || !msg.source) continue;
-          outcome = (await importMessage(msg.source, { uidKey })).kind;
+      let leaseAt = Date.now();
+      for (const chunk of chunks(heads, maxBytes)) {
+        // The lease is renewed as the poll goes (a poll longer than the lease keeps it).
+        if (Date.now() - leaseAt > LEASE_MS / 3) {
+          if (!(await takeLease(MAILBOX_LEASE, owner, LEASE_MS))) break;
+          leaseAt = Date.now();
         }
-        outcomes[outcome]++;
-        // Marked only now that the import is committed. A message still failing stays unmarked and
-        // is tried on the next pass, up to the import's limit.
-        if (outcome !== "failing") await client.messageFlagsAdd(String(head.uid), marks, { uid: true });
+        const wanted = chunk.filter((h) => h.size <= maxBytes).map((h) => h.uid);
+        const sources = new Map<number, Buffer>();
+        if (wanted.length) {
+          for await (const m of client.fetch(wanted.join(","), { uid: true, source: true }, { uid: true })) {
+            if (m.source) sources.set(m.uid, m.source);
+          }
+        }
+        const handled: number[] = [];
+        for (const head of chunk) {
+          const uidKey = `${cfg.mailbox}:${box.uidValidity}:${head.uid}`;
+          let outcome: ImportOutcome["kind"] | "refused";
+          if (head.size > maxBytes) {
+            outcome = await refuseOversize(head.headers ?? Buffer.alloc(0), head.size, uidKey, maxBytes);
+          } else {
+            const source = sources.get(head.uid);
+            if (!source) continue; // expunged by someone else meanwhile
+            outcome = (await importMessage(source, { uidKey })).kind;
+          }
+          seen++;
+          outcomes[outcome]++;
+          // A message still failing stays unmarked and is tried on the next pass, up to the
+          // import's limit.
+          if (outcome !== "failing") handled.push(head.uid);
+        }
+        // Marked only now that each of their imports is committed.
+        if (handled.length) await client.messageFlagsAdd(handled.join(","), marks, { uid: true });
       }
     } finally {
       lock.release();
@@ -103,6 +120,23 @@ export async function pollMailbox(opts: { url?: string; owner?: string; maxBytes
   }
   if (outcomes.ticket || outcomes.comment || outcomes.refused) wakeOutbox();
   return { skipped: false, seen, outcomes };
+}
+
+/** Messages in groups of at most 50 and 20 MB, so that one round trip fetches many. */
+function* chunks<T extends { size: number }>(heads: T[], maxBytes: number): Generator<T[]> {
+  let chunk: T[] = [];
+  let bytes = 0;
+  for (const h of heads) {
+    const size = h.size > maxBytes ? 0 : h.size;
+    if (chunk.length && (chunk.length >= 50 || bytes + size > 20 * 1024 * 1024)) {
+      yield chunk;
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(h);
+    bytes += size;
+  }
+  if (chunk.length) yield chunk;
 }
 
 /** An oversized message: kept as its headers only, and its sender (unless a robot) told why. */

@@ -10,6 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import type { ProbeResult } from "../lib/sql-probe";
+import type { MailProbe } from "../lib/mail-probe";
 import { ensureDemoAccounts, ensureDemoPeople } from "../seed/accounts";
 import { seedTickets, type SeedTicketsResult } from "../seed/bulk";
 import { openSeedDatabase } from "../seed/db";
@@ -68,4 +69,32 @@ export function probe(db: BenchDb): ProbeResult {
   );
   if (r.status !== 0) throw new Error(`sql-probe failed (${r.error?.message ?? `exit ${r.status}`}):\n${r.stderr}`);
   return JSON.parse(r.stdout.trim().split("\n").pop() ?? "{}") as ProbeResult;
+}
+
+/**
+ * Mail: outbox delivery to a local SMTP server and the import of 1,000 messages from a real
+ * Dovecot (scripts/lib/mail-probe.ts), on a fresh copy of the migrated empty template.
+ */
+export function mailProbe(template: string): MailProbe {
+  const file = path.join(path.dirname(template), "mail.db");
+  fs.copyFileSync(template, file);
+  const r = spawnSync(process.execPath, ["--conditions=react-server", "--import", "tsx", path.join("scripts", "lib", "mail-probe.ts"), file], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: `file:${file}`, NODE_ENV: "production" },
+    encoding: "utf8",
+    maxBuffer: 16 * 1024 * 1024,
+    timeout: 10 * 60_000,
+  });
+  if (r.status !== 0) throw new Error(`mail-probe failed (${r.error?.message ?? `exit ${r.status}`}):\n${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split("\n").pop() ?? "{}") as MailProbe;
+}
+
+/** Turns the acknowledgement of a new ticket off or on for everyone (the admins' default). */
+export function setAcknowledgements(file: string, enabled: boolean) {
+  const db = new Database(file);
+  try {
+    db.prepare(`INSERT INTO "notification_default" ("kind", "enabled") VALUES ('ticket_created', ?) ON CONFLICT("kind") DO UPDATE SET "enabled" = excluded."enabled"`).run(enabled ? 1 : 0);
+  } finally {
+    db.close();
+  }
 }

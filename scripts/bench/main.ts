@@ -13,7 +13,9 @@
  *   b) the floor, /bench-floor: the same table from memory (no database, no session);
  *   c) at 100,000: a search with two filters and a sort, and each quick view;
  *   d) the list's own count and page SQL, timed in process with better-sqlite3, with plans;
- *   e) creates through the no-JavaScript form post of /tickets/new, every 303 checked in SQL.
+ *   e) creates through the no-JavaScript form post of /tickets/new, every 303 checked in SQL, with
+ *      and without the acknowledgement mail each one writes to the outbox;
+ *   f) mail: outbox delivery to a local SMTP server, 1,000 messages imported from Dovecot.
  * It also counts what one person's page views cost in Chromium (browser.ts), then writes the
  * report (report.ts). The server is stopped on exit, on error and on Ctrl-C; the whole run is
  * capped at 30 minutes.
@@ -27,7 +29,7 @@ import { migrate } from "../seed/db";
 import { browserCost, type BrowserCost } from "./browser";
 import { ensureBuild } from "./build";
 import { CONNECTIONS, LARGE, log, nf, RESULTS, ROOT, SMALL, WORK } from "./config";
-import { makeDatabase, probe } from "./databases";
+import { mailProbe, makeDatabase, probe, setAcknowledgements } from "./databases";
 import { creates, loadAll, type Creates, type Load, type Scenario } from "./load";
 import { report } from "./report";
 import { killAll, signIn, startServer, stopServersOnExit } from "./server";
@@ -55,6 +57,7 @@ async function main() {
   const smallServer = await startServer(small, "1k");
   let loads: Load[];
   let create: Creates;
+  let createQuiet: Creates;
   let createWithReaders: Creates;
   let browser: BrowserCost;
   try {
@@ -90,7 +93,10 @@ async function main() {
       loads = await loadAll(scenarios);
       log("Browser: what one person's list view and ticket view cost…");
       browser = await browserCost(largeServer.base, cookie);
-      log("Creates: posting the new-ticket form…");
+      log("Creates: posting the new-ticket form, with no mail, then with the acknowledgement…");
+      setAcknowledgements(large.file, false);
+      createQuiet = await creates(largeServer, cookie, large);
+      setAcknowledgements(large.file, true);
       create = await creates(largeServer, cookie, large);
       log("Creates again, with list readers beside them…");
       createWithReaders = await creates(largeServer, cookie, large, CONNECTIONS);
@@ -103,7 +109,9 @@ async function main() {
 
   log("SQL: timing the list's count and page queries in process…");
   const sql = probe(large);
-  const md = report({ startedAt, loadBefore, loadAfter: os.loadavg(), seeds: [small, large], loads, create, createWithReaders: createWithReaders!, sql, browser: browser! });
+  log("Mail: outbox delivery to a local SMTP server, and 1,000 messages imported from Dovecot…");
+  const mail = mailProbe(template);
+  const md = report({ startedAt, loadBefore, loadAfter: os.loadavg(), seeds: [small, large], loads, create, createQuiet: createQuiet!, createWithReaders: createWithReaders!, sql, browser: browser!, mail });
   fs.writeFileSync(RESULTS, md);
   console.log(`\n${md}`);
   console.log(`Written to ${path.relative(ROOT, RESULTS)}.`);

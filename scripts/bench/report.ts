@@ -7,6 +7,7 @@
 import os from "node:os";
 import path from "node:path";
 import type { ProbeCase, ProbeResult } from "../lib/sql-probe";
+import type { MailProbe } from "../lib/mail-probe";
 import type { BrowserCost } from "./browser";
 import { CONNECTIONS, DIST, LARGE, ms, nf, ROUNDS, SECONDS, SMALL, WARMUP_MAX_SECONDS, WARMUP_REQUESTS } from "./config";
 import type { BenchDb } from "./databases";
@@ -22,9 +23,11 @@ export function report(r: {
   seeds: BenchDb[];
   loads: Load[];
   create: Creates;
+  createQuiet: Creates;
   createWithReaders: Creates;
   sql: ProbeResult;
   browser: BrowserCost;
+  mail: MailProbe;
 }): string {
   const small = r.loads.find((l) => l.kind === "list" && l.tickets === SMALL)!;
   const large = r.loads.find((l) => l.kind === "list" && l.tickets === LARGE)!;
@@ -49,6 +52,10 @@ export function report(r: {
     );
   }
   const c = r.create;
+  const q = r.createQuiet;
+  out.push(
+    `| create, no mail (acknowledgements off) | ${nf.format(q.before)} | ${q.perSecond.toFixed(1)} | ${ms(q.p50)} | ${ms(q.p99)} | ${cpu(q.cpuPerRequest)} | ${nf.format(q.redirects)} × 303 | ${[q.other, q.errors ? `${q.errors} errors` : ""].filter(Boolean).join("; ")} |`,
+  );
   out.push(
     `| create: no-JS post of /tickets/new | ${nf.format(c.before)} | ${c.perSecond.toFixed(1)} | ${ms(c.p50)} | ${ms(c.p99)} | ${cpu(c.cpuPerRequest)} | ${nf.format(c.redirects)} × 303 | ${[c.other, c.errors ? `${c.errors} errors` : ""].filter(Boolean).join("; ")} |`,
   );
@@ -76,9 +83,20 @@ export function report(r: {
   for (const l of r.loads.filter((x) => x.kind === "search")) {
     ratio(`p99: ${l.name} ÷ plain list`, l.skipped ? l.p99 / large.p99 : div(l.p99, large.p99), "≤ 3.00", (v) => v <= 3);
   }
+  ratio("creates a second with the acknowledgement written ÷ without mail", div(c.perSecond, q.perSecond), "≥ 0.90", (v) => v >= 0.9);
   out.push(`| /tickets p99 while creates run ÷ idle (${CONNECTIONS} + ${w.readers} connections against ${CONNECTIONS}: CPU is shared too) | ${(w.listDuring.p99 / large.p99).toFixed(2)} | reported | |`);
   out.push(
     `| creates stored: ticket count grew by ${nf.format(c.after - c.before)} and ${nf.format(w.after - w.before)}, 303 answers ${nf.format(c.redirects)} and ${nf.format(w.redirects)} | ${c.durable && w.durable ? "equal" : "differ"} | equal | ${check(c.durable && w.durable)} |`,
+  );
+  out.push("");
+  const m = r.mail;
+  out.push("Mail, in process against real servers (scripts/lib/mail-probe.ts):");
+  out.push("");
+  out.push(`- outbox delivery to a local SMTP server (smtp-server, 4 connections): ${nf.format(m.delivery.messages)} messages in ${m.delivery.seconds.toFixed(1)} s, **${m.delivery.perSecond.toFixed(1)} a second**, each one's status recorded;`);
+  out.push(
+    "skipped" in m.import
+      ? `- mailbox import: skipped (${m.import.skipped}).`
+      : `- mailbox import from Dovecot over IMAP: ${nf.format(m.import.messages)} messages (${nf.format(m.import.comments)} replies threaded as comments, ${nf.format(m.import.tickets)} new tickets) in **${m.import.seconds.toFixed(1)} s** (${m.import.perSecond.toFixed(1)} a second), each with its raw message kept and marked on the server.`,
   );
   out.push("");
   const b = r.browser;

@@ -65,8 +65,18 @@ describe("a new ticket", () => {
     expect(await saveDefaults(ada, new Set(["ticket_created"]))).toBe(false);
   });
 
-  it("rate-limits acknowledgements to one address", async () => {
+  it("acknowledges every ticket opened on the web; rate-limits those that came by mail", async () => {
     for (let i = 0; i < ACKS_PER_HOUR + 2; i++) await open();
+    expect(await db.outboundMail.count({ where: { kind: "ticket_created" } })).toBe(ACKS_PER_HOUR + 2);
+    await db.outboundMail.deleteMany();
+    const { notifyTicketCreated } = await import("@/lib/mail/notify");
+    for (let i = 0; i < ACKS_PER_HOUR + 2; i++) {
+      const n = await open();
+      await db.outboundMail.deleteMany({ where: { ticketNumber: n } });
+      await db.$transaction((tx) =>
+        notifyTicketCreated(tx, { number: n, title: "By mail", description: "x", createdAt: new Date(), requesterId: "rita", requesterName: "Rita" }, { viaMail: true }),
+      );
+    }
     expect(await db.outboundMail.count({ where: { kind: "ticket_created" } })).toBe(ACKS_PER_HOUR);
   });
 });
