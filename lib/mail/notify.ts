@@ -90,8 +90,10 @@ async function threadFor(tx: Tx, ticket: number, address: string) {
   return { inReplyTo: ids[ids.length - 1], references: refs.join(" ") };
 }
 
-async function queue(tx: Tx, kind: string, to: Person, mail: Composed, ticket: number | null) {
-  const thread = ticket === null ? { inReplyTo: null, references: null } : await threadFor(tx, ticket, to.email);
+/** `thread: false` for a ticket just opened on the web: nobody has any of its mail yet. */
+async function queue(tx: Tx, kind: string, to: Person, mail: Composed, ticket: number | null, thread = true) {
+  const none = { inReplyTo: null, references: null };
+  const refs = ticket === null || !thread ? none : await threadFor(tx, ticket, to.email);
   await tx.outboundMail.create({
     data: {
       kind,
@@ -102,8 +104,8 @@ async function queue(tx: Tx, kind: string, to: Person, mail: Composed, ticket: n
       text: mail.text,
       html: mail.html,
       messageId: newMessageId(),
-      inReplyTo: thread.inReplyTo,
-      references: thread.references,
+      inReplyTo: refs.inReplyTo,
+      references: refs.references,
       replyTo: env().mailFrom.address,
     },
   });
@@ -120,7 +122,8 @@ export async function notifyTicketCreated(
   const ctx = context(t.number);
   for (const p of await wanting(tx, "ticket_created", one(t.requesterId))) {
     if (opts.viaMail && (await tooManyAcks(tx, p.email, t.createdAt))) continue;
-    await queue(tx, "ticket_created", p, ticketCreatedMail(recipient(p), t, ctx, opts), t.number);
+    // A mailed-in ticket's acknowledgement answers the sender's message, in the same thread.
+    await queue(tx, "ticket_created", p, ticketCreatedMail(recipient(p), t, ctx, opts), t.number, opts.viaMail === true);
   }
   const agents = await wanting(
     tx,
@@ -128,7 +131,7 @@ export async function notifyTicketCreated(
     Prisma.sql`u."role" IN ('agent', 'admin') AND u."id" <> ${t.requesterId}`,
   );
   for (const p of agents) {
-    await queue(tx, "unassigned_ticket", p, unassignedMail(recipient(p), { ...t, requester: t.requesterName }, ctx), t.number);
+    await queue(tx, "unassigned_ticket", p, unassignedMail(recipient(p), { ...t, requester: t.requesterName }, ctx), t.number, false);
   }
 }
 

@@ -256,3 +256,16 @@ describe("one poller, exactly once", () => {
     expect((await imap.list()).filter((m) => !m.flags.includes("$TriageDone"))).toHaveLength(0);
   }, 60_000);
 });
+
+describe("threading of what Triage answers", () => {
+  it("the acknowledgement of a mailed-in ticket answers the sender's own message", async () => {
+    const local = `CAFirst+${Date.now()}=Q`;
+    const id = `<${local}@Mail.Customer.Example>`;
+    await imap.append(rawMessage({ from: "thread@customer.example", subject: "Thread me", messageId: id, body: "Hello." }));
+    await poll();
+    const ack = await db.outboundMail.findFirstOrThrow({ where: { toAddress: "thread@customer.example", kind: "ticket_created" } });
+    // Exactly as the client wrote it (only the domain folded): clients thread on the string.
+    expect(ack.inReplyTo).toBe(`${local}@mail.customer.example`);
+    expect(ack.subject).toMatch(/^Received: \[#\d+\] Thread me$/);
+  });
+});

@@ -11,8 +11,8 @@ import {
 } from "./ids";
 
 describe("normalizeMessageId", () => {
-  it("strips brackets and whitespace, lowercases the whole id", () => {
-    expect(normalizeMessageId("  <CAF=x8Q+ab@Mail.Gmail.COM> ")).toBe("caf=x8q+ab@mail.gmail.com");
+  it("strips brackets and whitespace, lowercases the domain only", () => {
+    expect(normalizeMessageId("  <CAF=x8Q+ab@Mail.Gmail.COM> ")).toBe("CAF=x8Q+ab@mail.gmail.com");
     expect(normalizeMessageId("<abc@\r\n example.com>")).toBe("abc@example.com");
     expect(normalizeMessageId("abc@example.com")).toBe("abc@example.com");
     expect(normalizeMessageId("<a@b> (Anna's message of Monday)")).toBe("a@b");
@@ -24,8 +24,8 @@ describe("normalizeMessageId", () => {
 
 describe("parseReferences", () => {
   it("all ids, oldest first, In-Reply-To last, each once", () => {
-    expect(parseReferences("<C@x>", "<A@x> <B@x>\r\n <c@x>")).toEqual(["a@x", "b@x", "c@x"]);
-    expect(parseReferences("<B@x>", "<A@x> <B@x> <C@x>")).toEqual(["a@x", "c@x", "b@x"]);
+    expect(parseReferences("<C@X>", "<A@x> <B@x>\r\n <C@x>")).toEqual(["A@x", "B@x", "C@x"]);
+    expect(parseReferences("<B@x>", "<A@x> <B@x> <C@x>")).toEqual(["A@x", "C@x", "B@x"]);
   });
   it("copes with missing headers, ids without brackets and comments", () => {
     expect(parseReferences(null, undefined)).toEqual([]);

@@ -15,18 +15,19 @@ const TICKET_TAG = /\[(?:[^[\]#\r\n]{1,40}\s)?#(\d{1,16})\]/;
 const TICKET_TAGS = new RegExp(TICKET_TAG.source, "g");
 
 /**
- * "<ABC.123@Mail.Example.COM>" → "abc.123@mail.example.com". The whole id is lowercased, not
- * only the domain: RFC 5322 makes the left part case-sensitive, but two distinct real ids that
- * differ only in case do not happen, while gateways that change case do; for threading and
- * de-duplication, folding is the safe side. Whitespace (header folding) is removed. Anything
- * else, an empty or over-long value, is no id.
+ * "<ABC.123@Mail.Example.COM>" → "ABC.123@mail.example.com": brackets and whitespace (header
+ * folding) removed, the domain lowercased (it is case-insensitive), the left part kept as it is
+ * (RFC 5322 makes it case-sensitive). The id is also what Triage writes back into In-Reply-To
+ * when it answers a mailed-in ticket, and a mail client threads on the exact string. An empty
+ * or over-long value is no id.
  */
 export function normalizeMessageId(raw: string | null | undefined): string | null {
   if (!raw) return null;
   const bracketed = /<([^<>]*)>/.exec(raw);
-  const id = (bracketed ? bracketed[1] : raw).replace(/\s+/g, "").toLowerCase();
+  const id = (bracketed ? bracketed[1] : raw).replace(/\s+/g, "");
   if (id === "" || id.length > MAX_ID) return null;
-  return id;
+  const at = id.lastIndexOf("@");
+  return at < 0 ? id : id.slice(0, at) + id.slice(at).toLowerCase();
 }
 
 /**
