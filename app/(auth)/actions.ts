@@ -1,6 +1,7 @@
 "use server";
 
 import { headers } from "next/headers";
+import { after } from "next/server";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { APIError } from "better-auth/api";
@@ -141,8 +142,16 @@ export const forgotPasswordAction = defineAction({
     if (addressLocked) return { fieldErrors: {}, values, message: tooManyAttemptsMessage(addressLocked) };
     if (send) {
       const auth = await requestAuth();
-      // Better Auth answers the same for an unknown address, and spends the same time on it.
-      await auth.api.requestPasswordReset({ body: { email }, headers: await headers() });
+      const h = await headers();
+      // After the answer is sent: a known address costs a write and a mail, an unknown one a
+      // read, and the time of the answer must not tell which.
+      after(async () => {
+        try {
+          await auth.api.requestPasswordReset({ body: { email }, headers: h });
+        } catch (e) {
+          console.error(`[triage] reset link for a request could not be queued: ${(e as Error).message}`);
+        }
+      });
     }
     return { ok: true, fieldErrors: {}, values, message: RESET_SENT };
   },

@@ -104,8 +104,29 @@ export function openDb() {
   return new Database(DB_FILE, { fileMustExist: true });
 }
 
-/** Everything a person could observe or that decides what they may do, table by table. */
-const TABLES = ["user", "account", "session", "ticket", "comment", "activity", "ticket_tally"] as const;
+/**
+ * Everything a person could observe or that decides what they may do, table by table. Not the
+ * tables that the server's own workers write at any time (outbound_mail, inbound_mail, lease).
+ */
+const TABLES = [
+  "user",
+  "account",
+  "session",
+  "verification",
+  "sign_in_throttle",
+  "ticket",
+  "comment",
+  "activity",
+  "ticket_tally",
+  "notification_choice",
+  "notification_default",
+] as const;
+
+/**
+ * The outbox's failed messages: the delivery worker only ever adds to them, and only an admin's
+ * Retry takes one out (back to the queue), so a failed id missing after a post was sent again.
+ */
+const FAILED_MAIL = "outbound_mail (failed ids)";
 
 export type Snapshot = Record<string, string>;
 
@@ -115,10 +136,15 @@ export function snapshot(db: Database.Database): Snapshot {
     out[t] = JSON.stringify(db.prepare(`SELECT * FROM "${t}" ORDER BY rowid`).raw().all());
   }
   out.search = JSON.stringify(db.prepare(`SELECT rowid FROM "search_index" ORDER BY rowid`).raw().all());
+  out[FAILED_MAIL] = JSON.stringify(db.prepare(`SELECT "id" FROM "outbound_mail" WHERE "status" = 'failed' ORDER BY "id"`).pluck().all());
   return out;
 }
 
-/** The tables that differ between two snapshots. */
+/** The tables that differ between two snapshots (the failed mail: when one is no longer failed). */
 export function changed(a: Snapshot, b: Snapshot): string[] {
-  return Object.keys(a).filter((k) => a[k] !== b[k]);
+  return Object.keys(a).filter((k) => {
+    if (k !== FAILED_MAIL) return a[k] !== b[k];
+    const after = new Set(JSON.parse(b[k]) as number[]);
+    return (JSON.parse(a[k]) as number[]).some((id) => !after.has(id));
+  });
 }

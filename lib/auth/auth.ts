@@ -42,6 +42,11 @@ function createAuth(secure: boolean) {
         await db.$transaction((tx) => queuePasswordReset(tx, user.id, resetLink(token)));
         wakeOutbox();
       },
+      // Better Auth uses up only the link that was followed: every other reset link (or mailed
+      // invitation) for the account dies with it, so an older mail cannot set the password again.
+      onPasswordReset: async ({ user }) => {
+        await db.verification.deleteMany({ where: { value: user.id, identifier: { startsWith: "reset-password:" } } });
+      },
     },
     session: {
       expiresIn: SESSION_IDLE_SECONDS,

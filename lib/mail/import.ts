@@ -36,11 +36,19 @@ const INVITE_SECONDS = 3 * 24 * 3600;
 
 const first = (e: Email, name: string) => e.headers.filter((h) => h.key === name).at(-1)?.value ?? null;
 
+/**
+ * One plain address, or nothing: "a@x,b@y" or "<a@x b@y>" in a From header must never become an
+ * account's email (mail to it would go to everyone listed).
+ */
+const PLAIN_ADDRESS = /^[^\s@,;:<>()[\]\\"]{1,64}@[a-z0-9-]+(?:\.[a-z0-9-]+)+$/;
+
 function addressOf(a: Email["from"]): { name: string; address: string } | null {
   if (!a) return null;
-  if (a.address) return { name: a.name, address: normalizeAddress(a.address) };
-  const m = a.group?.[0];
-  return m ? { name: m.name, address: normalizeAddress(m.address) } : null;
+  const m = a.address ? a : a.group?.length === 1 ? a.group[0] : null;
+  if (!m?.address) return null;
+  const address = normalizeAddress(m.address);
+  if (address.length > 254 || !PLAIN_ADDRESS.test(address)) return null;
+  return { name: m.name.replace(/[\r\n\t]+/g, " ").trim(), address };
 }
 
 /** The message's key for dedupe: its Message-ID, else a hash of its bytes. */
@@ -112,7 +120,8 @@ async function setAside(raw: Raw, key: string, uidKey: string | null, from: stri
 
 /** What a person wrote, as text: the plain part, else the HTML reduced; quotes cut for replies. */
 function bodyOf(email: Email, strip: boolean): string {
-  const text = email.text?.trim() ? email.text : email.html ? htmlToText(email.html, { dropQuotes: strip }) : "";
+  // A comment holds 20,000 characters: the quote rules never need to read a novel.
+  const text = (email.text?.trim() ? email.text : email.html ? htmlToText(email.html, { dropQuotes: strip }) : "").slice(0, 200_000);
   const body = (strip ? stripQuoted(text) : text).replace(/\r\n?/g, "\n").trim();
   if (body === "") return "(This message had no text.)";
   if (body.length <= DESCRIPTION_MAX) return body;
@@ -147,9 +156,10 @@ async function importPerson(raw: Raw, email: Email, key: string, uidKey: string 
       return u.role === "agent" || u.role === "admin" ? "staff" : "other";
     },
   };
+  const references = parseReferences(email.inReplyTo, email.references);
   const match = await matchTicket(
     {
-      references: parseReferences(email.inReplyTo, email.references),
+      references,
       tokenTicket,
       subjectTicket: subjectTicketNumber(subject),
       from: from.address,
@@ -163,29 +173,69 @@ async function importPerson(raw: Raw, email: Email, key: string, uidKey: string 
       return setAside(raw, key, uidKey, from.address, subject,
         `a reply to ticket #${match.ticket} from ${from.address}, who is neither its requester nor an agent`, "quarantined");
     }
+    // Anyone can write an agent's address in From. A comment in the team's name, which goes to the
+    // requester as the help desk, needs proof the agent got Triage's mail: a reply to a message
+    // sent to that very address.
+    if (relation === "staff") {
+      const answered = references.length
+        ? await db.outboundMail.findFirst({ where: { messageId: { in: references }, toAddress: from.address }, select: { id: true } })
+        : null;
+      if (!answered) {
+        return setAside(raw, key, uidKey, from.address, subject,
+          `from an agent's address (${from.address}) but not a reply to mail Triage sent them; set aside in case it is forged`, "quarantined");
+      }
+    }
     const author: Actor = { id: sender!.id, name: sender!.name, role: asRole(sender!.role) };
-    return addEmailComment(raw, email, key, uidKey, from, subject, match.ticket, author);
+    return addEmailComment(raw, email, key, uidKey, from, subject, match.ticket, author, relation === "requester");
   }
   return openEmailTicket(raw, email, key, uidKey, from, subject, sender);
 }
 
+type Tx = Parameters<Parameters<typeof db.$transaction>[0]>[0];
+
+/**
+ * The row that says this message was imported, in the import's own transaction. Inserted, so
+ * that a second import of the same message racing this one (two pollers) fails on the unique
+ * keys and rolls back its ticket or comment; only a row left "failing" by an earlier try is
+ * updated instead.
+ */
+async function recordImport(
+  tx: Tx,
+  r: { key: string; uidKey: string | null; from: string; subject: string; raw: Raw; ticketNumber: number; commentId: number | null },
+) {
+  const data = { status: "imported", reason: null, ticketNumber: r.ticketNumber, commentId: r.commentId, updatedAt: new Date() };
+  const retried = await tx.inboundMail.updateMany({ where: { messageKey: r.key, status: "failing" }, data });
+  if (retried.count === 0) {
+    await tx.inboundMail.create({ data: { messageKey: r.key, uidKey: r.uidKey, fromAddress: r.from, subject: r.subject, raw: r.raw, size: r.raw.length, ...data } });
+  }
+}
+
 const asRole = (r: string): Role => ((ROLES as readonly string[]).includes(r) ? (r as Role) : "requester");
 
-async function addEmailComment(raw: Raw, email: Email, key: string, uidKey: string | null, from: Sender, subject: string, ticket: number, author: Actor): Promise<ImportOutcome> {
+/**
+ * A reply by mail, as a public comment. The requester answering a Resolved ticket ("it is not
+ * fixed", as the Resolved mail invites) opens it again, with its history entry.
+ */
+async function addEmailComment(
+  raw: Raw, email: Email, key: string, uidKey: string | null, from: Sender, subject: string, ticket: number, author: Actor, byRequester: boolean,
+): Promise<ImportOutcome> {
   const body = bodyOf(email, true);
   return db.$transaction(async (tx) => {
-    const t = await tx.ticket.findUniqueOrThrow({ where: { number: ticket }, select: { title: true, requesterId: true, assigneeId: true } });
+    const t = await tx.ticket.findUniqueOrThrow({ where: { number: ticket }, select: { title: true, requesterId: true, assigneeId: true, status: true } });
     const now = new Date();
     const comment = await tx.comment.create({
       data: { ticketNumber: ticket, authorId: author.id, body, internal: false, createdAt: now },
       select: { id: true },
     });
-    await tx.ticket.update({ where: { number: ticket }, data: { updatedAt: now } });
-    await tx.inboundMail.upsert({
-      where: { messageKey: key },
-      create: { messageKey: key, uidKey, fromAddress: from.address, subject, raw, size: raw.length, status: "imported", ticketNumber: ticket, commentId: comment.id },
-      update: { status: "imported", reason: null, ticketNumber: ticket, commentId: comment.id, updatedAt: now },
+    const reopen = byRequester && t.status === statusRank("Resolved");
+    await tx.ticket.update({
+      where: { number: ticket },
+      data: reopen ? { updatedAt: now, status: statusRank("Open"), resolvedAt: null, version: { increment: 1 } } : { updatedAt: now },
     });
+    if (reopen) {
+      await tx.activity.create({ data: { ticketNumber: ticket, actorId: author.id, field: "status", fromValue: "Resolved", toValue: "Open", createdAt: now } });
+    }
+    await recordImport(tx, { key, uidKey, from: from.address, subject, raw, ticketNumber: ticket, commentId: comment.id });
     await notifyComment(tx, { number: ticket, ...t }, { authorId: author.id, authorName: author.name, body, internal: false, at: now });
     return { kind: "comment", ticket, commentId: comment.id } as const;
   });
@@ -231,11 +281,7 @@ async function openEmailTicket(
       },
       select: { number: true },
     });
-    await tx.inboundMail.upsert({
-      where: { messageKey: key },
-      create: { messageKey: key, uidKey, fromAddress: from.address, subject, raw, size: raw.length, status: "imported", ticketNumber: ticket.number },
-      update: { status: "imported", reason: null, ticketNumber: ticket.number, updatedAt: now },
-    });
+    await recordImport(tx, { key, uidKey, from: from.address, subject, raw, ticketNumber: ticket.number, commentId: null });
     await notifyTicketCreated(
       tx,
       { number: ticket.number, title, description, createdAt: now, requesterId: requester.id, requesterName: requester.name },

@@ -31,10 +31,13 @@ type Tx = Prisma.TransactionClient;
 type Person = { id: string; email: string; name: string; timeZone: string | null };
 
 /**
- * How many acknowledgements of mailed-in tickets one address gets in an hour: a loop with a robot
- * that escaped the loop rules stops here. Tickets opened on the web are always acknowledged.
+ * How many acknowledgements one address gets in an hour: for mailed-in tickets, a loop with a
+ * robot that escaped the loop rules stops here; for requesters on the web (whose address nobody
+ * has verified), a sign-up in someone else's name cannot flood that inbox. Staff opening tickets
+ * are not limited.
  */
 export const ACKS_PER_HOUR = 5;
+export const WEB_ACKS_PER_HOUR = 20;
 
 /**
  * The people matching `who` (a condition on "user" u) who want this kind of message: their own
@@ -117,11 +120,12 @@ const recipient = (p: Person): Recipient => ({ name: p.name, timeZone: p.timeZon
 export async function notifyTicketCreated(
   tx: Tx,
   t: TicketFacts & { description: string; createdAt: Date; requesterId: string; requesterName: string },
-  opts: { invite?: string; viaMail?: boolean } = {},
+  opts: { invite?: string; viaMail?: boolean; ackLimit?: number } = {},
 ) {
   const ctx = context(t.number);
+  const limit = opts.viaMail ? ACKS_PER_HOUR : opts.ackLimit;
   for (const p of await wanting(tx, "ticket_created", one(t.requesterId))) {
-    if (opts.viaMail && (await tooManyAcks(tx, p.email, t.createdAt))) continue;
+    if (limit !== undefined && (await sentRecently(tx, p.email, "ticket_created", t.createdAt)) >= limit) continue;
     // A mailed-in ticket's acknowledgement answers the sender's message, in the same thread.
     await queue(tx, "ticket_created", p, ticketCreatedMail(recipient(p), t, ctx, opts), t.number, opts.viaMail === true);
   }
@@ -135,11 +139,11 @@ export async function notifyTicketCreated(
   }
 }
 
-async function tooManyAcks(tx: Tx, address: string, now: Date) {
-  const recent = await tx.outboundMail.count({
-    where: { toAddress: address, kind: "ticket_created", createdAt: { gt: new Date(now.getTime() - 3600_000) } },
+/** How many messages of this kind went to the address in the hour before `now`. */
+export async function sentRecently(tx: Tx, address: string, kind: string, now: Date) {
+  return tx.outboundMail.count({
+    where: { toAddress: address, kind, createdAt: { gt: new Date(now.getTime() - 3600_000) } },
   });
-  return recent >= ACKS_PER_HOUR;
 }
 
 /**

@@ -15,7 +15,12 @@ import { env } from "../env";
 
 export type Transport = Pick<Transporter, "sendMail">;
 
-export const LEASE_MS = 60_000;
+/**
+ * Longer than any batch can take (20 messages over 4 connections, each send allowed 10 s to
+ * connect and 30 s of silence): a lease never runs out under a live worker. A worker that dies
+ * holds its batch this long.
+ */
+export const LEASE_MS = 10 * 60_000;
 export const MAX_ATTEMPTS = 8;
 
 /** 30 s, 1 min, 2 min, 4 min … capped at 1 h; with ±20% jitter so retries from many rows spread. */
@@ -160,7 +165,7 @@ export async function deliverDue(
   opts: { owner?: string; batch?: number; concurrency?: number } = {},
 ): Promise<{ sent: number; retry: number; fail: number }> {
   const owner = opts.owner ?? workerId;
-  const claimed = await claimDue(owner, opts.batch ?? 50);
+  const claimed = await claimDue(owner, opts.batch ?? 20);
   const tally = { sent: 0, retry: 0, fail: 0 };
   const done: Array<{ m: Claimed; outcome: SmtpOutcome }> = [];
   const queue = [...claimed];

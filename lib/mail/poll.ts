@@ -6,7 +6,7 @@ import { importMessage, messageKeyOf, type ImportOutcome } from "./import";
 import { releaseLease, takeLease } from "./lease";
 import { workerId, wakeOutbox } from "./outbox";
 import { oversizeMail } from "./compose";
-import { newMessageId } from "./notify";
+import { newMessageId, sentRecently } from "./notify";
 import { automatedReason } from "./inbound/loop";
 import { normalizeAddress } from "./inbound/ids";
 
@@ -19,8 +19,8 @@ import { normalizeAddress } from "./inbound/ids";
  */
 
 export const MAILBOX_LEASE = "mailbox";
-/** Longer than any single message's import; renewed before each one. */
-const LEASE_MS = 30_000;
+/** Longer than one chunk of messages takes to fetch and import; renewed before each chunk. */
+const LEASE_MS = 60_000;
 export const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
 const DONE = "$TriageDone";
 
@@ -76,13 +76,10 @@ export async function pollMailbox(opts: { url?: string; owner?: string; maxBytes
         heads.push({ uid: m.uid, size: m.size ?? 0, headers: m.headers });
       }
       const marks = keywords ? [DONE, "\\Seen"] : ["\\Seen"];
-      let leaseAt = Date.now();
       for (const chunk of chunks(heads, maxBytes)) {
-        // The lease is renewed as the poll goes (a poll longer than the lease keeps it).
-        if (Date.now() - leaseAt > LEASE_MS / 3) {
-          if (!(await takeLease(MAILBOX_LEASE, owner, LEASE_MS))) break;
-          leaseAt = Date.now();
-        }
+        // Renewed before each chunk (one write per 50 messages): a poll longer than the lease
+        // keeps it, and one that lost it stops.
+        if (!(await takeLease(MAILBOX_LEASE, owner, LEASE_MS))) break;
         const wanted = chunk.filter((h) => h.size <= maxBytes).map((h) => h.uid);
         const sources = new Map<number, Buffer>();
         if (wanted.length) {
@@ -164,6 +161,8 @@ async function refuseOversize(headers: Buffer, size: number, uidKey: string, max
       data: { messageKey: key, uidKey, fromAddress: from ?? "", subject, raw: new Uint8Array(headers), size, status: "refused", reason },
     });
     if (robot || !from) return;
+    // A note per address a few times an hour at most: a forged From cannot aim a stream of them.
+    if ((await sentRecently(tx, from, "oversize_refusal", new Date())) >= 3) return;
     const mail = oversizeMail({ name: email.from?.name || from, timeZone: null }, subject || "(no subject)", maxBytes, { publicUrl: env().publicUrl, replyRef: null });
     await tx.outboundMail.create({
       data: {

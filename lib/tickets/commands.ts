@@ -1,7 +1,7 @@
 import "server-only";
 import { db, expectOne, WriteMismatch } from "../db";
 import { getTicketRow } from "./queries";
-import { notifyTicketChanged, notifyTicketCreated } from "../mail/notify";
+import { notifyTicketChanged, notifyTicketCreated, WEB_ACKS_PER_HOUR } from "../mail/notify";
 import { maySetStatus, can, type Actor, mayCreateTicket, ticketWhere } from "./permissions";
 import {
   isDone,
@@ -47,7 +47,7 @@ export async function createTicket(actor: Actor, input: NewTicketInput): Promise
       createdAt: now,
       requesterId: actor.id,
       requesterName: actor.name,
-    });
+    }, { ackLimit: actor.role === "requester" ? WEB_ACKS_PER_HOUR : undefined });
     return ticket;
   });
 }

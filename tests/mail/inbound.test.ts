@@ -2,7 +2,8 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { createTicket } from "@/lib/tickets/commands";
+import { createTicket, updateTicket } from "@/lib/tickets/commands";
+import { importMessage } from "@/lib/mail/import";
 import type { Actor } from "@/lib/tickets/permissions";
 import { pollMailbox, MAILBOX_LEASE } from "@/lib/mail/poll";
 import { getAuth } from "@/lib/auth/auth";
@@ -13,11 +14,12 @@ import { rawMessage } from "./messages";
 
 const rita: Actor = { id: "rita", name: "Rita", role: "requester" };
 const ada: Actor = { id: "ada", name: "Ada", role: "agent" };
+const ann: Actor = { id: "ann", name: "Ann", role: "admin" };
 
 let imap: Dovecot;
 
 beforeAll(async () => {
-  for (const u of [rita, ada]) await db.user.create({ data: { id: u.id, name: u.name, email: `${u.id}@example.com`, role: u.role } });
+  for (const u of [rita, ada, ann]) await db.user.create({ data: { id: u.id, name: u.name, email: `${u.id}@example.com`, role: u.role } });
   imap = await startDovecot();
 });
 
@@ -89,15 +91,53 @@ describe("replies", () => {
     expect((await poll()).seen).toBe(0);
   });
 
-  it("an agent's reply by mail is a public comment that the requester is told about", async () => {
+  it("an agent's reply to mail Triage sent them is a public comment that the requester is told about", async () => {
     const { n, ack } = await ticketWithAck("Agent by mail");
-    await imap.append(rawMessage({ from: "Ada <ada@example.com>", subject: `Re: [#${n}] Agent by mail`, body: "Replace the battery." }));
+    await updateTicket(ann, n, { status: "In progress", assigneeId: "ada", version: 1 });
+    const assigned = await db.outboundMail.findFirstOrThrow({ where: { ticketNumber: n, kind: "assigned" } });
+    expect(assigned.toAddress).toBe("ada@example.com");
+    await imap.append(rawMessage({ from: "Ada <ada@example.com>", subject: `Re: ${assigned.subject}`, inReplyTo: `<${assigned.messageId}>`, body: "Replace the battery." }));
     await poll();
     const [c] = await comments(n);
     expect(c.author.id).toBe("ada");
+    expect(c.body).toBe("Replace the battery.");
     const told = await db.outboundMail.findFirst({ where: { ticketNumber: n, kind: "team_comment" } });
     expect(told?.toAddress).toBe("rita@example.com");
     expect(told?.inReplyTo).toBe(ack.messageId);
+  });
+
+  it("an agent's address in From without a reply to their own mail is set aside: it may be forged", async () => {
+    const { n, ack } = await ticketWithAck("Forged agent");
+    const forged = [
+      rawMessage({ from: "Ada <ada@example.com>", subject: `Re: [#${n}] Forged agent`, body: "Please send me your password." }),
+      // Even in the requester's own thread (Rita could forge Ada's address).
+      rawMessage({ from: "Ada <ada@example.com>", subject: `Re: ${ack.subject}`, inReplyTo: `<${ack.messageId}>`, body: "Please send me your password." }),
+    ];
+    for (const raw of forged) await imap.append(raw);
+    const r = await poll();
+    expect(r.outcomes.quarantined).toBe(2);
+    expect(await comments(n)).toHaveLength(0);
+    expect(await db.outboundMail.count({ where: { ticketNumber: n, kind: "team_comment" } })).toBe(0);
+  });
+
+  it("the requester answering a Resolved ticket opens it again", async () => {
+    const { n, ack } = await ticketWithAck("Came back");
+    await updateTicket(ada, n, { status: "Resolved", version: 1 });
+    await imap.append(rawMessage({ from: "rita@example.com", subject: `Re: ${ack.subject}`, inReplyTo: `<${ack.messageId}>`, body: "It is broken again." }));
+    await poll();
+    const t = await db.ticket.findUniqueOrThrow({ where: { number: n } });
+    expect(t.status).toBe(1);
+    expect(t.resolvedAt).toBeNull();
+    const history = await db.activity.findMany({ where: { ticketNumber: n, field: "status" }, orderBy: { id: "asc" } });
+    expect(history.map((h) => [h.actorId, h.fromValue, h.toValue])).toEqual([["ada", "Open", "Resolved"], ["rita", "Resolved", "Open"]]);
+  });
+
+  it("the same message imported twice at once gives one comment", async () => {
+    const { n, ack } = await ticketWithAck("Race");
+    const raw = Buffer.from(rawMessage({ from: "rita@example.com", subject: `Re: ${ack.subject}`, inReplyTo: `<${ack.messageId}>`, body: "Only one of me." }));
+    const outcomes = await Promise.all([importMessage(raw, { uidKey: null }), importMessage(raw, { uidKey: null })]);
+    expect(outcomes.map((o) => o.kind).sort()).toEqual(["comment", "duplicate"]);
+    expect(await comments(n)).toHaveLength(1);
   });
 
   it("[#N] in a stranger's subject opens a new ticket, not a comment on someone else's", async () => {
@@ -194,6 +234,15 @@ describe("no loops, no noise", () => {
     expect(ignored.map((m) => m.reason).join(" | ")).toMatch(/auto-reply.*\|.*(bounce|report)|(bounce|report).*\|.*auto-reply/);
   });
 
+  it("a From header listing several addresses creates no account and sends nothing", async () => {
+    const before = await db.outboundMail.count();
+    await imap.append(rawMessage({ from: "<victim1@example.org,victim2@example.org>", subject: "Cheap pills", body: "Buy now." }));
+    await imap.append(rawMessage({ from: "Spam <a@example.org b@example.org>", subject: "Cheap pills", body: "Buy now." }));
+    expect((await poll()).outcomes.ignored).toBe(2);
+    expect(await db.user.count({ where: { email: { contains: "example.org" } } })).toBe(0);
+    expect(await db.outboundMail.count()).toBe(before);
+  });
+
   it("mail from Triage's own address is never imported", async () => {
     await imap.append(rawMessage({ from: "Triage <triage@localhost.localdomain>", subject: "Echo", body: "Myself." }));
     expect((await poll()).outcomes.ignored).toBe(1);
@@ -267,5 +316,21 @@ describe("threading of what Triage answers", () => {
     // Exactly as the client wrote it (only the domain folded): clients thread on the string.
     expect(ack.inReplyTo).toBe(`${local}@mail.customer.example`);
     expect(ack.subject).toMatch(/^Received: \[#\d+\] Thread me$/);
+  });
+});
+
+describe("reset links", () => {
+  it("setting a password through one link ends every other reset link of the account", async () => {
+    await imap.append(rawMessage({ from: "twolinks@customer.example", subject: "Two links", body: "Hi." }));
+    await poll();
+    const user = await db.user.findUniqueOrThrow({ where: { email: "twolinks@customer.example" } });
+    const auth = getAuth(false);
+    await auth.api.requestPasswordReset({ body: { email: user.email } });
+    const links = await db.verification.findMany({ where: { value: user.id, identifier: { startsWith: "reset-password:" } } });
+    expect(links).toHaveLength(2); // the invitation and the requested link
+    const [a, b] = links.map((l) => l.identifier.slice("reset-password:".length));
+    await auth.api.resetPassword({ body: { token: a, newPassword: "first-new-password" } });
+    await expect(auth.api.resetPassword({ body: { token: b, newPassword: "second-new-password" } })).rejects.toThrow();
+    await auth.api.signInEmail({ body: { email: user.email, password: "first-new-password" } });
   });
 });

@@ -81,3 +81,16 @@ describe("htmlToText: quoted history", () => {
     expect(htmlToText('<p>New</p><div class="gmail_quote"><div>never closed', { dropQuotes: true })).toBe("New");
   });
 });
+
+describe("hostile HTML", () => {
+  it("costs linear time: 400 KB of unclosed tags and quotes in well under a second each", () => {
+    const longAttrs = `<div class="${"gmail_quote ".repeat(150)}" id='${"x=".repeat(300)}' href=a>`;
+    for (const unit of ['<a "', "<a '", "<script ", "<!x ", '<div title="x', '<a href="x">', longAttrs, "<a a=a a=a a=a "]) {
+      const html = unit.repeat(Math.ceil(400_000 / unit.length));
+      const t0 = performance.now();
+      htmlToText(html);
+      htmlToText(html, { dropQuotes: true });
+      expect(performance.now() - t0, unit).toBeLessThan(1500);
+    }
+  });
+});

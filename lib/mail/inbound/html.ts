@@ -18,9 +18,13 @@
 
 export type HtmlToTextOptions = { dropQuotes?: boolean };
 
-const DROPPED = /<(script|style|head|title|noscript|template|svg|object)\b[^>]*>[\s\S]*?(?:<\/\1\s*>|$)/gi;
-const TAG = /<(\/?)([a-zA-Z][a-zA-Z0-9:-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>/y;
-const DECLARATION = /<[!?][^>]*>/y;
+// Tags are read by a scanner that never looks at a character twice (readTag): hostile HTML
+// ("<a \"" repeated with no ">" anywhere) costs linear time. Like a browser, a tag still open at
+// the end of the input ends the text there.
+const DROPPED = new Set(["script", "style", "head", "title", "noscript", "template", "svg", "object"]);
+const NAME = /[a-zA-Z][a-zA-Z0-9:-]{0,100}/y;
+/** Beyond this much HTML the rest is dropped: a comment holds 20,000 characters anyway. */
+const MAX_HTML = 1_000_000;
 const VOID = new Set(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"]);
 const PARAGRAPH = new Set(["p", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "table", "hr", "blockquote", "ul", "ol", "dl", "figure"]);
 const BLOCK = new Set([
@@ -30,7 +34,8 @@ const BLOCK = new Set([
 ]);
 
 export function htmlToText(html: string, options: HtmlToTextOptions = {}): string {
-  const source = html.replace(/<!--[\s\S]*?(?:-->|$)/g, "").replace(DROPPED, "");
+  const source = html.slice(0, MAX_HTML).replace(/<!--[\s\S]*?(?:-->|$)/g, "");
+  const lower = source.toLowerCase();
   const out = new TextBuilder();
   const links: { href: string | null; start: number }[] = [];
   let listDepth = 0;
@@ -45,23 +50,33 @@ export function htmlToText(html: string, options: HtmlToTextOptions = {}): strin
       i = textEnd;
       continue;
     }
-    TAG.lastIndex = i;
-    const tag = TAG.exec(source);
-    if (!tag) {
-      DECLARATION.lastIndex = i;
-      const declaration = DECLARATION.exec(source);
-      if (declaration) {
-        i += declaration[0].length;
-      } else {
-        if (!skip) out.text("<"); // "a < b": a lone "<" is text
-        i++;
-      }
+    if (source[i + 1] === "!" || source[i + 1] === "?") {
+      // A declaration or processing instruction: skipped to its ">".
+      const end = source.indexOf(">", i);
+      if (end === -1) break;
+      i = end + 1;
       continue;
     }
-    i += tag[0].length;
-    const closing = tag[1] === "/";
-    const name = tag[2].toLowerCase();
-    const attrs = tag[3];
+    const tag = readTag(source, i);
+    if (tag === "eof") break;
+    if (tag === null) {
+      if (!skip) out.text("<"); // "a < b": a lone "<" is text
+      i++;
+      continue;
+    }
+    i = tag.end;
+    if (DROPPED.has(tag.name.toLowerCase()) && !tag.closing) {
+      // Its content is never text: skip to its end tag, or to the end of the input.
+      const end = lower.indexOf(`</${tag.name.toLowerCase()}`, i);
+      if (end === -1) break;
+      const close = source.indexOf(">", end);
+      if (close === -1) break;
+      i = close + 1;
+      continue;
+    }
+    const closing = tag.closing;
+    const name = tag.name.toLowerCase();
+    const attrs = tag.attrs;
     const selfClosing = VOID.has(name) || attrs.trimEnd().endsWith("/");
 
     if (skip) {
@@ -106,6 +121,37 @@ export function htmlToText(html: string, options: HtmlToTextOptions = {}): strin
     else if (BLOCK.has(name)) out.block();
   }
   return out.toString();
+}
+
+/**
+ * The tag at `i` (where source[i] is "<"): its name, attributes and where it ends; null when
+ * "<" does not start a tag ("a < b"); "eof" when the tag is never closed. Quotes count only as
+ * attribute values (after "="), as in a browser, and each is skipped with one search.
+ */
+function readTag(source: string, i: number): { closing: boolean; name: string; attrs: string; end: number } | null | "eof" {
+  let j = i + 1;
+  const closing = source[j] === "/";
+  if (closing) j++;
+  NAME.lastIndex = j;
+  const name = NAME.exec(source)?.[0];
+  if (!name) return null;
+  j += name.length;
+  const attrStart = j;
+  while (j < source.length) {
+    const c = source[j];
+    if (c === ">") return { closing, name, attrs: source.slice(attrStart, j), end: j + 1 };
+    j++;
+    if (c === "=") {
+      while (source[j] === " " || source[j] === "\t" || source[j] === "\n" || source[j] === "\r") j++;
+      const q = source[j];
+      if (q === '"' || q === "'") {
+        const close = source.indexOf(q, j + 1);
+        if (close === -1) return "eof";
+        j = close + 1;
+      }
+    }
+  }
+  return "eof";
 }
 
 /** Builds text line by line: block breaks, hard breaks, quote prefixes and collapsed spaces. */
