@@ -44,8 +44,13 @@ function createAuth(secure: boolean) {
       },
       // Better Auth uses up only the link that was followed: every other reset link (or mailed
       // invitation) for the account dies with it, so an older mail cannot set the password again.
+      // Following a link mailed to the address also proves the address: mail from it that waited
+      // (lib/mail/import.ts) is imported on the next poll.
       onPasswordReset: async ({ user }) => {
-        await db.verification.deleteMany({ where: { value: user.id, identifier: { startsWith: "reset-password:" } } });
+        await db.$transaction([
+          db.verification.deleteMany({ where: { value: user.id, identifier: { startsWith: "reset-password:" } } }),
+          db.user.update({ where: { id: user.id }, data: { emailVerified: true } }),
+        ]);
       },
     },
     session: {

@@ -39,19 +39,22 @@ export async function outboxOverview() {
 /** Messages from the mailbox that did not become a ticket or a comment, newest first. */
 export async function setAside() {
   return reader.inboundMail.findMany({
-    where: { status: { in: ["quarantined", "refused", "ignored", "failing"] } },
+    where: { status: { in: ["quarantined", "refused", "ignored", "failing", "held"] } },
     orderBy: { id: "desc" },
     take: ADMIN_LIST_LIMIT,
     select: { id: true, status: true, fromAddress: true, subject: true, reason: true, createdAt: true, attempts: true },
   });
 }
 
-/** For a ticket's page: the newest mail to its requester, when it failed (staff see why). */
+/**
+ * For a ticket's page: a failed mail to its requester that no later delivery has made good (a
+ * newer message still queued does not hide it). Staff see why.
+ */
 export async function failedRequesterMail(ticket: number, requesterId: string) {
-  const last = await reader.outboundMail.findFirst({
-    where: { ticketNumber: ticket, toUserId: requesterId },
-    orderBy: { id: "desc" },
-    select: { status: true, lastResponse: true, toAddress: true, subject: true },
-  });
-  return last?.status === "failed" ? last : null;
+  const where = { ticketNumber: ticket, toUserId: requesterId };
+  const [failed, sent] = await Promise.all([
+    reader.outboundMail.findFirst({ where: { ...where, status: "failed" }, orderBy: { id: "desc" }, select: { id: true, lastResponse: true, toAddress: true, subject: true } }),
+    reader.outboundMail.findFirst({ where: { ...where, status: "sent" }, orderBy: { id: "desc" }, select: { id: true } }),
+  ]);
+  return failed && (!sent || sent.id < failed.id) ? failed : null;
 }

@@ -136,3 +136,13 @@ export function oversizeMail(to: Recipient, subject: string, maxBytes: number, c
   ];
   return { subject: `Not delivered to the help desk: ${oneLine(subject)}`.slice(0, 250), ...render(to, blocks, { ...ctx, replyRef: null }, "This message was sent by Triage.") };
 }
+
+export function addressCheckMail(to: Recipient, subject: string, link: string, ctx: MailContext): Composed {
+  const blocks: Block[] = [
+    { kind: "p", text: `We received your message "${oneLine(subject)}". This address belongs to a help desk account that has not yet confirmed it owns this mailbox, so the message is waiting.` },
+    { kind: "p", text: "To have it (and your later mail) added, confirm the address by setting your password here; you may set the one you use now. The link works once, for three days:" },
+    { kind: "link", text: "Confirm my address", href: link },
+    { kind: "p", text: "If you did not write to us, ignore this message." },
+  ];
+  return { subject: `Confirm your address: ${oneLine(subject)}`.slice(0, 250), ...render(to, blocks, { ...ctx, replyRef: null }, "This message was sent by Triage.") };
+}

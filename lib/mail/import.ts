@@ -6,7 +6,7 @@ import { env } from "../env";
 import { authSecret } from "../auth/secret";
 import { type Actor, ROLES, type Role } from "../tickets/permissions";
 import { DESCRIPTION_MAX, TITLE_MAX, statusRank, priorityRank } from "../tickets/schema";
-import { notifyComment, notifyTicketCreated } from "./notify";
+import { notifyComment, notifyTicketCreated, queueAddressCheck, sentRecently } from "./notify";
 import { automatedReason } from "./inbound/loop";
 import { cleanSubject, normalizeAddress, normalizeMessageId, parseReferences, rawHash, subjectTicketNumber } from "./inbound/ids";
 import { htmlToText } from "./inbound/html";
@@ -27,7 +27,11 @@ export type ImportOutcome =
   | { kind: "ignored"; reason: string }
   | { kind: "quarantined"; reason: string }
   | { kind: "duplicate" }
+  | { kind: "held"; reason: string }
   | { kind: "failing"; reason: string };
+
+/** Rows an import may take up again: a failed try, or a message waiting for its sender's address. */
+const RETRYABLE = ["failing", "held"];
 
 /** Tries before a message that keeps failing is set aside for an admin. */
 export const MAX_IMPORT_ATTEMPTS = 3;
@@ -72,7 +76,7 @@ export async function importMessage(source: Uint8Array, where: { uidKey: string 
     where: { OR: [{ messageKey: key }, ...(where.uidKey ? [{ uidKey: where.uidKey }] : [])] },
     select: { id: true, status: true, attempts: true },
   });
-  if (previous && previous.status !== "failing") return { kind: "duplicate" };
+  if (previous && !RETRYABLE.includes(previous.status)) return { kind: "duplicate" };
 
   const from = addressOf(email.from);
   const subject = (email.subject ?? "").slice(0, 500);
@@ -96,7 +100,7 @@ export async function importMessage(source: Uint8Array, where: { uidKey: string 
     // Another poller (one whose lease ran out mid-import) may have imported it in the meantime:
     // then this was a duplicate, and the import it made stands.
     const now = await db.inboundMail.findUnique({ where: { messageKey: key }, select: { status: true } });
-    if (now && now.status !== "failing") return { kind: "duplicate" };
+    if (now && !RETRYABLE.includes(now.status)) return { kind: "duplicate" };
     const attempts = (previous?.attempts ?? 0) + 1;
     const message = `import failed: ${(e as Error).message}`.slice(0, 500);
     const status = attempts >= MAX_IMPORT_ATTEMPTS ? "quarantined" : "failing";
@@ -137,7 +141,18 @@ async function importPerson(raw: Raw, email: Email, key: string, uidKey: string 
   const recipients = [...(email.to ?? []), ...(email.cc ?? [])].map((a) => addressOf(a)?.address).filter((a): a is string => !!a);
   const verified = (t: string | null) => (t ? verifyReplyToken(secret, t) : null);
   const tokenTicket = verified(tokenFromAddresses(recipients)) ?? verified(tokenFromText(rawText));
-  const sender = await db.user.findUnique({ where: { email: from.address }, select: { id: true, name: true, role: true } });
+  const sender = await db.user.findUnique({ where: { email: from.address }, select: { id: true, name: true, role: true, emailVerified: true } });
+  const references = parseReferences(email.inReplyTo, email.references);
+  // Anyone may sign up on the web with any address. Mail from that address must not land in such
+  // an account until its owner shows they hold the mailbox: by answering mail Triage sent there,
+  // or by following a link sent there. Until then the message waits.
+  if (sender && !sender.emailVerified && (await hasPasswordAccount(sender.id))) {
+    if (await answersMailTo(references, from.address)) {
+      await db.user.update({ where: { id: sender.id }, data: { emailVerified: true } });
+    } else {
+      return holdForAddressCheck(raw, key, uidKey, from, subject, sender.id);
+    }
+  }
   const lookups: Lookups = {
     async ticketByMessageIds(ids) {
       if (ids.length === 0) return null;
@@ -156,7 +171,6 @@ async function importPerson(raw: Raw, email: Email, key: string, uidKey: string 
       return u.role === "agent" || u.role === "admin" ? "staff" : "other";
     },
   };
-  const references = parseReferences(email.inReplyTo, email.references);
   const match = await matchTicket(
     {
       references,
@@ -177,10 +191,7 @@ async function importPerson(raw: Raw, email: Email, key: string, uidKey: string 
     // requester as the help desk, needs proof the agent got Triage's mail: a reply to a message
     // sent to that very address.
     if (relation === "staff") {
-      const answered = references.length
-        ? await db.outboundMail.findFirst({ where: { messageId: { in: references }, toAddress: from.address }, select: { id: true } })
-        : null;
-      if (!answered) {
+      if (!(await answersMailTo(references, from.address))) {
         return setAside(raw, key, uidKey, from.address, subject,
           `from an agent's address (${from.address}) but not a reply to mail Triage sent them; set aside in case it is forged`, "quarantined");
       }
@@ -193,6 +204,67 @@ async function importPerson(raw: Raw, email: Email, key: string, uidKey: string 
 
 type Tx = Parameters<Parameters<typeof db.$transaction>[0]>[0];
 
+/** Whether the message answers one that Triage sent to this address (so it reached that mailbox). */
+async function answersMailTo(references: string[], address: string): Promise<boolean> {
+  if (references.length === 0) return false;
+  return (await db.outboundMail.findFirst({ where: { messageId: { in: references }, toAddress: address }, select: { id: true } })) !== null;
+}
+
+async function hasPasswordAccount(userId: string) {
+  return (await db.account.count({ where: { userId, providerId: "credential" } })) > 0;
+}
+
+/** How many address checks one address gets in an hour. */
+const ADDRESS_CHECKS_PER_HOUR = 3;
+
+/**
+ * Mail from the address of a web account that has not shown it owns the mailbox: kept, waiting,
+ * and a link sent to that address; setting the password through it confirms the address, and the
+ * next poll imports what waited (releaseHeld).
+ */
+async function holdForAddressCheck(raw: Raw, key: string, uidKey: string | null, from: Sender, subject: string, userId: string): Promise<ImportOutcome> {
+  const reason = `waiting for ${from.address} to confirm the address (a link was sent to it)`;
+  await db.$transaction(async (tx) => {
+    const now = new Date();
+    const data = { status: "held", reason, updatedAt: now };
+    const updated = await tx.inboundMail.updateMany({ where: { messageKey: key, status: { in: RETRYABLE } }, data });
+    if (updated.count === 0) {
+      await tx.inboundMail.create({ data: { messageKey: key, uidKey, fromAddress: from.address, subject, raw, size: raw.length, ...data } });
+    }
+    if ((await sentRecently(tx, from.address, "address_check", now)) >= ADDRESS_CHECKS_PER_HOUR) return;
+    const link = await inviteLink(tx, userId, now);
+    await queueAddressCheck(tx, userId, subject || "(no subject)", link);
+  });
+  return { kind: "held", reason };
+}
+
+/** A set-a-password link (Better Auth's reset token), valid for three days. */
+async function inviteLink(tx: Tx, userId: string, now: Date) {
+  const token = crypto.randomBytes(18).toString("base64url");
+  await tx.verification.create({
+    data: { id: crypto.randomUUID(), identifier: `reset-password:${token}`, value: userId, expiresAt: new Date(now.getTime() + INVITE_SECONDS * 1000), createdAt: now, updatedAt: now },
+  });
+  return `${env().publicUrl}/reset-password?token=${token}`;
+}
+
+/** Messages that waited for their sender's address, now confirmed: imported as if just arrived. */
+export async function releaseHeld(): Promise<number> {
+  const held = await db.inboundMail.findMany({
+    where: { status: "held" },
+    orderBy: { id: "asc" },
+    take: 200,
+    select: { raw: true, uidKey: true, fromAddress: true },
+  });
+  let released = 0;
+  for (const m of held) {
+    const user = await db.user.findUnique({ where: { email: m.fromAddress }, select: { emailVerified: true } });
+    if (!user?.emailVerified) continue;
+    const outcome = await importMessage(m.raw, { uidKey: m.uidKey });
+    if (outcome.kind === "comment" || outcome.kind === "ticket") released++;
+  }
+  return released;
+}
+
 /**
  * The row that says this message was imported, in the import's own transaction. Inserted, so
  * that a second import of the same message racing this one (two pollers) fails on the unique
@@ -204,7 +276,7 @@ async function recordImport(
   r: { key: string; uidKey: string | null; from: string; subject: string; raw: Raw; ticketNumber: number; commentId: number | null },
 ) {
   const data = { status: "imported", reason: null, ticketNumber: r.ticketNumber, commentId: r.commentId, updatedAt: new Date() };
-  const retried = await tx.inboundMail.updateMany({ where: { messageKey: r.key, status: "failing" }, data });
+  const retried = await tx.inboundMail.updateMany({ where: { messageKey: r.key, status: { in: RETRYABLE } }, data });
   if (retried.count === 0) {
     await tx.inboundMail.create({ data: { messageKey: r.key, uidKey: r.uidKey, fromAddress: r.from, subject: r.subject, raw: r.raw, size: r.raw.length, ...data } });
   }
@@ -259,14 +331,7 @@ async function openEmailTicket(
       });
     }
     const hasPassword = await tx.account.count({ where: { userId: requester.id, providerId: "credential" } });
-    if (!hasPassword) {
-      // Better Auth's own reset token (lib/auth/auth.ts): /reset-password takes it like any other.
-      const token = crypto.randomBytes(18).toString("base64url");
-      await tx.verification.create({
-        data: { id: crypto.randomUUID(), identifier: `reset-password:${token}`, value: requester.id, expiresAt: new Date(now.getTime() + INVITE_SECONDS * 1000), createdAt: now, updatedAt: now },
-      });
-      invite = `${env().publicUrl}/reset-password?token=${token}`;
-    }
+    if (!hasPassword) invite = await inviteLink(tx, requester.id, now);
     const ticket = await tx.ticket.create({
       data: {
         title,

@@ -5,6 +5,7 @@ import { env } from "../env";
 import { authSecret } from "../auth/secret";
 import { builtInDefault, type NotificationKind } from "./kinds";
 import {
+  addressCheckMail,
   assignedMail,
   commentMail,
   passwordResetMail,
@@ -194,4 +195,11 @@ export async function queuePasswordReset(tx: Tx, userId: string, link: string) {
   const p = await tx.user.findUnique({ where: { id: userId }, select: { id: true, email: true, name: true, timeZone: true } });
   if (!p) return;
   await queue(tx, "password_reset", p, passwordResetMail(recipient(p), link, context(null)), null);
+}
+
+/** A link for the owner of an address to confirm it (mail from it is waiting). */
+export async function queueAddressCheck(tx: Tx, userId: string, subject: string, link: string) {
+  const p = await tx.user.findUnique({ where: { id: userId }, select: { id: true, email: true, name: true, timeZone: true } });
+  if (!p) return;
+  await queue(tx, "address_check", p, addressCheckMail(recipient(p), subject, link, context(null)), null);
 }

@@ -2,7 +2,7 @@ import "server-only";
 import { ImapFlow } from "imapflow";
 import { env } from "../env";
 import { db } from "../db";
-import { importMessage, messageKeyOf, type ImportOutcome } from "./import";
+import { importMessage, messageKeyOf, releaseHeld, type ImportOutcome } from "./import";
 import { releaseLease, takeLease } from "./lease";
 import { workerId, wakeOutbox } from "./outbox";
 import { oversizeMail } from "./compose";
@@ -47,9 +47,11 @@ export async function pollMailbox(opts: { url?: string; owner?: string; maxBytes
   const url = opts.url ?? env().TRIAGE_IMAP_URL;
   const owner = opts.owner ?? workerId;
   const maxBytes = opts.maxBytes ?? MAX_MESSAGE_BYTES;
-  const outcomes: PollResult["outcomes"] = { comment: 0, ticket: 0, ignored: 0, quarantined: 0, duplicate: 0, failing: 0, refused: 0 };
+  const outcomes: PollResult["outcomes"] = { comment: 0, ticket: 0, ignored: 0, quarantined: 0, duplicate: 0, held: 0, failing: 0, refused: 0 };
   if (!url) return { skipped: true, seen: 0, outcomes };
   if (!(await takeLease(MAILBOX_LEASE, owner, LEASE_MS))) return { skipped: true, seen: 0, outcomes };
+  // What waited for its sender to confirm their address, and now may go in.
+  const released = await releaseHeld();
   const cfg = parseImapUrl(url);
   const client = new ImapFlow({
     host: cfg.host,
@@ -115,7 +117,7 @@ export async function pollMailbox(opts: { url?: string; owner?: string; maxBytes
     client.close();
     await releaseLease(MAILBOX_LEASE, owner);
   }
-  if (outcomes.ticket || outcomes.comment || outcomes.refused) wakeOutbox();
+  if (released || outcomes.ticket || outcomes.comment || outcomes.refused || outcomes.held) wakeOutbox();
   return { skipped: false, seen, outcomes };
 }
 

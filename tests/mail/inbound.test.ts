@@ -334,3 +334,36 @@ describe("reset links", () => {
     await auth.api.signInEmail({ body: { email: user.email, password: "first-new-password" } });
   });
 });
+
+describe("an address someone signed up with on the web", () => {
+  async function webAccount(email: string) {
+    const auth = getAuth(false);
+    const r = await auth.api.signUpEmail({ body: { name: "Web Person", email, password: "web-password-123" } });
+    return r.user.id;
+  }
+
+  it("mail from it waits until the mailbox's owner confirms the address, then goes in", async () => {
+    const id = await webAccount("ceo@corp.example");
+    await imap.append(rawMessage({ from: "CEO <ceo@corp.example>", subject: "Board pack", body: "Confidential numbers." }));
+    const r = await poll();
+    expect(r.outcomes.held).toBe(1);
+    expect(await db.ticket.count({ where: { requesterId: id } })).toBe(0);
+    const check = await db.outboundMail.findFirstOrThrow({ where: { toAddress: "ceo@corp.example", kind: "address_check" } });
+    expect(check.subject).toBe("Confirm your address: Board pack");
+    const token = /\/reset-password\?token=([\w-]+)/.exec(check.text)![1];
+    await getAuth(false).api.resetPassword({ body: { token, newPassword: "the-real-owner-1" } });
+    await poll();
+    const ticket = await db.ticket.findFirstOrThrow({ where: { requesterId: id } });
+    expect(ticket.title).toBe("Board pack");
+    expect((await db.user.findUniqueOrThrow({ where: { id } })).emailVerified).toBe(true);
+  });
+
+  it("a reply to mail Triage sent to that address proves it at once", async () => {
+    const id = await webAccount("proven@corp.example");
+    const n = (await createTicket({ id, name: "Web Person", role: "requester" }, { title: "Proven", description: "x", priority: "Low" })).number;
+    const ack = await db.outboundMail.findFirstOrThrow({ where: { ticketNumber: n, kind: "ticket_created" } });
+    await imap.append(rawMessage({ from: "proven@corp.example", subject: `Re: ${ack.subject}`, inReplyTo: `<${ack.messageId}>`, body: "More details." }));
+    expect((await poll()).outcomes.comment).toBe(1);
+    expect((await db.user.findUniqueOrThrow({ where: { id } })).emailVerified).toBe(true);
+  });
+});

@@ -11,7 +11,7 @@ import { retryMailAction } from "./actions";
 export const metadata = { title: "Mail" };
 
 const STATUS_TEXT: Record<string, string> = { queued: "Queued", sending: "Sending", sent: "Sent", failed: "Failed" };
-const INBOUND_TEXT: Record<string, string> = { quarantined: "Set aside", refused: "Refused", ignored: "Ignored", failing: "Retrying" };
+const INBOUND_TEXT: Record<string, string> = { quarantined: "Set aside", refused: "Refused", ignored: "Ignored", failing: "Retrying", held: "Waiting for the sender" };
 
 export default async function MailPage() {
   await requireAdmin();
@@ -65,7 +65,7 @@ export default async function MailPage() {
       </div>
 
       <h2 id="set-aside">Set aside from the mailbox</h2>
-      <p className="summary">Mail that did not become a ticket or a comment: automatic replies and bounces (ignored), oversized messages (refused), and messages that could not be imported (set aside). Each is kept whole.</p>
+      <p className="summary">Mail that did not become a ticket or a comment: automatic replies and bounces (ignored), oversized messages (refused), messages that could not be imported or may be forged (set aside), and mail from the address of an account that has not confirmed it (waiting for the sender, who was sent a link). Each is kept whole.</p>
       <div className="table-wrap">
         <table className="mail" aria-labelledby="set-aside">
           <thead>
