@@ -51,6 +51,10 @@ export function smtpTransport(): Transport | null {
   if (cached?.url === url) return cached.transport;
   const transport = nodemailer.createTransport({
     url,
+    // smtp:// promises no encryption, so STARTTLS, when offered, is taken without checking the
+    // certificate (opportunistic, as between mail servers: refusing a self-signed one would only
+    // fall back to nothing). smtps:// verifies it.
+    ...(url.startsWith("smtp:") ? { tls: { rejectUnauthorized: false } } : {}),
     pool: true,
     maxConnections: 4,
     connectionTimeout: 10_000,
