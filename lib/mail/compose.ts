@@ -3,6 +3,8 @@
  * happens (so a message says what was true then). Pure: no database, no network.
  */
 
+import { replyMarker } from "./inbound/token";
+
 export type Recipient = { name: string; timeZone: string | null };
 export type TicketFacts = { number: number; title: string };
 
@@ -41,7 +43,7 @@ type Block = { kind: "p"; text: string } | { kind: "quote"; text: string; by: st
  * rewrote the Message-IDs.
  */
 function render(to: Recipient, blocks: Block[], ctx: MailContext, footer: string): { text: string; html: string } {
-  const ref = ctx.replyRef ? `[ref:${ctx.replyRef}]` : "";
+  const ref = ctx.replyRef ? replyMarker(ctx.replyRef) : "";
   const text = [
     `Hello ${to.name},`,
     "",

@@ -1,8 +1,9 @@
 /**
  * Signed reply tokens, so that a reply finds its ticket even when a provider rewrites the
- * Message-IDs Triage sent, or the client drops References. Outgoing mail carries the token
- * twice: in the Reply-To as a plus-address (help+t123-…@example.com) and in a footer line
- * ("[ref:t123-…]") that survives in the quoted history when the address does not.
+ * Message-IDs Triage sent, or the client drops References. Outgoing mail carries the token in a
+ * footer line ("[ref:t123-…]") that survives in the quoted history. Replies go to the plain
+ * support address (not every mail server accepts plus-addresses), but a token found as a
+ * plus-tag on a recipient (help+t123-…@example.com, written by hand) counts too.
  *
  * The token says which ticket, and its HMAC says Triage issued it; it does not say who replies
  * (the importer decides the author from the sender's address), so one token per ticket is
@@ -30,17 +31,6 @@ export function verifyReplyToken(secret: string, token: string): number | null {
   const expected = Buffer.from(signature(secret, ticket));
   const given = Buffer.from(m[2]);
   return given.length === expected.length && timingSafeEqual(given, expected) ? ticket : null;
-}
-
-/**
- * Our address with the token as its plus-tag: ("help@example.com", "t1-…") →
- * "help+t1-…@example.com". An existing tag on our address is replaced, not stacked.
- */
-export function replyAddress(from: string, token: string): string {
-  const at = from.lastIndexOf("@");
-  if (at <= 0) throw new Error(`Not an address: ${from}`);
-  const local = from.slice(0, at).split("+")[0];
-  return `${local}+${token}${from.slice(at)}`;
 }
 
 /** The footer line outgoing mail carries, which tokenFromText finds again. */
