@@ -9,7 +9,14 @@ import { env } from "../env";
  * start and kept beside the database (mode 0600), so that the default start needs nothing and
  * sessions survive restarts.
  */
+let known: string | undefined;
+
 export function authSecret(): string {
+  known ??= readOrCreateSecret();
+  return known;
+}
+
+function readOrCreateSecret(): string {
   const { AUTH_SECRET, dataDir } = env();
   if (AUTH_SECRET) return AUTH_SECRET;
   const file = path.join(dataDir, "auth-secret");

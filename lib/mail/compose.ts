@@ -28,11 +28,14 @@ export function escapeHtml(s: string) {
   return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
 
-/** A time as the recipient reads it: in their zone, named. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** A time as the recipient reads it: in their zone, named. (A formatter is made once per zone.) */
 export function formatWhen(d: Date, timeZone: string | null) {
   const zone = timeZone ?? "UTC";
-  const text = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: zone }).format(d);
-  return `${text} ${zone === "UTC" ? "UTC" : `(${zone})`}`;
+  let f = formatters.get(zone);
+  if (!f) formatters.set(zone, (f = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: zone })));
+  return `${f.format(d)} ${zone === "UTC" ? "UTC" : `(${zone})`}`;
 }
 
 type Block = { kind: "p"; text: string } | { kind: "quote"; text: string; by: string } | { kind: "link"; text: string; href: string };
