@@ -146,12 +146,10 @@ async function importPerson(raw: Raw, email: Email, key: string, uidKey: string 
   // Anyone may sign up on the web with any address. Mail from that address must not land in such
   // an account until its owner shows they hold the mailbox: by answering mail Triage sent there,
   // or by following a link sent there. Until then the message waits.
-  if (sender && !sender.emailVerified && (await hasPasswordAccount(sender.id))) {
-    if (await answersMailTo(references, from.address)) {
-      await db.user.update({ where: { id: sender.id }, data: { emailVerified: true } });
-    } else {
-      return holdForAddressCheck(raw, key, uidKey, from, subject, sender.id);
-    }
+  // A reply to Triage's mail lets that one message in; only a link followed (which sets the
+  // password and ends other sessions) confirms the address for good.
+  if (sender && !sender.emailVerified && (await hasPasswordAccount(sender.id)) && !(await answersMailTo(references, from.address))) {
+    return holdForAddressCheck(raw, key, uidKey, from, subject, sender.id);
   }
   const lookups: Lookups = {
     async ticketByMessageIds(ids) {
@@ -197,7 +195,9 @@ async function importPerson(raw: Raw, email: Email, key: string, uidKey: string 
       }
     }
     const author: Actor = { id: sender!.id, name: sender!.name, role: asRole(sender!.role) };
-    return addEmailComment(raw, email, key, uidKey, from, subject, match.ticket, author, relation === "requester");
+    // Reopening takes more than "[#N]" in a subject anyone can type: a reply in the thread, or the
+    // signed reference.
+    return addEmailComment(raw, email, key, uidKey, from, subject, match.ticket, author, relation === "requester" && match.by !== "subject");
   }
   return openEmailTicket(raw, email, key, uidKey, from, subject, sender);
 }
@@ -247,22 +247,37 @@ async function inviteLink(tx: Tx, userId: string, now: Date) {
   return `${env().publicUrl}/reset-password?token=${token}`;
 }
 
-/** Messages that waited for their sender's address, now confirmed: imported as if just arrived. */
-export async function releaseHeld(): Promise<number> {
-  const held = await db.inboundMail.findMany({
-    where: { status: "held" },
-    orderBy: { id: "asc" },
-    take: 200,
-    select: { raw: true, uidKey: true, fromAddress: true },
+/** How long mail waits for its sender to confirm the address before it is set aside. */
+const HOLD_DAYS = 7;
+
+/**
+ * The second chance for what is kept in the database rather than in the mailbox (a message is
+ * marked on the server once its row is written, whatever became of it): messages whose import
+ * failed, tried again until the third failure sets them aside; and messages that waited for their
+ * sender's address, imported once it is confirmed, set aside after HOLD_DAYS. Rows are read a few
+ * ids at a time and each raw message alone, so a pile of large waiting mail costs no memory.
+ */
+export async function retryStored(now = new Date()): Promise<number> {
+  await db.inboundMail.updateMany({
+    where: { status: "held", createdAt: { lt: new Date(now.getTime() - HOLD_DAYS * 86400_000) } },
+    data: { status: "quarantined", reason: `the sender did not confirm the address within ${HOLD_DAYS} days`, updatedAt: now },
   });
-  let released = 0;
-  for (const m of held) {
-    const user = await db.user.findUnique({ where: { email: m.fromAddress }, select: { emailVerified: true } });
-    if (!user?.emailVerified) continue;
+  const failing = await db.inboundMail.findMany({ where: { status: "failing" }, orderBy: { id: "asc" }, take: 50, select: { id: true } });
+  const verified = await db.user.findMany({
+    where: { emailVerified: true, email: { in: (await db.inboundMail.findMany({ where: { status: "held" }, distinct: ["fromAddress"], take: 200, select: { fromAddress: true } })).map((r) => r.fromAddress) } },
+    select: { email: true },
+  });
+  const released = verified.length
+    ? await db.inboundMail.findMany({ where: { status: "held", fromAddress: { in: verified.map((u) => u.email) } }, orderBy: { id: "asc" }, take: 50, select: { id: true } })
+    : [];
+  let imported = 0;
+  for (const { id } of [...failing, ...released].sort((a, b) => a.id - b.id)) {
+    const m = await db.inboundMail.findUnique({ where: { id }, select: { raw: true, uidKey: true, status: true } });
+    if (!m || (m.status !== "failing" && m.status !== "held")) continue;
     const outcome = await importMessage(m.raw, { uidKey: m.uidKey });
-    if (outcome.kind === "comment" || outcome.kind === "ticket") released++;
+    if (outcome.kind === "comment" || outcome.kind === "ticket") imported++;
   }
-  return released;
+  return imported;
 }
 
 /**
@@ -289,7 +304,7 @@ const asRole = (r: string): Role => ((ROLES as readonly string[]).includes(r) ? 
  * fixed", as the Resolved mail invites) opens it again, with its history entry.
  */
 async function addEmailComment(
-  raw: Raw, email: Email, key: string, uidKey: string | null, from: Sender, subject: string, ticket: number, author: Actor, byRequester: boolean,
+  raw: Raw, email: Email, key: string, uidKey: string | null, from: Sender, subject: string, ticket: number, author: Actor, mayReopen: boolean,
 ): Promise<ImportOutcome> {
   const body = bodyOf(email, true);
   return db.$transaction(async (tx) => {
@@ -299,7 +314,7 @@ async function addEmailComment(
       data: { ticketNumber: ticket, authorId: author.id, body, internal: false, createdAt: now },
       select: { id: true },
     });
-    const reopen = byRequester && t.status === statusRank("Resolved");
+    const reopen = mayReopen && t.status === statusRank("Resolved");
     await tx.ticket.update({
       where: { number: ticket },
       data: reopen ? { updatedAt: now, status: statusRank("Open"), resolvedAt: null, version: { increment: 1 } } : { updatedAt: now },

@@ -3,6 +3,7 @@ import crypto from "node:crypto";
 import nodemailer, { type Transporter } from "nodemailer";
 import { db, reader } from "../db";
 import { env } from "../env";
+import { isLocalHost } from "./local-host";
 
 /**
  * Delivery of the outbox. A worker claims due messages with a lease (a row it owns until a time),
@@ -51,10 +52,9 @@ export function smtpTransport(): Transport | null {
   if (cached?.url === url) return cached.transport;
   const transport = nodemailer.createTransport({
     url,
-    // smtp:// promises no encryption, so STARTTLS, when offered, is taken without checking the
-    // certificate (opportunistic, as between mail servers: refusing a self-signed one would only
-    // fall back to nothing). smtps:// verifies it.
-    ...(url.startsWith("smtp:") ? { tls: { rejectUnauthorized: false } } : {}),
+    // A relay on this machine offering STARTTLS with a self-signed certificate (a stock Postfix)
+    // is used as it is; anywhere else (a provider, with a password) the certificate is checked.
+    ...(isLocalHost(new URL(url).hostname) ? { tls: { rejectUnauthorized: false } } : {}),
     pool: true,
     maxConnections: 4,
     connectionTimeout: 10_000,

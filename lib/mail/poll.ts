@@ -2,13 +2,14 @@ import "server-only";
 import { ImapFlow } from "imapflow";
 import { env } from "../env";
 import { db } from "../db";
-import { importMessage, messageKeyOf, releaseHeld, type ImportOutcome } from "./import";
+import { importMessage, messageKeyOf, retryStored, type ImportOutcome } from "./import";
 import { releaseLease, takeLease } from "./lease";
 import { workerId, wakeOutbox } from "./outbox";
 import { oversizeMail } from "./compose";
 import { newMessageId, sentRecently } from "./notify";
 import { automatedReason } from "./inbound/loop";
 import { normalizeAddress } from "./inbound/ids";
+import { isLocalHost } from "./local-host";
 
 /**
  * The mailbox poller. Each pass takes the "mailbox" lease (one poller at a time, however many
@@ -50,8 +51,7 @@ export async function pollMailbox(opts: { url?: string; owner?: string; maxBytes
   const outcomes: PollResult["outcomes"] = { comment: 0, ticket: 0, ignored: 0, quarantined: 0, duplicate: 0, held: 0, failing: 0, refused: 0 };
   if (!url) return { skipped: true, seen: 0, outcomes };
   if (!(await takeLease(MAILBOX_LEASE, owner, LEASE_MS))) return { skipped: true, seen: 0, outcomes };
-  // What waited for its sender to confirm their address, and now may go in.
-  const released = await releaseHeld();
+  let released = 0;
   const cfg = parseImapUrl(url);
   const client = new ImapFlow({
     host: cfg.host,
@@ -61,12 +61,17 @@ export async function pollMailbox(opts: { url?: string; owner?: string; maxBytes
     logger: false,
     disableAutoIdle: true,
     connectionTimeout: 15_000,
-    // imap:// promises no encryption: STARTTLS, when the server offers it, is taken without
-    // checking the certificate (a stock Dovecot offers a self-signed one). imaps:// verifies it.
-    ...(cfg.secure ? {} : { tls: { rejectUnauthorized: false } }),
+    // A mailbox on this machine offering STARTTLS with a self-signed certificate (a stock
+    // Dovecot) is used as it is; anywhere else the certificate is checked.
+    ...(isLocalHost(cfg.host) ? { tls: { rejectUnauthorized: false } } : {}),
   });
   let seen = 0;
   try {
+    try {
+      released = await retryStored();
+    } catch (e) {
+      console.error(`[triage] mailbox: stored messages could not be tried again: ${(e as Error).message}`);
+    }
     await client.connect();
     const lock = await client.getMailboxLock(cfg.mailbox);
     try {
@@ -105,9 +110,9 @@ export async function pollMailbox(opts: { url?: string; owner?: string; maxBytes
           }
           seen++;
           outcomes[outcome]++;
-          // A message still failing stays unmarked and is tried on the next pass, up to the
-          // import's limit.
-          if (outcome !== "failing") handled.push(head.uid);
+          // Marked whatever became of it: its row, raw message included, is written, and one that
+          // failed is tried again from there (retryStored), up to the import's limit.
+          handled.push(head.uid);
         }
         // Marked only now that each of their imports is committed.
         if (handled.length) await client.messageFlagsAdd(handled.join(","), marks, { uid: true });

@@ -120,6 +120,15 @@ describe("replies", () => {
     expect(await db.outboundMail.count({ where: { ticketNumber: n, kind: "team_comment" } })).toBe(0);
   });
 
+  it("[#N] alone in a subject does not reopen a Resolved ticket (anyone can type it)", async () => {
+    const { n } = await ticketWithAck("Typed tag");
+    await updateTicket(ada, n, { status: "Resolved", version: 1 });
+    await imap.append(rawMessage({ from: "rita@example.com", subject: `[#${n}] one more thing`, body: "Thanks again." }));
+    await poll();
+    expect((await comments(n)).map((c) => c.body)).toEqual(["Thanks again."]);
+    expect((await db.ticket.findUniqueOrThrow({ where: { number: n } })).status).toBe(4);
+  });
+
   it("the requester answering a Resolved ticket opens it again", async () => {
     const { n, ack } = await ticketWithAck("Came back");
     await updateTicket(ada, n, { status: "Resolved", version: 1 });
@@ -358,12 +367,26 @@ describe("an address someone signed up with on the web", () => {
     expect((await db.user.findUniqueOrThrow({ where: { id } })).emailVerified).toBe(true);
   });
 
-  it("a reply to mail Triage sent to that address proves it at once", async () => {
+  it("a reply to mail Triage sent to that address goes in, without confirming the address for later mail", async () => {
     const id = await webAccount("proven@corp.example");
     const n = (await createTicket({ id, name: "Web Person", role: "requester" }, { title: "Proven", description: "x", priority: "Low" })).number;
     const ack = await db.outboundMail.findFirstOrThrow({ where: { ticketNumber: n, kind: "ticket_created" } });
     await imap.append(rawMessage({ from: "proven@corp.example", subject: `Re: ${ack.subject}`, inReplyTo: `<${ack.messageId}>`, body: "More details." }));
     expect((await poll()).outcomes.comment).toBe(1);
-    expect((await db.user.findUniqueOrThrow({ where: { id } })).emailVerified).toBe(true);
+    // Whoever set the password may not own the mailbox: the next new message still waits.
+    expect((await db.user.findUniqueOrThrow({ where: { id } })).emailVerified).toBe(false);
+    await imap.append(rawMessage({ from: "proven@corp.example", subject: "Another thing", body: "New topic." }));
+    expect((await poll()).outcomes.held).toBe(1);
+  });
+
+  it("waiting mail is set aside when the address is not confirmed within a week", async () => {
+    await webAccount("slow@corp.example");
+    await imap.append(rawMessage({ from: "slow@corp.example", subject: "Slow", body: "Hello." }));
+    expect((await poll()).outcomes.held).toBe(1);
+    await db.inboundMail.updateMany({ where: { fromAddress: "slow@corp.example" }, data: { createdAt: new Date(Date.now() - 8 * 86400_000) } });
+    await poll();
+    const row = await db.inboundMail.findFirstOrThrow({ where: { fromAddress: "slow@corp.example" } });
+    expect(row.status).toBe("quarantined");
+    expect(row.reason).toContain("did not confirm");
   });
 });

@@ -35,14 +35,13 @@ const BLOCK = new Set([
 
 export function htmlToText(html: string, options: HtmlToTextOptions = {}): string {
   const source = html.slice(0, MAX_HTML).replace(/<!--[\s\S]*?(?:-->|$)/g, "");
-  const lower = source.toLowerCase();
   const out = new TextBuilder();
   const links: { href: string | null; start: number }[] = [];
   let listDepth = 0;
   let skip: { name: string; depth: number } | null = null;
 
   let i = 0;
-  while (i < source.length) {
+  while (i < source.length && !out.full) {
     const lt = source.indexOf("<", i);
     const textEnd = lt === -1 ? source.length : lt;
     if (textEnd > i) {
@@ -67,7 +66,9 @@ export function htmlToText(html: string, options: HtmlToTextOptions = {}): strin
     i = tag.end;
     if (DROPPED.has(tag.name.toLowerCase()) && !tag.closing) {
       // Its content is never text: skip to its end tag, or to the end of the input.
-      const end = lower.indexOf(`</${tag.name.toLowerCase()}`, i);
+      const endTag = new RegExp(`</${tag.name}\\b`, "gi");
+      endTag.lastIndex = i;
+      const end = endTag.exec(source)?.index ?? -1;
       if (end === -1) break;
       const close = source.indexOf(">", end);
       if (close === -1) break;
@@ -155,8 +156,17 @@ function readTag(source: string, i: number): { closing: boolean; name: string; a
 }
 
 /** Builds text line by line: block breaks, hard breaks, quote prefixes and collapsed spaces. */
+/**
+ * Every step costs time in proportion to what it adds, never to what is already written: the
+ * last two characters are kept aside (endsWith on a long string is a copy), quote prefixes stop
+ * at 8 levels, a link's text is looked at up to 4,096 characters, and past MAX_TEXT characters
+ * nothing more is written (a comment keeps 20,000).
+ */
+const MAX_TEXT = 300_000;
+
 class TextBuilder {
   private buffer = "";
+  private tail = "";
   private quoteDepth = 0;
   private preDepth = 0;
   private atLineStart = true;
@@ -164,8 +174,11 @@ class TextBuilder {
   get length(): number {
     return this.buffer.length;
   }
+  get full(): boolean {
+    return this.buffer.length >= MAX_TEXT;
+  }
   since(start: number): string {
-    return this.buffer.slice(start);
+    return this.buffer.slice(start, start + 4096);
   }
   text(raw: string): void {
     if (this.preDepth > 0) {
@@ -176,14 +189,15 @@ class TextBuilder {
       return;
     }
     let s = raw.replace(/[\s\u00a0]+/g, " ");
-    if (this.atLineStart || this.buffer.endsWith(" ")) s = s.trimStart();
+    if (this.atLineStart || this.tail.endsWith(" ")) s = s.trimStart();
     if (s) this.write(s);
   }
   marker(s: string): void {
     this.write(s);
   }
   lineBreak(): void {
-    this.buffer += "\n";
+    if (this.full) return;
+    this.append("\n");
     this.atLineStart = true;
   }
   block(): void {
@@ -191,7 +205,7 @@ class TextBuilder {
   }
   paragraph(): void {
     this.block();
-    if (this.buffer !== "" && !this.buffer.endsWith("\n\n")) this.lineBreak();
+    if (this.buffer !== "" && this.tail !== "\n\n") this.lineBreak();
   }
   pre(open: boolean): void {
     this.preDepth = Math.max(0, this.preDepth + (open ? 1 : -1));
@@ -212,11 +226,17 @@ class TextBuilder {
     return kept.join("\n");
   }
   private write(s: string): void {
+    if (this.full) return;
     if (this.atLineStart) {
-      this.buffer += "> ".repeat(this.quoteDepth);
+      this.append("> ".repeat(Math.min(this.quoteDepth, 8)));
       this.atLineStart = false;
     }
+    this.append(s);
+  }
+  private append(s: string): void {
+    if (s === "") return;
     this.buffer += s;
+    this.tail = (this.tail + s).slice(-2);
   }
 }
 
