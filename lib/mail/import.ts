@@ -12,7 +12,7 @@ import { cleanSubject, normalizeAddress, normalizeMessageId, parseReferences, ra
 import { htmlToText } from "./inbound/html";
 import { stripQuoted } from "./inbound/quotes";
 import { tokenFromAddresses, tokenFromText, verifyReplyToken } from "./inbound/token";
-import { matchTicket, type Lookups } from "./inbound/match";
+import { matchTicket, type Lookups, type Relation } from "./inbound/match";
 
 /**
  * One message from the support mailbox into the desk: a comment on its ticket, a new ticket, or
@@ -55,6 +55,27 @@ function addressOf(a: Email["from"]): { name: string; address: string } | null {
   return { name: m.name.replace(/[\r\n\t]+/g, " ").trim(), address };
 }
 
+/**
+ * Who sent a parsed message (one plain address, or null), its subject, and why it must be left
+ * alone when a robot sent it (null for a person). Used for every message, downloaded or refused.
+ */
+export function senderOf(email: Email): { from: Sender | null; subject: string; robot: string | null } {
+  const from = addressOf(email.from);
+  const subject = (email.subject ?? "").slice(0, 500);
+  const robot = from
+    ? automatedReason(
+        {
+          from: from.address,
+          returnPath: first(email, "return-path") ?? undefined,
+          headers: Object.fromEntries(email.headers.map((h) => [h.key, h.value])),
+          contentType: first(email, "content-type"),
+        },
+        { addresses: [env().mailFrom.address] },
+      )
+    : "no single, valid sender address";
+  return { from, subject, robot };
+}
+
 /** The message's key for dedupe: its Message-ID, else a hash of its bytes. */
 export function messageKeyOf(raw: Uint8Array, messageIdHeader: string | null | undefined) {
   return normalizeMessageId(messageIdHeader) ?? `sha256:${rawHash(raw)}`;
@@ -78,20 +99,7 @@ export async function importMessage(source: Uint8Array, where: { uidKey: string 
   });
   if (previous && !RETRYABLE.includes(previous.status)) return { kind: "duplicate" };
 
-  const from = addressOf(email.from);
-  const subject = (email.subject ?? "").slice(0, 500);
-  const own = env().mailFrom.address;
-  const reason = from
-    ? automatedReason(
-        {
-          from: from.address,
-          returnPath: first(email, "return-path") ?? undefined,
-          headers: Object.fromEntries(email.headers.map((h) => [h.key, h.value])),
-          contentType: first(email, "content-type"),
-        },
-        { addresses: [own] },
-      )
-    : "no sender address";
+  const { from, subject, robot: reason } = senderOf(email);
   if (reason) return setAside(raw, key, where.uidKey, from?.address ?? null, subject, reason, "ignored");
 
   try {
@@ -160,15 +168,22 @@ async function importPerson(raw: Raw, email: Email, key: string, uidKey: string 
       ]);
       return out?.ticketNumber ?? inn?.ticketNumber ?? null;
     },
-    async senderRelation(ticket, address) {
-      const t = await db.ticket.findUnique({ where: { number: ticket }, select: { requesterId: true } });
-      if (!t) return "no_ticket";
-      const u = address === from.address ? sender : await db.user.findUnique({ where: { email: address }, select: { id: true, name: true, role: true } });
-      if (!u) return "other";
-      if (u.id === t.requesterId) return "requester";
-      return u.role === "agent" || u.role === "admin" ? "staff" : "other";
+    senderRelation(ticket, address) {
+      // Asked by the matcher and again for the author: one lookup per ticket and address.
+      const k = `${ticket} ${address}`;
+      if (!relations.has(k)) relations.set(k, relationOf(ticket, address));
+      return relations.get(k)!;
     },
   };
+  const relations = new Map<string, Promise<Relation>>();
+  async function relationOf(ticket: number, address: string): Promise<Relation> {
+    const t = await db.ticket.findUnique({ where: { number: ticket }, select: { requesterId: true } });
+    if (!t) return "no_ticket";
+    const u = address === from.address ? sender : await db.user.findUnique({ where: { email: address }, select: { id: true, name: true, role: true } });
+    if (!u) return "other";
+    if (u.id === t.requesterId) return "requester";
+    return u.role === "agent" || u.role === "admin" ? "staff" : "other";
+  }
   const match = await matchTicket(
     {
       references,
@@ -210,8 +225,9 @@ async function answersMailTo(references: string[], address: string): Promise<boo
   return (await db.outboundMail.findFirst({ where: { messageId: { in: references }, toAddress: address }, select: { id: true } })) !== null;
 }
 
-async function hasPasswordAccount(userId: string) {
-  return (await db.account.count({ where: { userId, providerId: "credential" } })) > 0;
+/** Whether the account can sign in with a password (accounts made from mail start without one). */
+async function hasPasswordAccount(userId: string, client: Pick<typeof db, "account"> = db) {
+  return (await client.account.count({ where: { userId, providerId: "credential" } })) > 0;
 }
 
 /** How many address checks one address gets in an hour. */
@@ -345,8 +361,7 @@ async function openEmailTicket(
         select: { id: true, name: true, role: true },
       });
     }
-    const hasPassword = await tx.account.count({ where: { userId: requester.id, providerId: "credential" } });
-    if (!hasPassword) invite = await inviteLink(tx, requester.id, now);
+    if (!(await hasPasswordAccount(requester.id, tx))) invite = await inviteLink(tx, requester.id, now);
     const ticket = await tx.ticket.create({
       data: {
         title,

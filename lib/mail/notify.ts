@@ -191,16 +191,18 @@ export async function notifyTicketChanged(
   }
 }
 
-/** Better Auth's reset link, by mail. Not a notification anyone can turn off. */
-export async function queuePasswordReset(tx: Tx, userId: string, link: string) {
+/** Mail about an account rather than a ticket, which nobody can turn off. */
+async function queueForAccount(tx: Tx, userId: string, kind: string, compose: (to: Recipient) => Composed) {
   const p = await tx.user.findUnique({ where: { id: userId }, select: { id: true, email: true, name: true, timeZone: true } });
-  if (!p) return;
-  await queue(tx, "password_reset", p, passwordResetMail(recipient(p), link, context(null)), null);
+  if (p) await queue(tx, kind, p, compose(recipient(p)), null);
+}
+
+/** Better Auth's reset link, by mail. */
+export async function queuePasswordReset(tx: Tx, userId: string, link: string) {
+  await queueForAccount(tx, userId, "password_reset", (to) => passwordResetMail(to, link, context(null)));
 }
 
 /** A link for the owner of an address to confirm it (mail from it is waiting). */
 export async function queueAddressCheck(tx: Tx, userId: string, subject: string, link: string) {
-  const p = await tx.user.findUnique({ where: { id: userId }, select: { id: true, email: true, name: true, timeZone: true } });
-  if (!p) return;
-  await queue(tx, "address_check", p, addressCheckMail(recipient(p), subject, link, context(null)), null);
+  await queueForAccount(tx, userId, "address_check", (to) => addressCheckMail(to, subject, link, context(null)));
 }

@@ -2,13 +2,11 @@ import "server-only";
 import { ImapFlow } from "imapflow";
 import { env } from "../env";
 import { db } from "../db";
-import { importMessage, messageKeyOf, retryStored, type ImportOutcome } from "./import";
+import { importMessage, messageKeyOf, retryStored, senderOf, type ImportOutcome } from "./import";
 import { releaseLease, takeLease } from "./lease";
 import { workerId, wakeOutbox } from "./outbox";
 import { oversizeMail } from "./compose";
 import { newMessageId, sentRecently } from "./notify";
-import { automatedReason } from "./inbound/loop";
-import { normalizeAddress } from "./inbound/ids";
 import { isLocalHost } from "./local-host";
 
 /**
@@ -152,19 +150,8 @@ async function refuseOversize(headers: Buffer, size: number, uidKey: string, max
   const email = await PostalMime.parse(Buffer.concat([headers, Buffer.from("\r\n")]));
   const key = messageKeyOf(Buffer.concat([headers, Buffer.from(`size:${size}`)]), email.messageId);
   if (await db.inboundMail.findFirst({ where: { OR: [{ messageKey: key }, { uidKey }] }, select: { id: true } })) return "duplicate";
-  const from = email.from?.address ? normalizeAddress(email.from.address) : null;
-  const subject = (email.subject ?? "").slice(0, 500);
-  const robot = from
-    ? automatedReason(
-        {
-          from,
-          returnPath: email.headers.find((h) => h.key === "return-path")?.value ?? undefined,
-          headers: Object.fromEntries(email.headers.map((h) => [h.key, h.value])),
-          contentType: email.headers.find((h) => h.key === "content-type")?.value ?? null,
-        },
-        { addresses: [env().mailFrom.address] },
-      )
-    : "no sender address";
+  const { from: sender, subject, robot } = senderOf(email);
+  const from = sender?.address ?? null;
   const reason = `larger than ${Math.round(maxBytes / 1024 / 1024)} MB (${Math.round(size / 1024 / 1024)} MB); not downloaded`;
   await db.$transaction(async (tx) => {
     await tx.inboundMail.create({
@@ -173,7 +160,7 @@ async function refuseOversize(headers: Buffer, size: number, uidKey: string, max
     if (robot || !from) return;
     // A note per address a few times an hour at most: a forged From cannot aim a stream of them.
     if ((await sentRecently(tx, from, "oversize_refusal", new Date())) >= 3) return;
-    const mail = oversizeMail({ name: email.from?.name || from, timeZone: null }, subject || "(no subject)", maxBytes, { publicUrl: env().publicUrl, replyRef: null });
+    const mail = oversizeMail({ name: sender!.name || from, timeZone: null }, subject || "(no subject)", maxBytes, { publicUrl: env().publicUrl, replyRef: null });
     await tx.outboundMail.create({
       data: {
         kind: "oversize_refusal",

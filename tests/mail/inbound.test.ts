@@ -252,6 +252,13 @@ describe("no loops, no noise", () => {
     expect(await db.outboundMail.count()).toBe(before);
   });
 
+  it("an oversized message from a list of addresses is refused without a note to any of them", async () => {
+    const before = await db.outboundMail.count();
+    await imap.append(rawMessage({ from: "<v1@example.net,v2@example.net>", subject: "Huge list", body: "x".repeat(120_000) }));
+    expect((await poll({ maxBytes: 100_000 })).outcomes.refused).toBe(1);
+    expect(await db.outboundMail.count()).toBe(before);
+  });
+
   it("mail from Triage's own address is never imported", async () => {
     await imap.append(rawMessage({ from: "Triage <triage@localhost.localdomain>", subject: "Echo", body: "Myself." }));
     expect((await poll()).outcomes.ignored).toBe(1);
