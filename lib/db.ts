@@ -1,18 +1,21 @@
 import "server-only";
-import { openDatabase, openReader } from "./sqlite";
+import { openDatabase, openReader, openRows, type Rows } from "./sqlite";
 
 /**
  * Two Prisma clients per process (kept on globalThis so that dev-mode reloads reuse them):
  * `db` writes (every transaction, every command, Better Auth), `reader` serves the pages' reads
- * on its own connection, so that they never wait for another request's write transaction.
+ * on its own connection, so that they never wait for another request's write transaction; and
+ * `rows` runs the hand-written SQL of the hottest reads (the session, the list) without Prisma.
  */
 const globalForDb = globalThis as unknown as {
   triageDb?: ReturnType<typeof openDatabase>;
   triageReader?: ReturnType<typeof openReader>;
+  triageRows?: Rows;
 };
 
 export const db = (globalForDb.triageDb ??= openDatabase());
 export const reader = (globalForDb.triageReader ??= openReader());
+export const rows = (globalForDb.triageRows ??= openRows());
 
 /** A write that matched other than exactly one row: thrown inside a transaction to roll it back. */
 export class WriteMismatch extends Error {

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import Database from "better-sqlite3";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import type {
   SqlDriverAdapter,
@@ -145,3 +146,45 @@ export function openReader(url: string = env().DATABASE_URL) {
 }
 
 export type Db = ReturnType<typeof openDatabase>;
+
+/** What openRows returns: hand-written read SQL, run synchronously on a read-only connection. */
+export type Rows = {
+  all<T>(sql: string, ...args: unknown[]): T[];
+  get<T>(sql: string, ...args: unknown[]): T | undefined;
+};
+
+/**
+ * A third connection, read-only, for the hand-written SQL of the hottest reads (the session
+ * lookup on every page, the list's count, page and quick views). It runs statements straight on
+ * better-sqlite3, each prepared once: through Prisma's `$queryRaw` the same statement costs
+ * about 17 times as much (0.29 ms against 0.017 ms for the session lookup at 100,000 tickets),
+ * and a page runs four of them. Like the reader it never waits for the writer (WAL).
+ */
+export function openRows(url: string = env().DATABASE_URL): Rows {
+  const file = databasePathFromUrl(url);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  // Opened on first use, when the migrations have created the file.
+  let conn: Database.Database | undefined;
+  const statements = new Map<string, Database.Statement>();
+  const prepare = (sql: string) => {
+    let st = statements.get(sql);
+    if (!st) {
+      conn ??= openRowsConnection(file);
+      st = conn.prepare(sql);
+      // The list's SQL depends only on which filters are set: a few hundred shapes at most.
+      if (statements.size >= 500) statements.delete(statements.keys().next().value!);
+      statements.set(sql, st);
+    }
+    return st;
+  };
+  return {
+    all: <T>(sql: string, ...args: unknown[]) => prepare(sql).all(...args) as T[],
+    get: <T>(sql: string, ...args: unknown[]) => prepare(sql).get(...args) as T | undefined,
+  };
+}
+
+function openRowsConnection(file: string) {
+  const conn = new Database(file, { fileMustExist: true, timeout: 5000 });
+  conn.exec(READER_PRAGMAS);
+  return conn;
+}

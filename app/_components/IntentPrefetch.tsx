@@ -9,6 +9,8 @@ import { PrefetchKind } from "next/dist/client/components/router-reducer/router-
  * DWELL_MS, or it gets keyboard focus. Links opt in with `data-intent`. One listener for the whole
  * table instead of one per link, and nothing happens while the pointer merely passes over rows,
  * so a list of 50 tickets costs no server renders until someone heads for one.
+ * It also opens those links in place (the router's client-side navigation, as next/link does):
+ * the list writes its rows as plain HTML (ticket-rows.ts), so their links are plain <a> elements.
  * Without JavaScript the links are plain links.
  */
 const DWELL_MS = 80;
@@ -38,6 +40,14 @@ export function IntentPrefetch({ children, className }: { children: ReactNode; c
       onPointerOut={() => clearTimeout(timer.current)}
       // A click navigates by itself: a prefetch still waiting would only fetch the page again.
       onPointerDown={() => clearTimeout(timer.current)}
+      onClick={(e) => {
+        const a = target(e);
+        const href = a?.getAttribute("href");
+        // A new tab, a new window, a download: the browser's own business, as with next/link.
+        if (!href || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+        e.preventDefault();
+        router.push(href);
+      }}
       onFocus={(e) => {
         // Keyboard focus only: a click focuses the link too, and then navigates at once.
         const a = target(e);

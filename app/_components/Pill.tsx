@@ -1,21 +1,21 @@
 import type { Priority, Status } from "@/lib/tickets/schema";
 
 /** Status and priority as small pills: text first, with a shape and colour that repeat it. */
-const STATUS_ICON: Record<Status, string> = {
+export const STATUS_ICON: Record<Status, string> = {
   Open: "○",
   "In progress": "◐",
   Waiting: "◷",
   Resolved: "●",
   Closed: "✓",
 };
-const PRIORITY_ICON: Record<Priority, string> = {
+export const PRIORITY_ICON: Record<Priority, string> = {
   Low: "▽",
   Medium: "◇",
   High: "▲",
   Urgent: "⬆",
 };
 
-const slug = (s: string) => s.toLowerCase().replace(/\s+/g, "-");
+export const slug = (s: string) => s.toLowerCase().replace(/\s+/g, "-");
 
 export function StatusPill({ status }: { status: Status }) {
   return (

@@ -1,8 +1,10 @@
 import "server-only";
-import { db } from "../db";
+import crypto from "node:crypto";
+import { db, rows } from "../db";
 import { ROLES, type Actor, type Role } from "../tickets/permissions";
-import { getAuth, SESSION_ABSOLUTE_SECONDS } from "./auth";
+import { getAuth, SESSION_ABSOLUTE_SECONDS, SESSION_IDLE_SECONDS, SESSION_REFRESH_SECONDS } from "./auth";
 import { sessionTooOld } from "./paths";
+import { authSecret } from "./secret";
 
 /** Whether a request reached us over HTTPS (directly or through a proxy that says so). */
 export function isHttpsRequest(h: Headers): boolean {
@@ -14,7 +16,14 @@ export function isHttpsRequest(h: Headers): boolean {
  * here, however recently it was used. Also called by proxy.ts, which has no next/headers.
  */
 export async function actorFromHeaders(h: Headers): Promise<Actor | null> {
-  const auth = getAuth(isHttpsRequest(h));
+  const secure = isHttpsRequest(h);
+  const token = sessionToken(h.get("cookie"), secure);
+  if (token === null) return null;
+  const fast = currentSession(token);
+  if (fast) return fast;
+  // Expired, due for its daily refresh, past its absolute limit or gone: Better Auth decides
+  // (and refreshes, or deletes), exactly as before.
+  const auth = getAuth(secure);
   const session = await auth.api.getSession({ headers: h });
   if (!session) return null;
   if (sessionTooOld(session.session.createdAt, new Date(), SESSION_ABSOLUTE_SECONDS)) {
@@ -22,11 +31,72 @@ export async function actorFromHeaders(h: Headers): Promise<Actor | null> {
     return null;
   }
   const { role, timeZone } = session.user as { role?: string; timeZone?: string | null };
+  return toActor(session.user.id, session.user.name, role, timeZone);
+}
+
+function toActor(id: string, name: string, role: string | null | undefined, timeZone: string | null | undefined): Actor {
   return {
-    id: session.user.id,
-    name: session.user.name,
+    id,
+    name,
     timeZone: timeZone ?? null,
     role: (ROLES as readonly string[]).includes(role ?? "") ? (role as Role) : "requester",
   };
+}
+
+/**
+ * The session token in the request's cookie, checked against its signature the way Better Auth
+ * signs it (HMAC-SHA256 with the auth secret, base64, after the last dot, URI-encoded), or null
+ * when there is none or the signature is wrong, which is what Better Auth would decide too.
+ */
+export function sessionToken(cookieHeader: string | null, secure: boolean): string | null {
+  if (!cookieHeader) return null;
+  const value = cookieValue(cookieHeader, `${secure ? "__Secure-" : ""}triage.session_token`);
+  if (!value) return null;
+  const dot = value.lastIndexOf(".");
+  if (dot < 1) return null;
+  const token = value.slice(0, dot);
+  const signature = Buffer.from(value.slice(dot + 1), "base64");
+  const expected = crypto.createHmac("sha256", authSecret()).update(token).digest();
+  if (value.length - dot - 1 !== 44 || !value.endsWith("=") || signature.length !== expected.length) return null;
+  return crypto.timingSafeEqual(signature, expected) ? token : null;
+}
+
+/** A cookie's value as better-call reads it: the first of that name, unquoted, URI-decoded. */
+function cookieValue(header: string, name: string): string | null {
+  for (const part of header.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq === -1 || part.slice(0, eq).trim() !== name) continue;
+    let v = part.slice(eq + 1).trim();
+    if (v.startsWith('"')) v = v.slice(1, -1);
+    try {
+      return v.includes("%") ? decodeURIComponent(v) : v;
+    } catch {
+      return v;
+    }
+  }
+  return null;
+}
+
+type SessionRow = { createdAt: string; expiresAt: string; userId: string; name: string; role: string | null; timeZone: string | null };
+
+/**
+ * The actor of a live session that needs nothing done to it, in one statement on the read
+ * connection; undefined when Better Auth has something to decide. Every page runs this, and
+ * Better Auth's own lookup (two ORM queries and its endpoint pipeline) costs about 3 ms.
+ */
+function currentSession(token: string): Actor | undefined {
+  const row = rows.get<SessionRow>(
+    `SELECT s."createdAt", s."expiresAt", u."id" AS "userId", u."name", u."role", u."timeZone"
+     FROM "session" s JOIN "user" u ON u."id" = s."userId" WHERE s."token" = ?`,
+    token,
+  );
+  if (!row) return undefined;
+  const now = Date.now();
+  const expires = Date.parse(row.expiresAt);
+  // Better Auth extends a session once it is SESSION_REFRESH_SECONDS into its idle window.
+  const refreshDue = expires - SESSION_IDLE_SECONDS * 1000 + SESSION_REFRESH_SECONDS * 1000 <= now;
+  if (!(expires > now) || refreshDue) return undefined;
+  if (sessionTooOld(new Date(row.createdAt), new Date(now), SESSION_ABSOLUTE_SECONDS)) return undefined;
+  return toActor(row.userId, row.name, row.role, row.timeZone);
 }
 

@@ -16,6 +16,7 @@ export const PASSWORD_MIN = 10;
 export const PASSWORD_MAX = 128;
 /** Sliding expiry: a session lives a week past its last use (refreshed at most daily)… */
 export const SESSION_IDLE_SECONDS = 60 * 60 * 24 * 7;
+export const SESSION_REFRESH_SECONDS = 60 * 60 * 24;
 /** …and never longer than this after sign-in, however active. */
 export const SESSION_ABSOLUTE_SECONDS = 60 * 60 * 24 * 30;
 
@@ -55,7 +56,7 @@ function createAuth(secure: boolean) {
     },
     session: {
       expiresIn: SESSION_IDLE_SECONDS,
-      updateAge: 60 * 60 * 24,
+      updateAge: SESSION_REFRESH_SECONDS,
       // No cookie cache: every request checks the session row, so sign-out revokes at once.
       cookieCache: { enabled: false },
     },

@@ -1,5 +1,5 @@
 import "server-only";
-import { reader } from "../db";
+import { reader, rows } from "../db";
 import type { Prisma } from "../generated/prisma/client";
 import { isStaff, isTicketNumber, ticketWhere, visibleTicketsWhere, type Actor } from "./permissions";
 import {
@@ -360,7 +360,7 @@ type Counted = { total: number; docs: number };
 
 async function counted(actor: Actor, p: ListParams): Promise<Counted> {
   const c = countSql(actor, p);
-  const [row] = await reader.$queryRawUnsafe<{ n: bigint | number; docs: bigint | number }[]>(c.sql, ...c.args);
+  const row = rows.get<{ n: number; docs: number }>(c.sql, ...c.args);
   return { total: Number(row?.n ?? 0), docs: Number(row?.docs ?? 0) };
 }
 
@@ -401,15 +401,14 @@ export async function listTickets(actor: Actor, p: ListParams): Promise<TicketPa
   const offset = (page - 1) * p.per;
   const order = effectiveSort(actor, p, c);
   const q = listSql(actor, { ...p, ...order, page }, offset);
-  const raw = total === 0 ? [] : await reader.$queryRawUnsafe<RawRow[]>(q.sql, ...q.args);
-  const rows = raw.map(toRow);
+  const shown = total === 0 ? [] : rows.all<RawRow>(q.sql, ...q.args).map(toRow);
   return {
-    rows,
+    rows: shown,
     total,
     page,
     pageCount,
-    first: rows.length ? offset + 1 : 0,
-    last: offset + rows.length,
+    first: shown.length ? offset + 1 : 0,
+    last: offset + shown.length,
     ...order,
     unranked: isStaff(actor) && p.sort === "relevance" && order.sort !== "relevance",
   };
@@ -424,7 +423,7 @@ export async function quickViews(actor: Actor): Promise<QuickView[]> {
   const base: ListParams = { ...DEFAULT_LIST_PARAMS, status: OPEN };
   const scope = visibleTicketsWhere(actor);
   const own = scope.requesterId === undefined ? "" : `AND c."requesterId" = ?`;
-  const [row] = await reader.$queryRawUnsafe<{ mine: bigint | number; unassigned: bigint | number; open: bigint | number }[]>(
+  const row = rows.get<{ mine: number; unassigned: number; open: number }>(
     `SELECT coalesce(sum(CASE WHEN c."assigneeId" = ? THEN c."n" END), 0) AS "mine",
             coalesce(sum(CASE WHEN c."assigneeId" = '' THEN c."n" END), 0) AS "unassigned",
             coalesce(sum(c."n"), 0) AS "open"
@@ -450,7 +449,7 @@ export async function* exportTickets(actor: Actor, p: ListParams, batch = 1000):
   const order = p.q ? effectiveSort(actor, p, await counted(actor, p)) : { sort: p.sort, dir: p.dir };
   for (let offset = 0; ; offset += batch) {
     const q = listSql(actor, { ...p, ...order, per: batch }, offset);
-    const raw = await reader.$queryRawUnsafe<RawRow[]>(q.sql, ...q.args);
+    const raw = rows.all<RawRow>(q.sql, ...q.args);
     if (raw.length === 0) return;
     yield raw.map((r) => ({
       number: Number(r.number),

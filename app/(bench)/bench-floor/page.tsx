@@ -1,44 +1,30 @@
-import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import type { Metadata } from "next";
-import { PRIORITIES, STATUSES, type Priority, type Status } from "@/lib/tickets/schema";
-import { TicketTableRow } from "../../_components/TicketTableRow";
+import { DEFAULT_LIST_PARAMS, listQuery } from "@/lib/tickets/list-params";
+import type { Actor } from "@/lib/tickets/permissions";
+import type { Person, TicketPage, TicketRow } from "@/lib/tickets/queries";
+import { PRIORITIES, STATUSES } from "@/lib/tickets/schema";
+import { TopBar } from "../../_components/TopBar";
+import { ticketRowsHtml } from "../../_components/ticket-rows";
+import { TicketList } from "../../(desk)/tickets/TicketList";
 
 /**
- * The benchmark's floor (scripts/bench.ts): the ticket list's 50-row table, rendered the same way
- * as /tickets but from rows made once in memory — no database, no session, no proxy. What
- * /tickets costs beyond this is the price of its queries and auth. It exists only when the
- * benchmark starts the server (TRIAGE_BENCH_FLOOR=1); everywhere else it answers 404.
+ * The benchmark's floor (scripts/bench/): the /tickets page an agent sees (top bar, quick views,
+ * filters, the 50-row table, pagination) rendered by the same components from data made once in
+ * memory: no database, no session, no proxy. What /tickets costs beyond this is the price of its
+ * reads and its session. `?part=rows` renders the 50 rows alone in a bare table, to show what the
+ * rest of the page costs. It exists only when the benchmark starts the server
+ * (TRIAGE_BENCH_FLOOR=1); everywhere else it answers 404.
  */
 export const metadata: Metadata = { title: "Bench floor", robots: { index: false } };
-
-type Row = {
-  number: number;
-  title: string;
-  status: Status;
-  priority: Priority;
-  requester: string | null;
-  assignee: string | null;
-  updatedAt: Date;
-};
-
-const COLUMNS = [
-  { sort: "number", label: "#", className: "col-number", dir: "desc" },
-  { sort: "title", label: "Title", className: "col-title", dir: "asc" },
-  { sort: "status", label: "Status", className: "col-status", dir: "asc" },
-  { sort: "priority", label: "Priority", className: "col-priority", dir: "desc" },
-  { sort: "requester", label: "Requester", className: "col-person", dir: "asc" },
-  { sort: "assignee", label: "Assignee", className: "col-person", dir: "asc" },
-  { sort: "updated", label: "Updated", className: "col-updated", dir: "desc" },
-] as const;
 
 const AREAS = ["VPN", "Invoice PDF", "Printer on floor 3", "Outlook calendar", "SSO login", "Payroll export"];
 const PROBLEMS = ["drops every 10 minutes on Wi-Fi", "shows wrong VAT", "is very slow since Monday", "keeps asking for my password"];
 const PEOPLE = ["Priya Patel", "Tom Becker", "Amara Okafor", "Lucas Moreau", "Mei Lin"];
 const AGENTS = ["Sam Carter", "Dana Whitfield", "Jonas Berg"];
 
-const ROWS: Row[] = Array.from({ length: 50 }, (_, i) => ({
+const ROWS: TicketRow[] = Array.from({ length: 50 }, (_, i) => ({
   number: 100_000 - i,
   title: `${AREAS[i % AREAS.length]} ${PROBLEMS[i % PROBLEMS.length]}`,
   status: STATUSES[i % STATUSES.length],
@@ -48,63 +34,56 @@ const ROWS: Row[] = Array.from({ length: 50 }, (_, i) => ({
   updatedAt: new Date(Date.now() - i * 37 * 60_000),
 }));
 
-const nf = new Intl.NumberFormat("en-US");
+const TOTAL = 100_000;
+const ACTOR: Actor = { id: "bench-agent", name: "Alex Agent", role: "agent", timeZone: null };
+const person = (name: string, i: number): Person => ({ id: `bench-${i}`, name });
+const ASSIGNEES = [...AGENTS, "Alex Agent", "Ada Admin"].map(person);
+const REQUESTERS = [...PEOPLE, ...AGENTS, "Alex Agent", "Ada Admin", "Rita Requester"].map(person);
+const PAGE: TicketPage = {
+  rows: ROWS,
+  total: TOTAL,
+  page: 1,
+  pageCount: TOTAL / ROWS.length,
+  first: 1,
+  last: ROWS.length,
+  sort: "updated",
+  dir: "desc",
+  unranked: false,
+};
+const OPEN = { ...DEFAULT_LIST_PARAMS, status: ["Open", "In progress", "Waiting"] as TicketPage["rows"][number]["status"][] };
+const VIEWS = [
+  { label: "My open tickets", href: `/tickets${listQuery({ ...OPEN, assignee: "me" })}`, count: 14_250 },
+  { label: "Unassigned", href: `/tickets${listQuery({ ...OPEN, assignee: "none" })}`, count: 15_012 },
+  { label: "All open", href: `/tickets${listQuery(OPEN)}`, count: 60_030 },
+];
 
-export default async function BenchFloorPage() {
+export default async function BenchFloorPage({ searchParams }: { searchParams: Promise<{ part?: string }> }) {
   await connection();
   if (process.env.TRIAGE_BENCH_FLOOR !== "1") notFound();
-  const total = 100_000;
-  return (
-    <main id="main" className="page">
-      <div className="page-head">
-        <h1>Tickets</h1>
-        <div className="actions">
-          <Link href="/tickets/new" className="button primary" prefetch={false}>
-            New ticket
-          </Link>
-        </div>
-      </div>
-
-      <p className="summary" role="status">
-        {`Showing ${nf.format(1)}–${nf.format(ROWS.length)} of ${nf.format(total)} tickets`}
-      </p>
-
-      <div className="table-wrap">
+  const rowContext = { zone: "UTC", now: new Date() };
+  if ((await searchParams).part === "rows") {
+    return (
+      <main id="main" className="page">
         <table className="tickets">
-          <caption className="visually-hidden">Tickets, sorted by Updated descending</caption>
-          <thead>
-            <tr>
-              {COLUMNS.map((c) => {
-                const active = c.sort === "updated";
-                return (
-                  <th
-                    key={c.label}
-                    scope="col"
-                    className={c.className}
-                    aria-sort={active ? "descending" : undefined}
-                  >
-                    <Link href={`/tickets?sort=${c.sort}&dir=${active ? "asc" : c.dir}`} className="sort" prefetch={false}>
-                      {c.label}
-                      <span aria-hidden="true" className="sort-mark">
-                        {active ? "↓" : ""}
-                      </span>
-                    </Link>
-                  </th>
-                );
-              })}
-            </tr>
-          </thead>
-          <tbody>
-            {ROWS.map((t) => <TicketTableRow key={t.number} t={t} />)}
-          </tbody>
+          <tbody dangerouslySetInnerHTML={{ __html: ticketRowsHtml(ROWS, rowContext) }} />
         </table>
-      </div>
-
-      <nav aria-label="Pagination" className="pagination">
-        <span className="disabled" aria-hidden="true">Previous page</span>
-        <span className="page-of">Page 1 of {nf.format(Math.ceil(total / ROWS.length))}</span>
-        <Link href="/tickets?page=2" rel="next">Next page</Link>
-      </nav>
-    </main>
+      </main>
+    );
+  }
+  return (
+    <>
+      <TopBar actor={ACTOR} />
+      <main id="main" className="page">
+        <TicketList
+          actor={ACTOR}
+          params={DEFAULT_LIST_PARAMS}
+          page={PAGE}
+          views={VIEWS}
+          assignees={ASSIGNEES}
+          requesters={REQUESTERS}
+          rowContext={rowContext}
+        />
+      </main>
+    </>
   );
 }
