@@ -19,8 +19,8 @@ const TOO_SLOW_MS = 5_000;
 
 export type Scenario = {
   name: string;
-  /** list: /tickets; view: a filtered list compared with it; floor and part: for comparison. */
-  kind: "list" | "view" | "search" | "floor" | "part";
+  /** list: /tickets; view: a filtered list compared with it; floor, part and baseline: for comparison. */
+  kind: "list" | "view" | "search" | "floor" | "part" | "baseline";
   server: Server;
   path: string;
   cookie?: string;

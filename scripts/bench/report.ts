@@ -32,6 +32,7 @@ export function report(r: {
   const small = r.loads.find((l) => l.kind === "list" && l.tickets === SMALL)!;
   const large = r.loads.find((l) => l.kind === "list" && l.tickets === LARGE)!;
   const floor = r.loads.find((l) => l.kind === "floor")!;
+  const baseline = r.loads.find((l) => l.kind === "baseline");
   const out: string[] = [];
   const la = (l: number[]) => l.map((v) => v.toFixed(2)).join(" ");
   out.push(`## Triage benchmark, ${r.startedAt.toISOString().replace("T", " ").slice(0, 16)} UTC`);
@@ -77,6 +78,10 @@ export function report(r: {
   ratio("… the same from server CPU per request (1k ÷ 100k)", div(small.cpuPerRequest, large.cpuPerRequest), "≥ 0.90", (v) => v >= 0.9);
   ratio("/tickets at 100k ÷ floor, req/s", div(rps(large), rps(floor)), "≥ 0.85", (v) => v >= 0.85);
   ratio("… the same from server CPU per request (floor ÷ /tickets)", div(floor.cpuPerRequest, large.cpuPerRequest), "≥ 0.85", (v) => v >= 0.85);
+  if (baseline) {
+    ratio(`/tickets at 100k ÷ ${baseline.name}, req/s`, div(rps(large), rps(baseline)), "≥ 1.80", (v) => v >= 1.8);
+    ratio("… the same from server CPU per request", div(baseline.cpuPerRequest, large.cpuPerRequest), "≥ 1.80", (v) => v >= 1.8);
+  }
   for (const l of r.loads.filter((x) => x.kind === "view")) {
     ratio(`p99: ${l.name} ÷ plain list`, l.skipped ? l.p99 / large.p99 : div(l.p99, large.p99), "≤ 1.50", (v) => v <= 1.5);
   }
