@@ -310,6 +310,12 @@ test.describe("security headers", () => {
     expect(list?.status()).toBe(200);
     expect(new URL(rita.url()).pathname).toBe("/tickets");
     checkHeaders(list!.headers(), "/tickets");
+    // A page the proxy also runs for (a ticket page, here one that is not there), and its 404.
+    const missing = await rita.goto("/tickets/999999999");
+    expect(missing?.status()).toBe(404);
+    checkHeaders(missing!.headers(), "/tickets/999999999 (404)");
+    await expect(rita.getByRole("heading", { name: "Ticket not found" })).toBeVisible();
+    await rita.goto("/tickets");
 
     if (javaScriptEnabled) {
       // The app's own scripts carry the nonce, so the policy blocks nothing of ours.

@@ -12,6 +12,12 @@ import { PrismaClient } from "./generated/prisma/client";
 import { databasePathFromUrl, env } from "./env";
 
 /**
+ * A timestamp as Prisma's better-sqlite3 adapter stores a DateTime (ISO 8601 text, "+00:00"):
+ * what hand-written SQL writes and compares with, so that rows written either way sort together.
+ */
+export const sqlDate = (d: Date | number) => new Date(d).toISOString().replace("Z", "+00:00");
+
+/**
  * SQLite set up for a web server: WAL (readers never wait for the writer), a busy timeout,
  * foreign keys on, fsync at every commit so that an acknowledged write survives a power cut, and
  * table statistics refreshed when the connection opens (PRAGMA optimize) for the query planner.

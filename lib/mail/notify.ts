@@ -2,6 +2,7 @@ import "server-only";
 import crypto from "node:crypto";
 import { Prisma } from "../generated/prisma/client";
 import { env } from "../env";
+import { sqlDate } from "../sqlite";
 import { authSecret } from "../auth/secret";
 import { builtInDefault, type NotificationKind } from "./kinds";
 import {
@@ -98,22 +99,14 @@ async function threadFor(tx: Tx, ticket: number, address: string) {
 async function queue(tx: Tx, kind: string, to: Person, mail: Composed, ticket: number | null, thread = true) {
   const none = { inReplyTo: null, references: null };
   const refs = ticket === null || !thread ? none : await threadFor(tx, ticket, to.email);
-  // createMany: nothing is read back (create would return the whole row, text and HTML too).
-  await tx.outboundMail.createMany({
-    data: {
-      kind,
-      ticketNumber: ticket,
-      toUserId: to.id,
-      toAddress: to.email,
-      subject: mail.subject,
-      text: mail.text,
-      html: mail.html,
-      messageId: newMessageId(),
-      inReplyTo: refs.inReplyTo,
-      references: refs.references,
-      replyTo: env().mailFrom.address,
-    },
-  });
+  // One hand-written INSERT: nothing is read back, and no query is built (createMany cost about
+  // 1.5 ms of a create's 12). Status, attempts and the lease take the table's defaults.
+  const at = sqlDate(new Date());
+  await tx.$executeRaw`
+    INSERT INTO "outbound_mail" ("kind", "ticketNumber", "toUserId", "toAddress", "subject", "text", "html",
+      "messageId", "inReplyTo", "references", "replyTo", "nextAttemptAt", "createdAt")
+    VALUES (${kind}, ${ticket}, ${to.id}, ${to.email}, ${mail.subject}, ${mail.text}, ${mail.html},
+      ${newMessageId()}, ${refs.inReplyTo}, ${refs.references}, ${env().mailFrom.address}, ${at}, ${at})`;
 }
 
 const recipient = (p: Person): Recipient => ({ name: p.name, timeZone: p.timeZone });
@@ -143,9 +136,10 @@ export async function notifyTicketCreated(
 
 /** How many messages of this kind went to the address in the hour before `now`. */
 export async function sentRecently(tx: Tx, address: string, kind: string, now: Date) {
-  return tx.outboundMail.count({
-    where: { toAddress: address, kind, createdAt: { gt: new Date(now.getTime() - 3600_000) } },
-  });
+  const [row] = await tx.$queryRaw<{ n: number | bigint }[]>`
+    SELECT count(*) AS "n" FROM "outbound_mail"
+    WHERE "toAddress" = ${address} AND "kind" = ${kind} AND "createdAt" > ${sqlDate(now.getTime() - 3600_000)}`;
+  return Number(row.n);
 }
 
 /**

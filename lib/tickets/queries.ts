@@ -47,6 +47,17 @@ export async function getTicketRow(actor: Actor, number: number, tx: Tx = reader
   return { ...rest, assigneeName: assignee?.name ?? null };
 }
 
+/**
+ * Whether the actor may see ticket `number`: what the proxy asks before every ticket page (to
+ * answer 404 with real HTML), in one prepared statement with ticketWhere's own scope.
+ */
+export function ticketVisible(actor: Actor, number: number): boolean {
+  const where = ticketWhere(actor, number);
+  return where.requesterId === undefined
+    ? rows.get(`SELECT 1 AS "x" FROM "ticket" WHERE "number" = ?`, where.number) !== undefined
+    : rows.get(`SELECT 1 AS "x" FROM "ticket" WHERE "number" = ? AND "requesterId" = ?`, where.number, where.requesterId) !== undefined;
+}
+
 export type Person = { id: string; name: string };
 
 export type ActivityEntry = {

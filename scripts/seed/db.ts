@@ -79,4 +79,4 @@ export function openSeedDatabase(url?: string, log?: (s: string) => void): DB {
 }
 
 /** Timestamps exactly as Prisma's better-sqlite3 adapter writes them (ISO 8601, "+00:00"). */
-export const sqlDate = (d: Date | number) => new Date(d).toISOString().replace("Z", "+00:00");
+export { sqlDate } from "../../lib/sqlite";

@@ -402,3 +402,45 @@ describe("updateTicket", () => {
     }
   });
 });
+
+describe("timestamps written by hand-written SQL", () => {
+  it("are stored exactly as Prisma stores a DateTime, so that both sort together", async () => {
+    // Someone with no ticket yet: alice has had more acknowledgements this hour than are sent.
+    const cleo: Actor = { id: "cleo", name: "Cleo Requester", role: "requester" };
+    await db.user.create({ data: { id: cleo.id, name: cleo.name, email: "cleo@example.com", role: "requester" } });
+    const before = Date.now();
+    const number = await newTicket(cleo);
+    // A timestamp Prisma itself writes: the activity of an update.
+    await updateTicket(agent, number, { status: "In progress", version: 1 });
+    const stored = await db.$queryRaw<{ kind: string; at: string }[]>`
+      SELECT 'ticket' AS "kind", "createdAt" || '' AS "at" FROM "ticket" WHERE "number" = ${number}
+      UNION ALL SELECT 'activity ' || "field", "createdAt" || '' FROM "activity" WHERE "ticketNumber" = ${number}
+      UNION ALL SELECT 'mail', "createdAt" || '' FROM "outbound_mail" WHERE "ticketNumber" = ${number}`;
+    const format = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00$/;
+    expect(stored.map((s) => s.kind)).toEqual(expect.arrayContaining(["ticket", "activity created", "activity status", "mail"]));
+    for (const s of stored) expect(s.at, s.kind).toMatch(format);
+    const t = await row(number);
+    expect(t.createdAt.getTime()).toBeGreaterThanOrEqual(before);
+    expect(t.createdAt.getTime()).toBeLessThanOrEqual(Date.now());
+    const [created] = await activityOf(number);
+    expect(created).toMatchObject({ field: "created", actorId: cleo.id, fromValue: null, toValue: null });
+    expect(created.createdAt.getTime()).toBe(t.createdAt.getTime());
+  });
+});
+
+describe("ticketVisible (the proxy's 404 question)", () => {
+  it("answers as getTicketRow does, for every role, own and others' tickets and missing ones", async () => {
+    const { ticketVisible } = await import("@/lib/tickets/queries");
+    const mine = await newTicket(alice);
+    const theirs = await newTicket(bob);
+    for (const actor of [alice, bob, agent, admin]) {
+      for (const number of [mine, theirs, 999_999_999]) {
+        expect(ticketVisible(actor, number), `${actor.id} #${number}`).toBe((await getTicketRow(actor, number)) !== null);
+      }
+    }
+    expect(ticketVisible(alice, mine)).toBe(true);
+    expect(ticketVisible(alice, theirs)).toBe(false);
+    expect(ticketVisible(agent, theirs)).toBe(true);
+    expect(() => ticketVisible(alice, { gt: 0 } as unknown as number)).toThrow();
+  });
+});
