@@ -5,7 +5,6 @@ import { nextCookies } from "better-auth/next-js";
 import { db } from "../db";
 import { env } from "../env";
 import { authSecret } from "./secret";
-import { invalidatePeople } from "../tickets/queries";
 import { queuePasswordReset } from "../mail/notify";
 import { wakeOutbox } from "../mail/outbox";
 
@@ -75,7 +74,6 @@ function createAuth(secure: boolean) {
           after: async (user) => {
             await db.$executeRaw`UPDATE "user" SET "role" = 'admin'
               WHERE "id" = ${user.id} AND NOT EXISTS (SELECT 1 FROM "user" WHERE "role" = 'admin')`;
-            invalidatePeople();
           },
         },
       },

@@ -1,6 +1,5 @@
 import "server-only";
 import { db, expectOne, reader, WriteMismatch } from "../db";
-import { invalidatePeople } from "../tickets/queries";
 import { mayManageUsers, ROLES, type Actor, type Role } from "../tickets/permissions";
 
 export type UserRow = { id: string; name: string; email: string; role: Role; createdAt: Date };
@@ -40,6 +39,5 @@ export async function changeRole(actor: Actor, userId: string, role: Role): Prom
     .catch((e: unknown) => {
       if (e instanceof WriteMismatch) return { kind: "not_found" } as const;
       throw e;
-    })
-    .finally(invalidatePeople);
+    });
 }

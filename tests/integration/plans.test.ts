@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { SORTS, type ListParams, type Sort } from "@/lib/tickets/list-params";
 import type { Actor, Role } from "@/lib/tickets/permissions";
-import { countSql, listSql } from "@/lib/tickets/queries";
+import { countSql, listSql, PEOPLE_SQL } from "@/lib/tickets/queries";
 
 const TICKETS = 6000;
 const REQUESTERS = 400;
@@ -206,5 +206,19 @@ describe("the data is what the plans were judged on", () => {
     expect(await db.ticket.count()).toBe(TICKETS);
     const stats = await db.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM sqlite_stat1 WHERE tbl = 'ticket'`);
     expect(Number(stats[0].n)).toBeGreaterThan(0);
+  });
+});
+
+describe("the people lists on every list page (read every time, never cached)", () => {
+  const plan = async (sql: string) => (await db.$queryRawUnsafe<{ detail: string }[]>(`EXPLAIN QUERY PLAN ${sql}`)).map((r) => r.detail).join("\n");
+
+  it("assignees: only staff rows are read, on the (role, name) index (a few agents are then sorted)", async () => {
+    expect(await plan(PEOPLE_SQL.assignees)).toMatch(/SEARCH user USING (COVERING )?INDEX user_role_name_idx/);
+  });
+
+  it("requesters: the first 500 by name, walking the name index without sorting everyone", async () => {
+    const p = await plan(PEOPLE_SQL.requesters);
+    expect(p).toMatch(/SCAN user USING (COVERING )?INDEX user_name_id_idx/);
+    expect(p).not.toMatch(/TEMP B-TREE/);
   });
 });
