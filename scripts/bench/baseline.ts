@@ -14,15 +14,13 @@
  * and the migrations: the database is the current code's, a superset of the older schema), on a
  * free port from 3321–3330, in its own process group, and stopped on exit like every server here.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
-import { log, ROOT, WORK } from "./config";
-import type { Server } from "./server";
+import { log, ROOT } from "./config";
+import { launch, type Server } from "./server";
 
-const HOST = "127.0.0.1";
 const PORT_RANGE = [3321, 3330] as const;
 export const BASELINES = path.join(ROOT, ".tmp", "bench-baseline");
 
@@ -81,96 +79,35 @@ export function prepareBaseline(rev: string): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Serving: the spawn and wait of server.ts's startServer, which serves this checkout only.
-
-const children = new Set<ChildProcess>();
-let killedOnExit = false;
-
-function kill(child: ChildProcess, signal: NodeJS.Signals) {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  try {
-    process.kill(-child.pid, signal); // its process group: `next start` and anything it forked
-  } catch {
-    /* already gone */
-  }
-}
-
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.once("error", () => resolve(false));
-    s.listen(port, HOST, () => s.close(() => resolve(true)));
-  });
-}
+// Serving
 
 /**
  * Prepares (once, cached) a production build of `rev` in .tmp/bench-baseline/<rev> and starts it
- * on `dbFile`, waiting (up to 2 minutes) until /sign-in answers 200; its output goes to
- * WORK/server-<label>.log. Stopped on exit with everything else (server.ts's stopServersOnExit
- * ends with process.exit, which runs the exit handler added here).
+ * on `dbFile` as that commit served itself (`next start`), with server.ts's launch: a free port
+ * from 3321–3330, stopped with everything else.
  */
 export async function startBaseline(rev: string, dbFile: string, label: string): Promise<Server> {
   const dir = prepareBaseline(rev);
-  let port = 0;
-  for (let p = PORT_RANGE[0]; p <= PORT_RANGE[1] && !port; p++) if (await portFree(p)) port = p;
-  if (!port) throw new Error(`No free port in ${PORT_RANGE[0]}–${PORT_RANGE[1]}`);
-  const base = `http://${HOST}:${port}`;
-  fs.mkdirSync(WORK, { recursive: true });
-  const logFile = path.join(WORK, `server-${label}.log`);
-  const out = fs.openSync(logFile, "w");
-  if (!killedOnExit) process.once("exit", () => children.forEach((c) => kill(c, "SIGKILL")));
-  killedOnExit = true;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: "production",
-    NEXT_TELEMETRY_DISABLED: "1",
-    DATABASE_URL: `file:${path.resolve(dbFile)}`,
-    PORT: String(port),
-    TRIAGE_URL: base,
-    AUTH_SECRET: crypto.randomBytes(32).toString("base64url"),
-    TRIAGE_BENCH_FLOOR: "1",
-    TRIAGE_MAIL_WORKERS: "off",
-  };
-  delete env.NEXT_DIST_DIR;
-  const next = path.join(dir, "node_modules", "next", "dist", "bin", "next");
-  const child = spawn(process.execPath, [next, "start", "-p", String(port)], {
+  const server = await launch({
+    label,
+    ports: PORT_RANGE,
     cwd: dir,
-    detached: true,
-    stdio: ["ignore", out, out],
-    env,
+    command: (port, base) => {
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        NODE_ENV: "production",
+        NEXT_TELEMETRY_DISABLED: "1",
+        DATABASE_URL: `file:${path.resolve(dbFile)}`,
+        PORT: String(port),
+        TRIAGE_URL: base,
+        AUTH_SECRET: crypto.randomBytes(32).toString("base64url"),
+        TRIAGE_BENCH_FLOOR: "1",
+        TRIAGE_MAIL_WORKERS: "off",
+      };
+      delete env.NEXT_DIST_DIR;
+      return { args: [path.join(dir, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port)], env };
+    },
   });
-  fs.closeSync(out);
-  children.add(child);
-  const stop = async () => {
-    const exited = new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) resolve();
-      else child.once("exit", () => resolve());
-    });
-    kill(child, "SIGTERM");
-    const timer = setTimeout(() => kill(child, "SIGKILL"), 5_000);
-    await exited;
-    clearTimeout(timer);
-    children.delete(child);
-  };
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      children.delete(child);
-      throw new Error(`The baseline server exited (${child.exitCode ?? child.signalCode}); see ${logFile}`);
-    }
-    try {
-      const res = await fetch(`${base}/sign-in`, { signal: AbortSignal.timeout(10_000) });
-      await res.arrayBuffer();
-      if (res.status === 200) break;
-    } catch {
-      /* not listening yet */
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`The baseline server did not answer within 2 minutes; see ${logFile}`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  log(`Server (${label}): ${base}, ${rev} from ${path.relative(ROOT, dir)}.`);
-  return { base, child, logFile, stop };
+  log(`Server (${label}): ${server.base}, ${rev} from ${path.relative(ROOT, dir)}.`);
+  return server;
 }

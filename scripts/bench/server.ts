@@ -65,36 +65,36 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-async function freePort(): Promise<number> {
-  for (let p = PORT_RANGE[0]; p <= PORT_RANGE[1]; p++) if (await portFree(p)) return p;
-  throw new Error(`No free port in ${PORT_RANGE[0]}–${PORT_RANGE[1]}`);
+async function freePort([from, to]: readonly [number, number]): Promise<number> {
+  for (let p = from; p <= to; p++) if (await portFree(p)) return p;
+  throw new Error(`No free port in ${from}–${to}`);
 }
 
+/** What launch starts: a command given its port and base URL, and where its output goes. */
+export type Launch = {
+  label: string;
+  ports: readonly [number, number];
+  cwd: string;
+  command: (port: number, base: string) => { args: string[]; env: NodeJS.ProcessEnv };
+};
+
 /**
- * Starts a server on the database and waits (up to 2 minutes) until /sign-in answers 200; its
+ * Starts a server (Node with `args`) on a free port from `ports`, in its own process group,
+ * stopped with everything else on exit; waits (up to 2 minutes) until /sign-in answers 200. Its
  * output goes to WORK/server-<label>.log.
  */
-export async function startServer(db: BenchDb, label: string): Promise<Server> {
-  const port = await freePort();
+export async function launch({ label, ports, cwd, command }: Launch): Promise<Server> {
+  const port = await freePort(ports);
   const base = `http://${HOST}:${port}`;
+  fs.mkdirSync(WORK, { recursive: true });
   const logFile = path.join(WORK, `server-${label}.log`);
   const out = fs.openSync(logFile, "w");
-  // The same server `npm start` runs (scripts/server.mjs: Next.js behind Node's HTTP server).
-  const child = spawn(process.execPath, [path.join(ROOT, "scripts/server.mjs")], {
-    cwd: ROOT,
+  const { args, env } = command(port, base);
+  const child = spawn(process.execPath, args, {
+    cwd,
     detached: true, // its own process group, so that stopping it stops everything it started
     stdio: ["ignore", out, out],
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      NEXT_DIST_DIR: DIST,
-      NEXT_TELEMETRY_DISABLED: "1",
-      DATABASE_URL: `file:${db.file}`,
-      PORT: String(port),
-      TRIAGE_URL: base,
-      AUTH_SECRET: crypto.randomBytes(32).toString("base64url"),
-      TRIAGE_BENCH_FLOOR: "1",
-    },
+    env,
   });
   fs.closeSync(out);
   children.add(child);
@@ -112,7 +112,8 @@ export async function startServer(db: BenchDb, label: string): Promise<Server> {
   const deadline = Date.now() + 120_000;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`The server exited (${child.exitCode ?? child.signalCode}); see ${logFile}`);
+      children.delete(child);
+      throw new Error(`The server ${label} exited (${child.exitCode ?? child.signalCode}); see ${logFile}`);
     }
     try {
       const res = await fetch(`${base}/sign-in`, { signal: AbortSignal.timeout(10_000) });
@@ -123,12 +124,36 @@ export async function startServer(db: BenchDb, label: string): Promise<Server> {
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`The server did not answer within 2 minutes; see ${logFile}`);
+      throw new Error(`The server ${label} did not answer within 2 minutes; see ${logFile}`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  log(`Server (${label}): ${base}, ${nf.format(db.tickets)} tickets.`);
   return { base, child, logFile, stop };
+}
+
+/** Starts the server `npm start` runs (scripts/server.mjs) on the database. */
+export async function startServer(db: BenchDb, label: string): Promise<Server> {
+  const server = await launch({
+    label,
+    ports: PORT_RANGE,
+    cwd: ROOT,
+    command: (port, base) => ({
+      args: [path.join(ROOT, "scripts/server.mjs")],
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        NEXT_DIST_DIR: DIST,
+        NEXT_TELEMETRY_DISABLED: "1",
+        DATABASE_URL: `file:${db.file}`,
+        PORT: String(port),
+        TRIAGE_URL: base,
+        AUTH_SECRET: crypto.randomBytes(32).toString("base64url"),
+        TRIAGE_BENCH_FLOOR: "1",
+      },
+    }),
+  });
+  log(`Server (${label}): ${server.base}, ${nf.format(db.tickets)} tickets.`);
+  return server;
 }
 
 // ---------------------------------------------------------------------------------------------
