@@ -380,6 +380,31 @@ test.describe("the ticket list", () => {
     await expect(page.getByRole("heading", { name: "New ticket", level: 1 })).toBeVisible();
   });
 
+  test("a title opens its ticket in place; with Ctrl (or ⌘) it opens in a new tab and the list stays", async ({ as, tickets, javaScriptEnabled }) => {
+    const page = await as("requester");
+    const word = unique("tab");
+    const title = `Tab ticket ${word}`;
+    const number = await tickets.create(page, { title });
+    const rows = await search(page, word);
+    const link = rows.first().getByRole("link", { name: title });
+    await expect(link).toHaveAttribute("href", `/tickets/${number}`);
+    if (javaScriptEnabled) {
+      // With JavaScript the list opens tickets in place (client-side), so check that the
+      // modifier keys still leave the click to the browser.
+      const modifier = process.platform === "darwin" ? "Meta" : "Control";
+      const [tab] = await Promise.all([page.context().waitForEvent("page"), link.click({ modifiers: [modifier] })]);
+      await tab.waitForLoadState();
+      await expect(tab).toHaveURL(new RegExp(`/tickets/${number}$`));
+      await expect(tab.getByRole("heading", { level: 1 })).toHaveText(title);
+      await tab.close();
+      await expect(page).toHaveURL(/\/tickets\?/);
+      await expect(page.getByRole("heading", { name: "Tickets", level: 1 })).toBeVisible();
+    }
+    await link.click();
+    await expect(page).toHaveURL(new RegExp(`/tickets/${number}$`));
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(title);
+  });
+
   test("shows the most recently updated ticket first", async ({ as, tickets }) => {
     const agent = await as("agent");
     const word = unique("order");

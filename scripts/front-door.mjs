@@ -8,7 +8,8 @@
  *   - records the requested path (x-triage-path) for "sign in and come back";
  *   - sends a GET without a session cookie to sign-in (a shortcut: every page and action checks
  *     the session itself);
- *   - drops the headers only Triage may set (x-triage-path, x-triage-missing).
+ *   - drops the headers only Triage may set (x-triage-path, x-triage-missing) and any policy the
+ *     client sent as a request header (Next.js would take its nonce from it).
  * proxy.ts is left with what needs the application: the wire check of posts and the 404 of a
  * ticket or admin page the caller may not see.
  */
@@ -17,8 +18,10 @@ import crypto from "node:crypto";
 export const PUBLIC_PAGES = new Set(["/sign-in", "/sign-up", "/forgot-password", "/reset-password"]);
 /** Over HTTPS Better Auth names the cookie with the __Secure- prefix. */
 const SESSION_COOKIE = /(?:^|;)\s*(?:__Secure-)?triage\.session_token=[^;\s]/;
-/** Files and the benchmark's floor: no sign-in redirect, no recorded path. */
-const UNGUARDED = /^\/(?:_next\/|favicon\.ico$|robots\.txt$|bench-floor$)/;
+/** Files: no sign-in redirect, no recorded path, no nonce. */
+const FILES = /^\/(?:_next\/|favicon\.ico$|robots\.txt$)/;
+/** Pages anyone may open: the sign-in pages, and the benchmark's floor (404 unless benchmarking). */
+const OPEN_PAGES = new Set([...PUBLIC_PAGES, "/bench-floor"]);
 
 export function contentSecurityPolicy(nonce) {
   return [
@@ -43,19 +46,31 @@ export function frontDoor({ method, url, cookie }, nonce = crypto.randomBytes(16
   const csp = contentSecurityPolicy(nonce);
   const q = url.indexOf("?");
   const pathname = q === -1 ? url : url.slice(0, q);
-  if (UNGUARDED.test(pathname)) return { csp, headers: null, redirect: null };
-  const headers = { "content-security-policy": csp, "x-triage-path": url };
-  if (method === "GET" && !PUBLIC_PAGES.has(pathname) && !SESSION_COOKIE.test(cookie ?? "")) {
-    const redirect = pathname === "/" ? "/sign-in" : `/sign-in?next=${encodeURIComponent(url)}`;
+  if (FILES.test(pathname)) return { csp, headers: null, redirect: null };
+  // The path to come back to: only a path on this site, without Next.js's own _rsc marker.
+  const path = url.startsWith("/") ? withoutRsc(url, q) : "/";
+  const headers = { "content-security-policy": csp, "x-triage-path": path };
+  if (method === "GET" && !OPEN_PAGES.has(pathname) && !SESSION_COOKIE.test(cookie ?? "")) {
+    const redirect = path === "/" ? "/sign-in" : `/sign-in?next=${encodeURIComponent(path)}`;
     return { csp, headers, redirect };
   }
   return { csp, headers, redirect: null };
+}
+
+function withoutRsc(url, q) {
+  if (q === -1 || !url.includes("_rsc=")) return url;
+  const params = new URLSearchParams(url.slice(q + 1));
+  params.delete("_rsc");
+  const rest = params.toString();
+  return rest ? `${url.slice(0, q)}?${rest}` : url.slice(0, q);
 }
 
 /** Applies frontDoor to a Node request; true when it answered (a redirect) itself. */
 export function openFrontDoor(req, res) {
   delete req.headers["x-triage-path"];
   delete req.headers["x-triage-missing"];
+  delete req.headers["content-security-policy"];
+  delete req.headers["content-security-policy-report-only"];
   const door = frontDoor({ method: req.method ?? "GET", url: req.url ?? "/", cookie: req.headers.cookie });
   res.setHeader("Content-Security-Policy", door.csp);
   if (door.headers) Object.assign(req.headers, door.headers);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 // @ts-expect-error: plain ESM beside scripts/server.mjs, without type declarations
-import { contentSecurityPolicy, frontDoor } from "../scripts/front-door.mjs";
+import { contentSecurityPolicy, frontDoor, openFrontDoor } from "../scripts/front-door.mjs";
 
 type Door = { csp: string; headers: Record<string, string> | null; redirect: string | null };
 const door = (method: string, url: string, cookie?: string): Door => frontDoor({ method, url, cookie }, "bm9uY2Vub25jZQ==");
@@ -36,8 +36,61 @@ describe("the front door (scripts/front-door.mjs)", () => {
     expect(door("POST", "/tickets/new").redirect).toBeNull();
     expect(door("GET", "/_next/static/chunks/app.js").redirect).toBeNull();
     expect(door("GET", "/_next/static/chunks/app.js").headers).toBeNull();
+    expect(door("GET", "/bench-floor").redirect).toBeNull();
+    expect(door("GET", "/bench-floor").headers).not.toBeNull();
     expect(door("GET", "/favicon.ico").redirect).toBeNull();
     expect(door("GET", "/tickets", "__Secure-triage.session_token=abc.def").redirect).toBeNull();
     expect(door("GET", "/tickets", "a=1; triage.session_token=abc.def; b=2").redirect).toBeNull();
+  });
+});
+
+describe("the path recorded for coming back", () => {
+  it("leaves out Next.js's _rsc marker and anything that is not a path on this site", () => {
+    expect(door("GET", "/tickets/5?_rsc=abc").redirect).toBe(`/sign-in?next=${encodeURIComponent("/tickets/5")}`);
+    expect(door("GET", "/tickets?q=vpn&_rsc=abc&page=2", "triage.session_token=a.b").headers?.["x-triage-path"]).toBe("/tickets?q=vpn&page=2");
+    expect(door("GET", "http://evil.example/tickets").redirect).toBe("/sign-in");
+    expect(door("GET", "http://evil.example/tickets").headers?.["x-triage-path"]).toBe("/");
+  });
+});
+
+describe("openFrontDoor on a Node request", () => {
+  function run(headers: Record<string, string>, url = "/tickets") {
+    const req = { method: "GET", url, headers: { ...headers } } as { method: string; url: string; headers: Record<string, string> };
+    const set: Record<string, string> = {};
+    let status = 0;
+    let location = "";
+    const res = {
+      setHeader: (k: string, v: string) => void (set[k.toLowerCase()] = v),
+      writeHead(code: number, h: Record<string, string>) {
+        status = code;
+        location = h.Location;
+        return { end: () => undefined };
+      },
+    };
+    const answered = openFrontDoor(req, res);
+    return { answered, req, set, status, location };
+  }
+
+  it("replaces what a client sent in the headers only Triage sets", () => {
+    const r = run({
+      cookie: "triage.session_token=a.b",
+      "x-triage-path": "//evil.example",
+      "x-triage-missing": "ticket",
+      "content-security-policy": "script-src 'nonce-chosen-by-client'",
+      "content-security-policy-report-only": "x",
+    });
+    expect(r.answered).toBe(false);
+    expect(r.req.headers["x-triage-path"]).toBe("/tickets");
+    expect(r.req.headers["x-triage-missing"]).toBeUndefined();
+    expect(r.req.headers["content-security-policy-report-only"]).toBeUndefined();
+    expect(r.req.headers["content-security-policy"]).not.toContain("chosen-by-client");
+    expect(r.req.headers["content-security-policy"]).toBe(r.set["content-security-policy"]);
+  });
+
+  it("drops a client's policy header on files too, and answers a visitor with the redirect", () => {
+    const file = run({ "content-security-policy": "script-src 'nonce-x'" }, "/_next/static/a.js");
+    expect(file.req.headers["content-security-policy"]).toBeUndefined();
+    const visitor = run({}, "/tickets?q=1");
+    expect(visitor).toMatchObject({ answered: true, status: 307, location: `/sign-in?next=${encodeURIComponent("/tickets?q=1")}` });
   });
 });

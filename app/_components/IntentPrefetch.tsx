@@ -43,8 +43,10 @@ export function IntentPrefetch({ children, className }: { children: ReactNode; c
       onClick={(e) => {
         const a = target(e);
         const href = a?.getAttribute("href");
-        // A new tab, a new window, a download: the browser's own business, as with next/link.
-        if (!href || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+        // A new tab, a new window, a download, another site: the browser's own business, as with
+        // next/link.
+        if (!a || !href || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+        if ((a.target && a.target !== "_self") || a.hasAttribute("download") || a.origin !== window.location.origin) return;
         e.preventDefault();
         router.push(href);
       }}

@@ -4,7 +4,6 @@ import { db, rows } from "../db";
 import { ROLES, type Actor, type Role } from "../tickets/permissions";
 import { getAuth, SESSION_ABSOLUTE_SECONDS, SESSION_IDLE_SECONDS, SESSION_REFRESH_SECONDS } from "./auth";
 import { sessionTooOld } from "./paths";
-import { authSecret } from "./secret";
 
 /** Whether a request reached us over HTTPS (directly or through a proxy that says so). */
 export function isHttpsRequest(h: Headers): boolean {
@@ -17,7 +16,7 @@ export function isHttpsRequest(h: Headers): boolean {
  */
 export async function actorFromHeaders(h: Headers): Promise<Actor | null> {
   const secure = isHttpsRequest(h);
-  const token = sessionToken(h.get("cookie"), secure);
+  const token = sessionToken(h.get("cookie"), secure, await cookieSecret());
   if (token === null) return null;
   const fast = currentSession(token);
   if (fast) return fast;
@@ -44,21 +43,33 @@ function toActor(id: string, name: string, role: string | null | undefined, time
 }
 
 /**
- * The session token in the request's cookie, checked against its signature the way Better Auth
- * signs it (HMAC-SHA256 with the auth secret, base64, after the last dot, URI-encoded), or null
- * when there is none or the signature is wrong, which is what Better Auth would decide too.
+ * The secret Better Auth signs cookies with: its own choice (BETTER_AUTH_SECRETS, when someone
+ * rotates secrets that way, comes before ours), read once from its context.
  */
-export function sessionToken(cookieHeader: string | null, secure: boolean): string | null {
+let signingSecret: Promise<string> | undefined;
+function cookieSecret(): Promise<string> {
+  signingSecret ??= getAuth(false).$context.then((c) => c.secret);
+  return signingSecret;
+}
+
+/** Standard base64 of a 32-byte HMAC, as better-call's atob accepts it (no base64url). */
+const SIGNATURE = /^[A-Za-z0-9+/]{43}=$/;
+
+/**
+ * The session token in the request's cookie, checked against its signature the way Better Auth
+ * signs it (HMAC-SHA256 with its secret, base64, after the last dot, URI-encoded), or null when
+ * there is none or the signature is wrong or spelled otherwise, as Better Auth decides too.
+ */
+export function sessionToken(cookieHeader: string | null, secure: boolean, secret: string): string | null {
   if (!cookieHeader) return null;
   const value = cookieValue(cookieHeader, `${secure ? "__Secure-" : ""}triage.session_token`);
   if (!value) return null;
   const dot = value.lastIndexOf(".");
-  if (dot < 1) return null;
+  if (dot < 1 || !SIGNATURE.test(value.slice(dot + 1))) return null;
   const token = value.slice(0, dot);
   const signature = Buffer.from(value.slice(dot + 1), "base64");
-  const expected = crypto.createHmac("sha256", authSecret()).update(token).digest();
-  if (value.length - dot - 1 !== 44 || !value.endsWith("=") || signature.length !== expected.length) return null;
-  return crypto.timingSafeEqual(signature, expected) ? token : null;
+  const expected = crypto.createHmac("sha256", secret).update(token).digest();
+  return signature.length === expected.length && crypto.timingSafeEqual(signature, expected) ? token : null;
 }
 
 /** A cookie's value as better-call reads it: the first of that name, unquoted, URI-decoded. */

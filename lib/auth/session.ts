@@ -30,7 +30,7 @@ function isKnownZone(zone: string) {
   }
 }
 
-/** The path this request was for, as the proxy recorded it. */
+/** The path this request was for, as the front door (scripts/front-door.mjs) recorded it. */
 export async function requestPath(): Promise<string> {
   const h = await headers();
   return safeNextPath(h.get("x-triage-path")) ?? "/tickets";
