@@ -168,7 +168,6 @@ export type Rows = {
  */
 export function openRows(url: string = env().DATABASE_URL): Rows {
   const file = databasePathFromUrl(url);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
   // Opened on first use, when the migrations have created the file.
   let conn: Database.Database | undefined;
   const statements = new Map<string, Database.Statement>();

@@ -15,13 +15,12 @@
  */
 import crypto from "node:crypto";
 
-export const PUBLIC_PAGES = new Set(["/sign-in", "/sign-up", "/forgot-password", "/reset-password"]);
+/** Pages anyone may open: the sign-in pages, and the benchmark's floor (404 unless benchmarking). */
+const OPEN_PAGES = new Set(["/sign-in", "/sign-up", "/forgot-password", "/reset-password", "/bench-floor"]);
 /** Over HTTPS Better Auth names the cookie with the __Secure- prefix. */
 const SESSION_COOKIE = /(?:^|;)\s*(?:__Secure-)?triage\.session_token=[^;\s]/;
 /** Files: no sign-in redirect, no recorded path, no nonce. */
 const FILES = /^\/(?:_next\/|favicon\.ico$|robots\.txt$)/;
-/** Pages anyone may open: the sign-in pages, and the benchmark's floor (404 unless benchmarking). */
-const OPEN_PAGES = new Set([...PUBLIC_PAGES, "/bench-floor"]);
 
 export function contentSecurityPolicy(nonce) {
   return [

@@ -6,7 +6,8 @@
  */
 import crypto from "node:crypto";
 import { hashPassword } from "better-auth/crypto";
-import { sqlDate, type DB } from "./db";
+import { sqlDate } from "../../lib/sqlite";
+import type { DB } from "./db";
 
 export type Role = "requester" | "agent" | "admin";
 

@@ -8,7 +8,8 @@
  */
 import crypto from "node:crypto";
 import type { People } from "./accounts";
-import { sqlDate, type DB } from "./db";
+import { sqlDate } from "../../lib/sqlite";
+import type { DB } from "./db";
 import { pick, rng, ticketText, weighted } from "./text";
 
 const DAY = 86_400_000;

@@ -78,5 +78,3 @@ export function openSeedDatabase(url?: string, log?: (s: string) => void): DB {
   return db;
 }
 
-/** Timestamps exactly as Prisma's better-sqlite3 adapter writes them (ISO 8601, "+00:00"). */
-export { sqlDate } from "../../lib/sqlite";

@@ -1,7 +1,7 @@
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import type { Metadata } from "next";
-import { DEFAULT_LIST_PARAMS, listQuery } from "@/lib/tickets/list-params";
+import { DEFAULT_LIST_PARAMS, listQuery, type ListParams } from "@/lib/tickets/list-params";
 import type { Actor } from "@/lib/tickets/permissions";
 import type { Person, TicketPage, TicketRow } from "@/lib/tickets/queries";
 import { PRIORITIES, STATUSES } from "@/lib/tickets/schema";
@@ -50,7 +50,7 @@ const PAGE: TicketPage = {
   dir: "desc",
   unranked: false,
 };
-const OPEN = { ...DEFAULT_LIST_PARAMS, status: ["Open", "In progress", "Waiting"] as TicketPage["rows"][number]["status"][] };
+const OPEN: ListParams = { ...DEFAULT_LIST_PARAMS, status: ["Open", "In progress", "Waiting"] };
 const VIEWS = [
   { label: "My open tickets", href: `/tickets${listQuery({ ...OPEN, assignee: "me" })}`, count: 14_250 },
   { label: "Unassigned", href: `/tickets${listQuery({ ...OPEN, assignee: "none" })}`, count: 15_012 },
