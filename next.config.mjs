@@ -13,8 +13,8 @@ const nextConfig = {
   experimental: {
     serverActions: {
       // Far above any valid form (a 20,000-character description is at most 80 kB), so that an
-      // oversized field is answered by validation next to the field; beyond it, proxy.ts answers
-      // 413 with an explanation.
+      // oversized field is answered by validation next to the field; beyond it, the front door
+      // (scripts/post-guard.mjs) answers 413 with an explanation.
       bodySizeLimit: "4mb",
       // Server actions only accept posts whose Origin matches the Host. Behind a proxy that
       // rewrites Host, list the public origin(s) here (TRIAGE_ALLOWED_ORIGINS=help.example.com).

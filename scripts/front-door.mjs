@@ -10,8 +10,8 @@
  *     the session itself);
  *   - drops the headers only Triage may set (x-triage-path, x-triage-missing) and any policy the
  *     client sent as a request header (Next.js would take its nonce from it).
- * proxy.ts is left with what needs the application: the wire check of posts and the 404 of a
- * ticket or admin page the caller may not see.
+ * Posts are then checked by post-guard.mjs. proxy.ts is left with what needs the application: the
+ * 404 of a ticket or admin page the caller may not see.
  */
 import crypto from "node:crypto";
 

@@ -6,8 +6,9 @@
  * and no address is believed. Sign-in throttling counts per client address, and with `next start`
  * the only address a page can see is X-Forwarded-For, which any client can write.
  * Each request goes through the front door first (front-door.mjs: the Content-Security-Policy
- * and its nonce, the recorded path, the sign-in redirect), which Next.js's proxy did at a cost
- * of about 3.6 ms a request; so pages served some other way (next start, next dev) have no CSP.
+ * and its nonce, the recorded path, the sign-in redirect; post-guard.mjs: the wire check of
+ * posts), which Next.js's proxy did at a cost of about 3.6 ms a request; so pages served some
+ * other way (next start, next dev) have no CSP, and a malformed action post there is a 500.
  * Started by scripts/start.ts after the build and the migrations.
  */
 import crypto from "node:crypto";
@@ -15,6 +16,7 @@ import http from "node:http";
 import path from "node:path";
 import next from "next";
 import { openFrontDoor } from "./front-door.mjs";
+import { guardPost } from "./post-guard.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 const port = Number(process.env.PORT || 3000);
@@ -33,7 +35,7 @@ await app.prepare();
 const server = http.createServer((req, res) => {
   req.headers[PEER_HEADER] = req.socket.remoteAddress ?? "";
   if (openFrontDoor(req, res)) return;
-  handle(req, res);
+  guardPost(req, res, (checked) => handle(checked, res));
 });
 // Behind a proxy that keeps connections open: outlive its idle timeout (nginx: 60 s).
 server.keepAliveTimeout = 65_000;

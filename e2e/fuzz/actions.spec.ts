@@ -207,6 +207,15 @@ const CASES: Record<string, Case> = {
       password: [MISSING, "", "short", long(129)],
     }),
   },
+  "app/(bench)/bench-floor/actions.ts#floorCreate": {
+    // The benchmark's floor: 404 unless the benchmark started the server, and it never saves.
+    page: () => "/bench-floor?part=form",
+    bound: () => [],
+    withState: false,
+    valid: () => [["title", "Fuzzed printer"], ["description", "It prints nothing."], ["priority", "High"]],
+    allowed: () => false,
+    hostile: () => ({ title: [MISSING, "", long(201)], priority: ["Critical"] }),
+  },
   "app/(auth)/actions.ts#signOutAction": {
     page: () => "/tickets",
     bound: () => [],

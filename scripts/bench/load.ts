@@ -225,15 +225,22 @@ export type Creates = {
  * in SQL; beside them, `readers` readers load /tickets, to see whether reads wait for writes.
  * Server CPU per create is only meaningful without readers.
  */
-export async function creates(server: Server, cookie: string, db: BenchDb, readers = 0): Promise<Creates> {
-  const page = await get(`${server.base}/tickets/new`, cookie);
-  if (page.status !== 200) throw new Error(`GET /tickets/new answered ${page.status}`);
+export async function creates(
+  server: Server,
+  cookie: string,
+  db: BenchDb,
+  { readers = 0, floor = false }: { readers?: number; floor?: boolean } = {},
+): Promise<Creates> {
+  // The floor's form has the same fields and an action that saves nothing (app/(bench)/bench-floor).
+  const formPath = floor ? "/bench-floor?part=form" : "/tickets/new";
+  const page = await get(`${server.base}${formPath}`, cookie);
+  if (page.status !== 200) throw new Error(`GET ${formPath} answered ${page.status}`);
   const form = formWithField(page.text, "title");
   if (form.method !== "POST" || form.action.startsWith("javascript:")) {
     throw new Error(`The new-ticket form does not post without JavaScript (action ${form.action})`);
   }
   const hidden = form.fields.filter(([n]) => !["title", "description", "priority"].includes(n));
-  const action = new URL(form.action || "/tickets/new", `${server.base}/tickets/new`);
+  const action = new URL(form.action || formPath, `${server.base}${formPath}`);
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   const headers = { cookie, origin: server.base };
   let seq = 0;
@@ -268,7 +275,7 @@ export async function creates(server: Server, cookie: string, db: BenchDb, reade
         const r = await post(action, body, { ...headers, "content-type": contentType }, agent);
         latencies.push(performance.now() - t0);
         statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
-        const m = r.status === 303 ? /^\/tickets\/(\d+)\?created=1$/.exec(r.location ?? "") : null;
+        const m = r.status === 303 ? (floor ? /^\/bench-floor\?created=(\d+)$/ : /^\/tickets\/(\d+)\?created=1$/).exec(r.location ?? "") : null;
         if (m) numbers.add(Number(m[1]));
       } catch {
         errors++;
@@ -306,7 +313,10 @@ export async function creates(server: Server, cookie: string, db: BenchDb, reade
     .pluck()
     .get(JSON.stringify([...numbers])) as number;
   check.close();
-  const durable = after - before === redirects && numbers.size === redirects && found === redirects && errors === 0;
+  // The floor saves nothing: its 303s name distinct posts, and the ticket count stays.
+  const durable = floor
+    ? after === before && numbers.size === redirects && errors === 0
+    : after - before === redirects && numbers.size === redirects && found === redirects && errors === 0;
   latencies.sort((a, b) => a - b);
   const other = [...statuses].filter(([s]) => s !== 303).map(([s, n]) => `${nf.format(n)}× ${s}`).join(", ");
   const result = {
@@ -330,7 +340,7 @@ export async function creates(server: Server, cookie: string, db: BenchDb, reade
     seconds,
   };
   log(
-    `  creates: ${result.perSecond.toFixed(1)}/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms; ` +
+    `  ${floor ? "floor posts" : "creates"}: ${result.perSecond.toFixed(1)}/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms; ` +
       `${nf.format(redirects)} × 303, tickets ${nf.format(before)} → ${nf.format(after)} (${durable ? "every one stored" : "MISMATCH"})`,
   );
   return result;

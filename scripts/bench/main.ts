@@ -69,6 +69,7 @@ async function main() {
   let create: Creates;
   let createQuiet: Creates;
   let createWithReaders: Creates;
+  let createFloor: Creates;
   let browser: BrowserCost;
   try {
     const largeServer = await startServer(large, "100k");
@@ -113,7 +114,9 @@ async function main() {
       setAcknowledgements(large.file, true);
       create = await creates(largeServer, cookie, large);
       log("Creates again, with list readers beside them…");
-      createWithReaders = await creates(largeServer, cookie, large, CONNECTIONS);
+      createWithReaders = await creates(largeServer, cookie, large, { readers: CONNECTIONS });
+      log("Creates' floor: the same form posted to an action that saves nothing…");
+      createFloor = await creates(largeServer, cookie, large, { floor: true });
     } finally {
       await largeServer.stop();
       await baseline?.stop();
@@ -126,7 +129,7 @@ async function main() {
   const sql = probe(large);
   log("Mail: outbox delivery to a local SMTP server, and 1,000 messages imported from Dovecot…");
   const mail = mailProbe(template);
-  const md = report({ startedAt, loadBefore, loadAfter: os.loadavg(), seeds: [small, large], loads, create, createQuiet: createQuiet!, createWithReaders: createWithReaders!, sql, browser: browser!, mail });
+  const md = report({ startedAt, loadBefore, loadAfter: os.loadavg(), seeds: [small, large], loads, create, createQuiet: createQuiet!, createWithReaders: createWithReaders!, createFloor: createFloor!, sql, browser: browser!, mail });
   fs.writeFileSync(RESULTS, md);
   console.log(`\n${md}`);
   console.log(`Written to ${path.relative(ROOT, RESULTS)}.`);

@@ -8,13 +8,15 @@ import { PRIORITIES, STATUSES } from "@/lib/tickets/schema";
 import { TopBar } from "../../_components/TopBar";
 import { ticketRowsHtml } from "../../_components/ticket-rows";
 import { TicketList } from "../../(desk)/tickets/TicketList";
+import { floorCreate } from "./actions";
 
 /**
  * The benchmark's floor (scripts/bench/): the /tickets page an agent sees (top bar, quick views,
  * filters, the 50-row table, pagination) rendered by the same components from data made once in
  * memory: no database, no session, no proxy. What /tickets costs beyond this is the price of its
  * reads and its session. `?part=rows` renders the 50 rows alone in a bare table, to show what the
- * rest of the page costs. It exists only when the benchmark starts the server
+ * rest of the page costs; `?part=form` a form with the new-ticket fields whose action saves
+ * nothing (./actions.ts), the floor of a create. It exists only when the benchmark starts the server
  * (TRIAGE_BENCH_FLOOR=1); everywhere else it answers 404.
  */
 export const metadata: Metadata = { title: "Bench floor", robots: { index: false } };
@@ -61,7 +63,22 @@ export default async function BenchFloorPage({ searchParams }: { searchParams: P
   await connection();
   if (process.env.TRIAGE_BENCH_FLOOR !== "1") notFound();
   const rowContext = { zone: "UTC", now: new Date() };
-  if ((await searchParams).part === "rows") {
+  const part = (await searchParams).part;
+  if (part === "form") {
+    return (
+      <main id="main" className="page">
+        <form action={floorCreate} className="form">
+          <input name="title" aria-label="Title" />
+          <textarea name="description" aria-label="Description" />
+          <select name="priority" aria-label="Priority" defaultValue="Medium">
+            {PRIORITIES.map((p) => <option key={p}>{p}</option>)}
+          </select>
+          <button type="submit">Create ticket</button>
+        </form>
+      </main>
+    );
+  }
+  if (part === "rows") {
     return (
       <main id="main" className="page">
         <table className="tickets">

@@ -4,12 +4,15 @@
  * reference to a part that was never sent ("$Q5", "$1"), a BigInt that is not a number ("$nx").
  * Triage's actions only ever receive plain values (numbers, strings, small objects) and, with
  * JavaScript, the form itself ("$K1"), so anything else is refused here with a 400, and what does
- * pass is parsed again by each action (lib/action.ts). Pure: proxy.ts feeds it the body.
+ * pass is parsed again by each action (lib/action.ts). Pure: the post guard (post-guard.mjs)
+ * feeds it the body. Plain ESM with JSDoc types, because scripts/server.mjs runs it without a build.
  */
-export type Verdict = { ok: true } | { ok: false; reason: string };
+/** @typedef {{ ok: true } | { ok: false; reason: string }} Verdict */
 
-const OK: Verdict = { ok: true };
-const bad = (reason: string): Verdict => ({ ok: false, reason });
+/** @type {Verdict} */
+const OK = { ok: true };
+/** @returns {Verdict} */
+const bad = (/** @type {string} */ reason) => ({ ok: false, reason });
 
 const MAX_DEPTH = 32;
 /** React refuses more than 1,000 bound arguments, and Next.js more than 1,000 arguments. */
@@ -22,7 +25,8 @@ const MAX_TEXT = 256 * 1024;
  * Allowed: an escaped "$" ("$$…"), undefined, NaN, ±Infinity, -0, a date, a BigInt of digits,
  * and (JavaScript posts only) a reference to the form's own fields.
  */
-function allowedDollar(s: string, formRefs: boolean): boolean {
+/** @param {string} s @param {boolean} formRefs */
+function allowedDollar(s, formRefs) {
   if (s.length < 2) return true; // "$" alone is a plain string
   switch (s[1]) {
     case "$":
@@ -48,11 +52,13 @@ function allowedDollar(s: string, formRefs: boolean): boolean {
 }
 
 /** A decoded JSON value holds only plain values, no deeper than MAX_DEPTH. Iterative. */
-export function plainValue(root: unknown, formRefs: boolean): Verdict {
-  const stack: [unknown, number][] = [[root, 0]];
+/** @param {unknown} root @param {boolean} formRefs @returns {Verdict} */
+export function plainValue(root, formRefs) {
+  /** @type {[unknown, number][]} */
+  const stack = [[root, 0]];
   let text = 0;
   while (stack.length) {
-    const [v, depth] = stack.pop()!;
+    const [v, depth] = /** @type {[unknown, number]} */ (stack.pop());
     if (depth > MAX_DEPTH) return bad("nested too deeply");
     if (typeof v === "string") {
       text += v.length;
@@ -74,7 +80,8 @@ export function plainValue(root: unknown, formRefs: boolean): Verdict {
   return OK;
 }
 
-function json(text: unknown): { ok: true; value: unknown } | { ok: false } {
+/** @param {unknown} text @returns {{ ok: true; value: unknown } | { ok: false }} */
+function json(text) {
   if (typeof text !== "string") return { ok: false };
   try {
     return { ok: true, value: JSON.parse(text) };
@@ -88,9 +95,10 @@ function json(text: unknown): { ok: true; value: unknown } | { ok: false } {
  * metadata in `$ACTION_<n>:0` ({"id", "bound": "$@1" | null}) and bound arguments in
  * `$ACTION_<n>:1` (a JSON array).
  */
-export function checkFormPost(form: FormData): Verdict {
+/** @param {FormData} form @returns {Verdict} */
+export function checkFormPost(form) {
   // React reads the last of repeated fields and this the first: no $ACTION_ field may repeat.
-  const seen = new Set<string>();
+  const seen = new Set();
   for (const key of form.keys()) {
     if (!key.startsWith("$ACTION_")) continue;
     if (seen.has(key)) return bad(`${key} sent twice`);
@@ -104,7 +112,7 @@ export function checkFormPost(form: FormData): Verdict {
       return bad("unreadable action metadata");
     }
     if (Object.keys(meta.value).some((k) => k !== "id" && k !== "bound")) return bad("unexpected action metadata");
-    const { id, bound } = meta.value as { id?: unknown; bound?: unknown };
+    const { id, bound } = /** @type {{ id?: unknown; bound?: unknown }} */ (meta.value);
     if (typeof id !== "string") return bad("no action id");
     if (bound === null || bound === undefined) continue;
     if (bound !== "$@1") return bad("unexpected bound reference");
@@ -120,7 +128,8 @@ export function checkFormPost(form: FormData): Verdict {
  * A post from JavaScript (`Next-Action` header): the arguments as JSON, either the whole body or
  * the form part "0" of a multipart body whose other parts are the form's fields. Always a list.
  */
-export function checkReply(root: unknown): Verdict {
+/** @param {unknown} root @returns {Verdict} */
+export function checkReply(root) {
   if (typeof root === "string" && root.startsWith("\uFEFF")) return bad("a byte-order mark before the arguments");
   const args = json(root);
   if (!args.ok) return bad("arguments are not JSON");

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkFormPost, checkReply, plainValue } from "./action-guard";
+// @ts-expect-error: plain ESM beside scripts/server.mjs, without type declarations
+import { checkFormPost, checkReply, plainValue } from "../scripts/action-guard.mjs";
 
 const form = (entries: [string, string][]) => {
   const fd = new FormData();
