@@ -1,8 +1,8 @@
 import "server-only";
 import crypto from "node:crypto";
-import { Prisma } from "../generated/prisma/client";
+import type { Prisma } from "../generated/prisma/client";
 import { env } from "../env";
-import { sqlDate } from "../sqlite";
+import { sqlDate, sqlOf, type Sql } from "../sql";
 import { authSecret } from "../auth/secret";
 import { builtInDefault, type NotificationKind } from "./kinds";
 import {
@@ -25,10 +25,11 @@ import { capReferences } from "./inbound/ids";
  * Who is told what. Each function runs inside the transaction of the change that causes the
  * message and writes outbox rows there: a change rolled back sends nothing, a crash after the
  * commit loses nothing. Nobody is told about their own action, except the acknowledgement of a
- * ticket they opened.
+ * ticket they opened. Hand-written SQL (lib/sql.ts): a Prisma transaction is taken as well as the
+ * writer's own, since the mail import and most commands run in Prisma transactions.
  */
 
-type Tx = Prisma.TransactionClient;
+type Tx = Prisma.TransactionClient | Sql;
 
 type Person = { id: string; email: string; name: string; timeZone: string | null };
 
@@ -41,19 +42,27 @@ type Person = { id: string; email: string; name: string; timeZone: string | null
 export const ACKS_PER_HOUR = 5;
 export const WEB_ACKS_PER_HOUR = 20;
 
+/** A condition on "user" u, with its bound values. */
+type Who = { sql: string; args: unknown[] };
+
 /**
- * The people matching `who` (a condition on "user" u) who want this kind of message: their own
- * choice, else the admins' default, else the built-in one. One statement.
+ * The people matching `who` who want this kind of message: their own choice, else the admins'
+ * default, else the built-in one. One statement.
  */
-async function wanting(tx: Tx, kind: NotificationKind, who: Prisma.Sql): Promise<Person[]> {
-  return tx.$queryRaw<Person[]>`
-    SELECT u."id", u."email", u."name", u."timeZone" FROM "user" u
-    LEFT JOIN "notification_choice" c ON c."userId" = u."id" AND c."kind" = ${kind}
-    LEFT JOIN "notification_default" d ON d."kind" = ${kind}
-    WHERE ${who} AND COALESCE(c."enabled", d."enabled", ${builtInDefault(kind)})`;
+async function wanting(tx: Tx, kind: NotificationKind, who: Who): Promise<Person[]> {
+  return sqlOf(tx).all<Person>(
+    `SELECT u."id", u."email", u."name", u."timeZone" FROM "user" u
+     LEFT JOIN "notification_choice" c ON c."userId" = u."id" AND c."kind" = ?
+     LEFT JOIN "notification_default" d ON d."kind" = ?
+     WHERE ${who.sql} AND COALESCE(c."enabled", d."enabled", ?)`,
+    kind,
+    kind,
+    ...who.args,
+    builtInDefault(kind),
+  );
 }
 
-const one = (id: string) => Prisma.sql`u."id" = ${id}`;
+const one = (id: string): Who => ({ sql: `u."id" = ?`, args: [id] });
 
 export function mailDomain() {
   return env().mailFrom.address.split("@")[1];
@@ -73,20 +82,20 @@ function context(ticket: number | null): MailContext {
  * one thread.
  */
 async function threadFor(tx: Tx, ticket: number, address: string) {
-  const [sent, received] = await Promise.all([
-    tx.outboundMail.findMany({
-      where: { ticketNumber: ticket, toAddress: address },
-      orderBy: { id: "desc" },
-      take: 20,
-      select: { messageId: true, id: true },
-    }),
-    tx.inboundMail.findMany({
-      where: { ticketNumber: ticket, fromAddress: address, messageKey: { not: { startsWith: "sha256:" } } },
-      orderBy: { id: "desc" },
-      take: 20,
-      select: { messageKey: true, id: true, createdAt: true },
-    }),
-  ]);
+  const sql = sqlOf(tx);
+  const sent = await sql.all<{ messageId: string }>(
+    `SELECT "messageId" FROM "outbound_mail" WHERE "ticketNumber" = ? AND "toAddress" = ? ORDER BY "id" DESC LIMIT 20`,
+    ticket,
+    address,
+  );
+  // A message without a Message-ID is keyed by its hash, which is no id to refer to.
+  const received = await sql.all<{ messageKey: string }>(
+    `SELECT "messageKey" FROM "inbound_mail"
+     WHERE "ticketNumber" = ? AND "fromAddress" = ? AND substr("messageKey", 1, 7) <> 'sha256:'
+     ORDER BY "id" DESC LIMIT 20`,
+    ticket,
+    address,
+  );
   // Oldest first: the received ones and the sent ones interleave by time well enough by id order
   // within each; put what the person wrote first (it usually opened the thread).
   const ids = [...received.reverse().map((r) => r.messageKey), ...sent.reverse().map((s) => s.messageId)];
@@ -102,11 +111,13 @@ async function queue(tx: Tx, kind: string, to: Person, mail: Composed, ticket: n
   // One hand-written INSERT: nothing is read back, and no query is built (createMany cost about
   // 1.5 ms of a create's 12). Status, attempts and the lease take the table's defaults.
   const at = sqlDate(new Date());
-  await tx.$executeRaw`
-    INSERT INTO "outbound_mail" ("kind", "ticketNumber", "toUserId", "toAddress", "subject", "text", "html",
-      "messageId", "inReplyTo", "references", "replyTo", "nextAttemptAt", "createdAt")
-    VALUES (${kind}, ${ticket}, ${to.id}, ${to.email}, ${mail.subject}, ${mail.text}, ${mail.html},
-      ${newMessageId()}, ${refs.inReplyTo}, ${refs.references}, ${env().mailFrom.address}, ${at}, ${at})`;
+  await sqlOf(tx).run(
+    `INSERT INTO "outbound_mail" ("kind", "ticketNumber", "toUserId", "toAddress", "subject", "text", "html",
+       "messageId", "inReplyTo", "references", "replyTo", "nextAttemptAt", "createdAt")
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    kind, ticket, to.id, to.email, mail.subject, mail.text, mail.html,
+    newMessageId(), refs.inReplyTo, refs.references, env().mailFrom.address, at, at,
+  );
 }
 
 const recipient = (p: Person): Recipient => ({ name: p.name, timeZone: p.timeZone });
@@ -127,7 +138,7 @@ export async function notifyTicketCreated(
   const agents = await wanting(
     tx,
     "unassigned_ticket",
-    Prisma.sql`u."role" IN ('agent', 'admin') AND u."id" <> ${t.requesterId}`,
+    { sql: `u."role" IN ('agent', 'admin') AND u."id" <> ?`, args: [t.requesterId] },
   );
   for (const p of agents) {
     await queue(tx, "unassigned_ticket", p, unassignedMail(recipient(p), { ...t, requester: t.requesterName }, ctx), t.number, false);
@@ -136,10 +147,13 @@ export async function notifyTicketCreated(
 
 /** How many messages of this kind went to the address in the hour before `now`. */
 export async function sentRecently(tx: Tx, address: string, kind: string, now: Date) {
-  const [row] = await tx.$queryRaw<{ n: number | bigint }[]>`
-    SELECT count(*) AS "n" FROM "outbound_mail"
-    WHERE "toAddress" = ${address} AND "kind" = ${kind} AND "createdAt" > ${sqlDate(now.getTime() - 3600_000)}`;
-  return Number(row.n);
+  const row = await sqlOf(tx).get<{ n: number | bigint }>(
+    `SELECT count(*) AS "n" FROM "outbound_mail" WHERE "toAddress" = ? AND "kind" = ? AND "createdAt" > ?`,
+    address,
+    kind,
+    sqlDate(now.getTime() - 3600_000),
+  );
+  return Number(row?.n ?? 0);
 }
 
 /**
@@ -187,7 +201,7 @@ export async function notifyTicketChanged(
 
 /** Mail about an account rather than a ticket, which nobody can turn off. */
 async function queueForAccount(tx: Tx, userId: string, kind: string, compose: (to: Recipient) => Composed) {
-  const p = await tx.user.findUnique({ where: { id: userId }, select: { id: true, email: true, name: true, timeZone: true } });
+  const p = await sqlOf(tx).get<Person>(`SELECT "id", "email", "name", "timeZone" FROM "user" WHERE "id" = ?`, userId);
   if (p) await queue(tx, kind, p, compose(recipient(p)), null);
 }
 

@@ -8,7 +8,7 @@
  */
 import crypto from "node:crypto";
 import type { People } from "./accounts";
-import { sqlDate } from "../../lib/sqlite";
+import { sqlDate } from "../../lib/sql";
 import type { DB } from "./db";
 import { pick, rng, ticketText, weighted } from "./text";
 

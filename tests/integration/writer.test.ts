@@ -1,0 +1,84 @@
+import Database from "better-sqlite3";
+import { beforeAll, describe, expect, it } from "vitest";
+import { db, writer } from "@/lib/db";
+import { databasePathFromUrl, env } from "@/lib/env";
+
+/**
+ * The writer's own connection (lib/sqlite.ts openWriter): transactions asked for together share
+ * one commit, each in its own savepoint. What one of them writes is undone alone when it throws,
+ * every answer comes after the commit, and the Prisma client's transactions never interleave.
+ */
+/** Leases whose name starts with `prefix`, counted on a connection of its own (what is on disk). */
+const count = (prefix: string) => {
+  const check = new Database(databasePathFromUrl(env().DATABASE_URL), { readonly: true });
+  try {
+    return (check.prepare(`SELECT count(*) AS n FROM "lease" WHERE "name" LIKE ?`).get(`${prefix}%`) as { n: number }).n;
+  } finally {
+    check.close();
+  }
+};
+
+const insert = (name: string) =>
+  writer.transaction(async (tx) => {
+    await tx.run(`INSERT INTO "lease" ("name", "owner", "until") VALUES (?, 'test', ?)`, name, new Date());
+    return name;
+  });
+
+beforeAll(async () => {
+  await db.lease.deleteMany();
+});
+
+describe("the writer", () => {
+  it("commits transactions asked for at once, and each is on disk when it is answered", async () => {
+    const answered = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => insert(`group-${i}.`).then((name) => ({ name, seen: count(name) }))),
+    );
+    expect(answered.every((a) => a.seen === 1)).toBe(true);
+    expect(count("group-")).toBe(50);
+  });
+
+  it("undoes only the transaction that throws, whatever else shares its commit", async () => {
+    const results = await Promise.allSettled([
+      insert("mixed-a"),
+      writer.transaction(async (tx) => {
+        await tx.run(`INSERT INTO "lease" ("name", "owner", "until") VALUES ('mixed-bad', 'test', ?)`, new Date());
+        throw new Error("refused after writing");
+      }),
+      writer.transaction(async (tx) => {
+        // A constraint failure inside SQLite: the duplicate key of the first.
+        await tx.run(`INSERT INTO "lease" ("name", "owner", "until") VALUES ('mixed-a', 'test', ?)`, new Date());
+      }),
+      insert("mixed-b"),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "rejected", "fulfilled"]);
+    expect(count("mixed-bad")).toBe(0);
+    expect(count("mixed-")).toBe(2);
+  });
+
+  it("never runs inside a Prisma transaction, nor lets one run inside it", async () => {
+    const order: string[] = [];
+    await Promise.all([
+      db.$transaction(async (tx) => {
+        order.push("prisma begins");
+        await tx.lease.create({ data: { name: "lock-prisma", owner: "test", until: new Date() } });
+        await new Promise((r) => setTimeout(r, 30));
+        order.push("prisma ends");
+      }),
+      new Promise((r) => setTimeout(r, 5)).then(() =>
+        writer.transaction(async (tx) => {
+          order.push("writer runs");
+          await tx.run(`INSERT INTO "lease" ("name", "owner", "until") VALUES ('lock-writer', 'test', ?)`, new Date());
+        }),
+      ),
+    ]);
+    expect(order).toEqual(["prisma begins", "prisma ends", "writer runs"]);
+    expect(count("lock-")).toBe(2);
+  });
+
+  it("binds a Date as the text Prisma stores, so rows written either way read back alike", async () => {
+    const at = new Date("2026-01-02T03:04:05.678Z");
+    await writer.transaction((tx) => tx.run(`INSERT INTO "lease" ("name", "owner", "until") VALUES ('date-writer', 'test', ?)`, at));
+    const row = await db.lease.findUnique({ where: { name: "date-writer" } });
+    expect(row?.until.toISOString()).toBe(at.toISOString());
+  });
+});
