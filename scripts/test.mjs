@@ -2,7 +2,7 @@
 /**
  * `npm test`: everything, in order of speed — lint, types, unit and integration tests (Vitest),
  * then end-to-end tests (Playwright, JavaScript on and off) against a production build.
- * Installs what a fresh machine lacks (dependencies, Chromium, nginx, Caddy, Dovecot), and ends with one line:
+ * Installs what a fresh machine lacks (dependencies, Chromium, nginx, Caddy, Dovecot, PostgreSQL), and ends with one line:
  * "N passed, N failed", counting every test that ran.
  */
 import { spawnSync } from "node:child_process";
@@ -36,13 +36,15 @@ function hasChromium() {
 /**
  * Debian packages the tests need: a browser, the TLS reverse proxies that e2e/tls runs Triage
  * behind, and the IMAP server tests/mail starts (dovecot-core brings /usr/sbin/dovecot,
- * dovecot-imapd its imap service). Installed with apt-get when missing (as root).
+ * dovecot-imapd its imap service), and PostgreSQL. Installed with apt-get when missing (as root).
  */
 const PACKAGES = [
   { name: "chromium", present: hasChromium },
   { name: "nginx", present: () => onPath("nginx") },
   { name: "caddy", present: () => onPath("caddy") },
   { name: "dovecot-imapd", present: () => onPath("dovecot") && fs.existsSync("/usr/lib/dovecot/imap") },
+  // PostgreSQL 15+, for the tests that run Triage on it (tests/postgres/server.ts starts it).
+  { name: "postgresql", present: () => onPath("pg_ctlcluster") && onPath("pg_lsclusters") },
 ];
 
 function onPath(cmd) {

@@ -1,0 +1,66 @@
+/**
+ * PostgreSQL for the tests: TEST_POSTGRES_URL when it is set (an address whose role may create
+ * databases); otherwise Debian's cluster on this machine, started if it is down
+ * (`pg_ctlcluster`, no systemd) with a role triage_test made for the tests. Each test gets a
+ * database of its own, dropped afterwards.
+ */
+import { execFileSync } from "node:child_process";
+import crypto from "node:crypto";
+import pg from "pg";
+
+const ROLE = "triage_test";
+
+function cluster(): { version: string; name: string; port: string; status: string } {
+  let out = "";
+  try {
+    out = execFileSync("pg_lsclusters", ["-h"], { encoding: "utf8" });
+  } catch {
+    throw new Error("PostgreSQL is not installed: apt-get install -y postgresql (npm test installs it)");
+  }
+  const [version, name, port, status] = out.trim().split("\n")[0]?.split(/\s+/) ?? [];
+  if (!version) throw new Error("PostgreSQL has no cluster: pg_createcluster 15 main");
+  return { version, name, port, status };
+}
+
+let adminUrl: string | undefined;
+
+/** An address of a role that may create databases, on a running server. */
+export function postgresAdminUrl(): string {
+  if (adminUrl) return adminUrl;
+  if (process.env.TEST_POSTGRES_URL) return (adminUrl = process.env.TEST_POSTGRES_URL);
+  const c = cluster();
+  if (c.status !== "online") execFileSync("pg_ctlcluster", [c.version, c.name, "start"], { stdio: "ignore" });
+  const sql = `DO $$ BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${ROLE}') THEN
+      CREATE ROLE ${ROLE} LOGIN CREATEDB PASSWORD '${ROLE}';
+    END IF; END $$;`;
+  execFileSync("runuser", ["-u", "postgres", "--", "psql", "-q", "-p", c.port, "-v", "ON_ERROR_STOP=1", "-c", sql], { stdio: "pipe" });
+  return (adminUrl = `postgresql://${ROLE}:${ROLE}@127.0.0.1:${c.port}/postgres`);
+}
+
+/** A new empty database; resolves to its address and a function that drops it. */
+export async function freshDatabase(label: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const admin = postgresAdminUrl();
+  const name = `triage_${label}_${crypto.randomBytes(4).toString("hex")}`.toLowerCase().replace(/[^a-z0-9_]/g, "_");
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: admin });
+      await c.connect();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
