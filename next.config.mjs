@@ -9,7 +9,7 @@ const nextConfig = {
   // Separate builds can live side by side (tests, benchmarks): NEXT_DIST_DIR=.next-bench.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   // Native module and mail libraries: loaded by Node at run time, never bundled.
-  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "nodemailer", "imapflow", "postal-mime", "email-reply-parser"],
+  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "pg", "@prisma/adapter-pg", "nodemailer", "imapflow", "postal-mime", "email-reply-parser"],
   experimental: {
     serverActions: {
       // Far above any valid form (a 20,000-character description is at most 80 kB), so that an

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { chromium, defineConfig, devices } from "@playwright/test";
-import { BASE_URL, DB_DIR, IMAP_PORT, IMAP_URL, MAIL_CAPTURE_DIR, MAIL_FROM, PORT, SMTP_PORT, TLS_PORT } from "./e2e/env";
+import { BASE_URL, DATABASE_URL, DB_DIR, IMAP_PORT, ON_POSTGRES, IMAP_URL, MAIL_CAPTURE_DIR, MAIL_FROM, PORT, SMTP_PORT, TLS_PORT } from "./e2e/env";
 
 /**
  * End-to-end tests against a production build (`npm start`: build if needed, migrate, serve) on a
@@ -80,7 +80,7 @@ export default defineConfig({
       stderr: "pipe" as const,
     },
     {
-      command: `rm -rf ${DB_DIR} && mkdir -p ${DB_DIR} && npm start`,
+      command: `rm -rf ${DB_DIR} && mkdir -p ${DB_DIR} && ${ON_POSTGRES ? "node_modules/.bin/tsx scripts/db/reset-postgres.ts && " : ""}npm start`,
       url: `${BASE_URL}/sign-in`,
       timeout: 240_000,
       reuseExistingServer: false,
@@ -88,7 +88,7 @@ export default defineConfig({
       stderr: "pipe",
       env: {
         PORT: String(PORT),
-        DATABASE_URL: `file:./${DB_DIR}/triage.db`,
+        DATABASE_URL,
         NEXT_TELEMETRY_DISABLED: "1",
         // nginx and Caddy below run on this machine: believe their X-Forwarded-For.
         TRIAGE_TRUSTED_PROXIES: "127.0.0.1,::1",

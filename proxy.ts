@@ -28,7 +28,7 @@ async function hiddenFromCaller(request: NextRequest, pathname: string): Promise
     const actor = await actorFromHeaders(request.headers);
     if (!actor) return null; // the page sends them to sign in
     if (isAdmin) return actor.role === "admin" ? null : "page";
-    return ticketVisible(actor, number!) ? null : "ticket";
+    return (await ticketVisible(actor, number!)) ? null : "ticket";
   } catch {
     return null; // the page decides
   }

@@ -3,6 +3,12 @@ export const PORT = Number(process.env.E2E_PORT ?? 3210);
 export const BASE_URL = `http://localhost:${PORT}`;
 export const DB_DIR = `.tmp/e2e-${PORT}`;
 export const DB_FILE = `${DB_DIR}/triage.db`;
+/**
+ * The e2e server's database: the SQLite file above, or with E2E_DATABASE_URL=postgresql://… a
+ * PostgreSQL database (emptied before the server starts: scripts/db/reset-postgres.ts).
+ */
+export const DATABASE_URL = process.env.E2E_DATABASE_URL || `file:./${DB_FILE}`;
+export const ON_POSTGRES = DATABASE_URL.startsWith("postgres");
 /** nginx in front of the same server, over TLS, set up as the README tells an admin to. */
 export const TLS_PORT = PORT + 233;
 export const TLS_URL = `https://localhost:${TLS_PORT}`;

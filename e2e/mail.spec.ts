@@ -1,7 +1,8 @@
 import type { Browser, Page } from "@playwright/test";
 import { expect, test, unique } from "./fixtures";
 import Database from "better-sqlite3";
-import { DB_FILE, MAIL_FROM } from "./env";
+import pg from "pg";
+import { DATABASE_URL, DB_FILE, MAIL_FROM, ON_POSTGRES } from "./env";
 import { deliver, header, linkIn, mailTo, waitForMail } from "./mail";
 import { rawMessage } from "../tests/mail/messages";
 
@@ -13,7 +14,17 @@ import { rawMessage } from "../tests/mail/messages";
 const PASSWORD = "a long enough password";
 
 /** When the outbox will next try a message (by subject), read from the e2e server's database. */
-function nextAttemptOf(subject: string): string {
+async function nextAttemptOf(subject: string): Promise<string> {
+  if (ON_POSTGRES) {
+    const client = new pg.Client({ connectionString: DATABASE_URL });
+    await client.connect();
+    try {
+      const r = await client.query(`SELECT "nextAttemptAt"::text AS "at" FROM "outbound_mail" WHERE "subject" = $1`, [subject]);
+      return String(r.rows[0]?.at);
+    } finally {
+      await client.end();
+    }
+  }
   const db = new Database(DB_FILE, { readonly: true });
   try {
     return String((db.prepare(`SELECT "nextAttemptAt" FROM "outbound_mail" WHERE "subject" = ?`).get(subject) as { nextAttemptAt: unknown }).nextAttemptAt);
@@ -209,7 +220,7 @@ test("mail the server refuses is shown failed to admins, on the ticket to agents
   await failed();
   await expect(row.getByRole("cell", { name: /550/ })).toBeVisible();
   const triedAt = () => nextAttemptOf(`Received: [#${n}] ${title}`);
-  const before = triedAt();
+  const before = await triedAt();
   await row.getByRole("button", { name: "Retry" }).click();
   // Queued again, due at once: the worker tries it within a second.
   await expect.poll(triedAt).not.toBe(before);

@@ -61,7 +61,7 @@ describe("parseEnv", () => {
     expect(parseEnv({ PORT: "65535" }).PORT).toBe(65535);
   });
 
-  it.each([["postgres://localhost/triage"], ["./data/triage.db"], ["file:"], ["mysql:x"], ["http://x/file:a"]])(
+  it.each([["postgres://"], ["postgresql:localhost"], ["./data/triage.db"], ["file:"], ["mysql:x"], ["http://x/file:a"]])(
     "DATABASE_URL=%j is refused, naming DATABASE_URL",
     (DATABASE_URL) => {
       const e = configError({ DATABASE_URL });
@@ -85,10 +85,23 @@ describe("parseEnv", () => {
   });
 
   it("several problems are all reported at once", () => {
-    const e = configError({ PORT: "abc", DATABASE_URL: "postgres://x", AUTH_SECRET: "short" });
+    const e = configError({ PORT: "abc", DATABASE_URL: "mysql://x", AUTH_SECRET: "short" });
     expect(e.message).toMatch(/\bPORT\b/);
     expect(e.message).toMatch(/\bDATABASE_URL\b/);
     expect(e.message).toMatch(/\bAUTH_SECRET\b/);
+  });
+});
+
+describe("PostgreSQL", () => {
+  it.each([["postgresql://triage:secret@db.example:5432/triage"], ["postgres://localhost/triage"]])("DATABASE_URL=%j runs Triage on PostgreSQL", (DATABASE_URL) => {
+    const env = parseEnv({ DATABASE_URL });
+    expect(env.dialect).toBe("postgres");
+    expect(env.databasePath).toBe("");
+    expect(env.dataDir).toBe(path.resolve("data"));
+  });
+
+  it("a file address is SQLite", () => {
+    expect(parseEnv({ DATABASE_URL: "file:./x.db" }).dialect).toBe("sqlite");
   });
 });
 

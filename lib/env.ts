@@ -15,8 +15,8 @@ const schema = z.object({
     .string()
     .trim()
     .default("file:./data/triage.db")
-    .refine((v) => v.startsWith("file:") && v.length > "file:".length, {
-      message: 'must be a SQLite file URL such as "file:./data/triage.db"',
+    .refine((v) => (v.startsWith("file:") && v.length > "file:".length) || isPostgresUrl(v), {
+      message: 'must be a SQLite file URL such as "file:./data/triage.db" or a PostgreSQL one such as "postgresql://triage@db.example/triage"',
     }),
   PORT: z.coerce
     .number({ message: "must be a port number" })
@@ -85,7 +85,11 @@ export function parseMailbox(v: string): { name: string | null; address: string 
 }
 
 export type Env = z.infer<typeof schema> & {
+  /** Which database DATABASE_URL names. */
+  dialect: Dialect;
+  /** The SQLite file ("" on PostgreSQL). */
   databasePath: string;
+  /** Beside the SQLite file; ./data on PostgreSQL (the generated auth secret lives there). */
   dataDir: string;
   /** Where links in mail point: TRIAGE_URL, or this machine's port. */
   publicUrl: string;
@@ -114,13 +118,22 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
-  const databasePath = databasePathFromUrl(result.data.DATABASE_URL);
+  const dialect: Dialect = isPostgresUrl(result.data.DATABASE_URL) ? "postgres" : "sqlite";
+  const databasePath = dialect === "sqlite" ? databasePathFromUrl(result.data.DATABASE_URL) : "";
   const publicUrl = (result.data.TRIAGE_URL ?? `http://localhost:${result.data.PORT}`).replace(/\/+$/, "");
   const host = new URL(publicUrl).hostname;
   const mailFrom = result.data.TRIAGE_MAIL_FROM
     ? parseMailbox(result.data.TRIAGE_MAIL_FROM)!
     : { name: "Triage", address: `triage@${host.includes(".") ? host : `${host}.localdomain`}` };
-  return { ...result.data, databasePath, dataDir: path.dirname(databasePath), publicUrl, mailFrom };
+  const dataDir = dialect === "sqlite" ? path.dirname(databasePath) : path.resolve("data");
+  return { ...result.data, dialect, databasePath, dataDir, publicUrl, mailFrom };
+}
+
+export type Dialect = "sqlite" | "postgres";
+
+/** A PostgreSQL address (postgres:// or postgresql://). */
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\/./.test(url);
 }
 
 /** "file:./data/triage.db" -> an absolute path, resolved against the working directory. */

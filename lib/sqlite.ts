@@ -10,7 +10,7 @@ import type {
 } from "@prisma/driver-adapter-utils";
 import { PrismaClient } from "./generated/prisma/client";
 import { databasePathFromUrl, env } from "./env";
-import { bindable, type Sql } from "./sql";
+import { bindable, type Rows, type Sql } from "./sql";
 
 
 /**
@@ -161,11 +161,6 @@ export function openReader(url: string = env().DATABASE_URL) {
 
 export type Db = ReturnType<typeof openDatabase>;
 
-/** What openRows returns: hand-written read SQL, run synchronously on a read-only connection. */
-export type Rows = {
-  all<T>(sql: string, ...args: unknown[]): T[];
-  get<T>(sql: string, ...args: unknown[]): T | undefined;
-};
 
 /**
  * A third connection, read-only, for the hand-written SQL of the hottest reads (the session
@@ -191,8 +186,9 @@ export function openRows(url: string = env().DATABASE_URL): Rows {
     return st;
   };
   return {
-    all: <T>(sql: string, ...args: unknown[]) => prepare(sql).all(...args) as T[],
-    get: <T>(sql: string, ...args: unknown[]) => prepare(sql).get(...args) as T | undefined,
+    dialect: "sqlite",
+    all: async <T>(sql: string, ...args: unknown[]) => prepare(sql).all(...args.map((a) => bindable(a))) as T[],
+    get: async <T>(sql: string, ...args: unknown[]) => prepare(sql).get(...args.map((a) => bindable(a))) as T | undefined,
   };
 }
 
@@ -246,9 +242,10 @@ export function openWriter(url: string = env().DATABASE_URL): Writer {
     return st;
   };
   const tx: Sql = {
-    all: async <T>(sql: string, ...args: unknown[]) => prepare(sql).all(...args.map(bindable)) as T[],
-    get: async <T>(sql: string, ...args: unknown[]) => prepare(sql).get(...args.map(bindable)) as T | undefined,
-    run: async (sql: string, ...args: unknown[]) => prepare(sql).run(...args.map(bindable)).changes,
+    dialect: "sqlite",
+    all: async <T>(sql: string, ...args: unknown[]) => prepare(sql).all(...args.map((a) => bindable(a))) as T[],
+    get: async <T>(sql: string, ...args: unknown[]) => prepare(sql).get(...args.map((a) => bindable(a))) as T | undefined,
+    run: async (sql: string, ...args: unknown[]) => prepare(sql).run(...args.map((a) => bindable(a))).changes,
   };
   const waiting: Job[] = [];
   let draining = false;

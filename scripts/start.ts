@@ -5,7 +5,8 @@
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { ConfigError, parseEnv } from "../lib/env";
+import { ConfigError, parseEnv, type Env } from "../lib/env";
+import { migratePostgres } from "./db/migrate-postgres";
 import { BUILD_SOURCES, newest } from "./lib/newest";
 
 const root = path.resolve(__dirname, "..");
@@ -16,7 +17,7 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-let config;
+let config: Env;
 try {
   config = parseEnv(process.env);
 } catch (e) {
@@ -26,7 +27,7 @@ try {
 
 const childEnv: NodeJS.ProcessEnv = {
   ...process.env,
-  DATABASE_URL: `file:${config.databasePath}`,
+  DATABASE_URL: config.dialect === "sqlite" ? `file:${config.databasePath}` : config.DATABASE_URL,
   NEXT_TELEMETRY_DISABLED: "1",
   NODE_ENV: "production" as const,
 };
@@ -45,13 +46,28 @@ if (builtAt < sourcesAt) {
   run(bin("next"), ["build"]);
 }
 
-fs.mkdirSync(config.dataDir, { recursive: true });
-console.log(`Database: ${config.databasePath}`);
-run(bin("prisma"), ["migrate", "deploy"]);
+async function main() {
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  if (config.dialect === "sqlite") {
+    console.log(`Database: ${config.databasePath}`);
+    run(bin("prisma"), ["migrate", "deploy"]);
+  } else {
+    const where = new URL(config.DATABASE_URL);
+    console.log(`Database: PostgreSQL at ${where.host}${where.pathname}`);
+    try {
+      const applied = await migratePostgres(config.DATABASE_URL);
+      console.log(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(", ")}` : "No pending migrations.");
+    } catch (e) {
+      fail(`Triage cannot start: the PostgreSQL migrations failed. ${(e as Error).message}`);
+    }
+  }
 
-const server = spawn(process.execPath, [path.join(root, "scripts/server.mjs")], {
-  stdio: "inherit",
-  env: { ...childEnv, PORT: String(config.PORT) },
-});
-for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => server.kill(sig));
-server.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+  const server = spawn(process.execPath, [path.join(root, "scripts/server.mjs")], {
+    stdio: "inherit",
+    env: { ...childEnv, PORT: String(config.PORT) },
+  });
+  for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => server.kill(sig));
+  server.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+}
+
+void main();

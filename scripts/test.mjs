@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * `npm test`: everything, in order of speed — lint, types, unit and integration tests (Vitest),
- * then end-to-end tests (Playwright, JavaScript on and off) against a production build.
+ * the integration tests again on PostgreSQL, then end-to-end tests (Playwright, JavaScript on and
+ * off) against a production build on SQLite, and the browser tests again on PostgreSQL.
  * Installs what a fresh machine lacks (dependencies, Chromium, nginx, Caddy, Dovecot, PostgreSQL), and ends with one line:
  * "N passed, N failed", counting every test that ran.
  */
@@ -72,10 +73,10 @@ function check(name, cmd, args) {
   }
 }
 
-function vitest() {
+function vitest(args = [], extraEnv = {}) {
   const out = ".tmp/vitest-results.json";
   fs.rmSync(out, { force: true });
-  sh("node_modules/.bin/vitest", ["run", "--reporter=default", "--reporter=json", `--outputFile=${out}`]);
+  sh("node_modules/.bin/vitest", ["run", "--reporter=default", "--reporter=json", `--outputFile=${out}`, ...args], { env: { ...env, ...extraEnv } });
   if (!fs.existsSync(out)) {
     failed++;
     console.log("✗ Vitest did not report (crashed?)");
@@ -86,10 +87,10 @@ function vitest() {
   failed += r.numFailedTests + (r.numFailedTestSuites > 0 && r.numFailedTests === 0 ? r.numFailedTestSuites : 0);
 }
 
-function playwright() {
+function playwright(args = [], extraEnv = {}) {
   const out = ".tmp/e2e-results.json";
   fs.rmSync(out, { force: true });
-  sh("node_modules/.bin/playwright", ["test"]);
+  sh("node_modules/.bin/playwright", ["test", ...args], { env: { ...env, ...extraEnv } });
   if (!fs.existsSync(out)) {
     failed++;
     console.log("✗ Playwright did not report (server failed to start?)");
@@ -113,7 +114,16 @@ if (failed === 0) {
   check("lint", "node_modules/.bin/eslint", [".", "--max-warnings=0"]);
   check("typecheck", "node_modules/.bin/tsc", ["--noEmit"]);
   vitest();
+  // The same integration tests with Triage on PostgreSQL (tests/setup.ts): a database per file.
+  vitest(["tests/integration", "tests/mail", "tests/postgres"], { TRIAGE_TEST_DATABASE: "postgres" });
   playwright();
+  // The browser tests again, JavaScript on and off, with the server on PostgreSQL.
+  const pg = spawnSync("node_modules/.bin/tsx", ["tests/postgres/fresh-url.ts", "e2e"], { env, encoding: "utf8" });
+  if (pg.status === 0) playwright(["--project=js", "--project=nojs"], { E2E_PORT: "3510", E2E_DATABASE_URL: pg.stdout.trim() });
+  else {
+    failed++;
+    console.log(`✗ no PostgreSQL database for the e2e run: ${pg.stderr}`);
+  }
 }
 const line = `${passed} passed, ${failed} failed`;
 fs.writeFileSync(".tmp/test-summary.txt", `${line}\n`);

@@ -6,12 +6,19 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { databaseFromTemplateSync } from "./postgres/server";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "triage-test-"));
 const url = `file:${path.join(dir, "test.db")}`;
 process.env.DATABASE_URL = url;
 process.env.AUTH_SECRET = "test-secret-test-secret-test-secret-0123";
 process.env.TRIAGE_TEST_DB_DIR = dir;
+// The SQLite file is made either way (the drift test reads it); with TRIAGE_TEST_DATABASE=postgres
+// the application runs on a PostgreSQL database of this file's own (tests/global-setup.ts).
+if (process.env.TRIAGE_TEST_DATABASE === "postgres") {
+  process.env.TRIAGE_TEST_SQLITE_URL = url;
+  process.env.DATABASE_URL = databaseFromTemplateSync(path.basename(dir).replace("triage-test-", "t"));
+}
 
 const template = path.join(os.tmpdir(), "triage-test-template.db");
 // Migrating takes about a second; do it once per run and copy the result for every file.

@@ -18,7 +18,7 @@ export async function actorFromHeaders(h: Headers): Promise<Actor | null> {
   const secure = isHttpsRequest(h);
   const token = sessionToken(h.get("cookie"), secure, await cookieSecret());
   if (token === null) return null;
-  const fast = currentSession(token);
+  const fast = await currentSession(token);
   if (fast) return fast;
   // Expired, due for its daily refresh, past its absolute limit or gone: Better Auth decides
   // (and refreshes, or deletes), exactly as before.
@@ -88,22 +88,23 @@ function cookieValue(header: string, name: string): string | null {
   return null;
 }
 
-type SessionRow = { createdAt: string; expiresAt: string; userId: string; name: string; role: string | null; timeZone: string | null };
+/** Timestamps as SQLite stores them (text) or as PostgreSQL's pool reads them (Date). */
+type SessionRow = { createdAt: string | Date; expiresAt: string | Date; userId: string; name: string; role: string | null; timeZone: string | null };
 
 /**
  * The actor of a live session that needs nothing done to it, in one statement on the read
  * connection; undefined when Better Auth has something to decide. Every page runs this, and
  * Better Auth's own lookup (two ORM queries and its endpoint pipeline) costs about 3 ms.
  */
-function currentSession(token: string): Actor | undefined {
-  const row = rows.get<SessionRow>(
+async function currentSession(token: string): Promise<Actor | undefined> {
+  const row = await rows.get<SessionRow>(
     `SELECT s."createdAt", s."expiresAt", u."id" AS "userId", u."name", u."role", u."timeZone"
      FROM "session" s JOIN "user" u ON u."id" = s."userId" WHERE s."token" = ?`,
     token,
   );
   if (!row) return undefined;
   const now = Date.now();
-  const expires = Date.parse(row.expiresAt);
+  const expires = new Date(row.expiresAt).getTime();
   // Better Auth extends a session once it is SESSION_REFRESH_SECONDS into its idle window.
   const refreshDue = expires - SESSION_IDLE_SECONDS * 1000 + SESSION_REFRESH_SECONDS * 1000 <= now;
   if (!(expires > now) || refreshDue) return undefined;

@@ -2,7 +2,7 @@ import "server-only";
 import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
 import { nextCookies } from "better-auth/next-js";
-import { db } from "../db";
+import { db, serialTransaction } from "../db";
 import { env } from "../env";
 import { authSecret } from "./secret";
 import { queuePasswordReset } from "../mail/notify";
@@ -25,7 +25,7 @@ function createAuth(secure: boolean) {
     appName: "Triage",
     baseURL: TRIAGE_URL ?? `http://localhost:${PORT}`,
     secret: authSecret(),
-    database: prismaAdapter(db, { provider: "sqlite" }),
+    database: prismaAdapter(db, { provider: env().dialect === "postgres" ? "postgresql" : "sqlite" }),
     telemetry: { enabled: false },
     // Triage throttles sign-in itself, in the database (lib/auth/throttle.ts).
     rateLimit: { enabled: false },
@@ -70,10 +70,10 @@ function createAuth(secure: boolean) {
         create: {
           // The first account on an empty database runs the place. Decided after the insert, in
           // one statement, so that two simultaneous first sign-ups make exactly one admin: the
-          // UPDATE runs only while nobody is admin, and SQLite runs one writer at a time.
+          // UPDATE runs only while nobody is admin, one such transaction at a time.
           after: async (user) => {
-            await db.$executeRaw`UPDATE "user" SET "role" = 'admin'
-              WHERE "id" = ${user.id} AND NOT EXISTS (SELECT 1 FROM "user" WHERE "role" = 'admin')`;
+            await serialTransaction((tx) => tx.$executeRaw`UPDATE "user" SET "role" = 'admin'
+              WHERE "id" = ${user.id} AND NOT EXISTS (SELECT 1 FROM "user" WHERE "role" = 'admin')`);
           },
         },
       },

@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "../db";
+import { db, serialTransaction } from "../db";
 import {
   ADDRESS_POLICY,
   EMAIL_POLICY,
@@ -25,7 +25,7 @@ const keys = (email: string, address: string | null) =>
  */
 export async function reserveSignInAttempt(email: string, address: string | null, now = new Date()): Promise<number> {
   const ks = keys(email, address);
-  return db.$transaction(async (tx) => {
+  return serialTransaction(async (tx) => {
     const rows = await tx.signInThrottle.findMany({ where: { key: { in: ks.map((k) => k.key) } } });
     const locked = Math.max(0, ...rows.map((r) => minutesLocked(r, now)));
     if (locked > 0) return locked;
@@ -50,7 +50,7 @@ export async function signInLockout(email: string, address: string | null, now =
  * (an office behind one address signs in many times a day without failing).
  */
 export async function noteSignInSuccess(email: string, address: string | null) {
-  await db.$transaction(async (tx) => {
+  await serialTransaction(async (tx) => {
     await tx.signInThrottle.deleteMany({ where: { key: `email:${email.toLowerCase()}` } });
     if (!address) return;
     const key = `addr:${address}`;
@@ -74,7 +74,7 @@ export async function reserveResetRequest(email: string, address: string | null,
     { key: `reset-email:${email.toLowerCase()}`, policy: RESET_EMAIL_POLICY },
     ...(address ? [{ key: `reset-addr:${address}`, policy: RESET_ADDRESS_POLICY }] : []),
   ];
-  return db.$transaction(async (tx) => {
+  return serialTransaction(async (tx) => {
     const rows = await tx.signInThrottle.findMany({ where: { key: { in: ks.map((k) => k.key) } } });
     const lockedFor = (key: string) => minutesLocked(rows.find((r) => r.key === key) ?? null, now);
     const addressLocked = address ? lockedFor(`reset-addr:${address}`) : 0;

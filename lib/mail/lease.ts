@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "../db";
+import { db, serialTransaction } from "../db";
 
 /**
  * Named leases in the database: a job that only one process may run at a time (the mailbox
@@ -8,7 +8,7 @@ import { db } from "../db";
  */
 export async function takeLease(name: string, owner: string, ms: number, now = new Date()): Promise<boolean> {
   const until = new Date(now.getTime() + ms);
-  return db.$transaction(async (tx) => {
+  return serialTransaction(async (tx) => {
     const held = await tx.lease.findUnique({ where: { name } });
     if (held && held.owner !== owner && held.until > now) return false;
     await tx.lease.upsert({ where: { name }, create: { name, owner, until }, update: { owner, until } });

@@ -4,6 +4,7 @@ import {
   QUERY_MAX,
   SORTS,
   ftsQuery,
+  tsQuery,
   listQuery,
   parseListParams,
   type ListParams,
@@ -235,6 +236,28 @@ describe("listQuery", () => {
   ];
   it.each(cases.map((c) => [listQuery(c), c] as const))("round trip %s", (query, params) => {
     expect(parseListParams(rawFrom(query.replace(/^\?/, "")))).toEqual(params);
+  });
+});
+
+describe("tsQuery (PostgreSQL)", () => {
+  it.each([
+    ["printer jam", "'printer':* & 'jam':*"],
+    ["x'); DROP TABLE ticket; --", "'x' & 'drop':* & 'table':* & 'ticket':*"],
+    ["a & b | !c <-> d", "'a' & 'b' & 'c' & 'd'"],
+    ["café", "'café':*"],
+    ["wi fi", "'wi' & 'fi'"],
+    ["", null],
+    ["!!! :* &", null],
+  ])("%j → %j", (input, expected) => {
+    expect(tsQuery(input)).toBe(expected);
+  });
+
+  it("has the same words as the FTS5 query, for any input", () => {
+    for (const q of ["Printer JAM jam", "e-mail", "日本語 x", "t a s i p m o c w e b d z y x w", "ünïcödé"]) {
+      const fts = ftsQuery(q)!.split(" ").map((w) => w.replace(/^"|"\*?$/g, "").replace(/"$/, ""));
+      const ts = tsQuery(q)!.split(" & ").map((w) => w.replace(/^'|'(:\*)?$/g, ""));
+      expect(ts, q).toEqual(fts);
+    }
   });
 });
 

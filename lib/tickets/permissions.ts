@@ -104,9 +104,12 @@ export function visibleTicketsWhere(actor: Actor): { requesterId?: string } {
   return isStaff(actor) ? {} : { requesterId: actor.id };
 }
 
-/** A ticket number that may go into a query: a positive safe integer, never an object. */
+/** The largest ticket number there can be: PostgreSQL's `integer` (SQLite's is wider). */
+export const MAX_TICKET_NUMBER = 2_147_483_647;
+
+/** A ticket number that may go into a query: a positive integer that fits the column, never an object. */
 export function isTicketNumber(n: unknown): n is number {
-  return typeof n === "number" && Number.isSafeInteger(n) && n > 0;
+  return typeof n === "number" && Number.isInteger(n) && n > 0 && n <= MAX_TICKET_NUMBER;
 }
 
 /**

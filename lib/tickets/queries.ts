@@ -1,11 +1,13 @@
 import "server-only";
 import { reader, rows } from "../db";
 import type { Prisma } from "../generated/prisma/client";
+import type { Dialect } from "../env";
 import { isStaff, isTicketNumber, ticketWhere, visibleTicketsWhere, type Actor } from "./permissions";
 import {
   DEFAULT_LIST_PARAMS,
   ftsQuery,
   listQuery,
+  tsQuery,
   type ListParams,
   type Sort,
 } from "./list-params";
@@ -51,11 +53,13 @@ export async function getTicketRow(actor: Actor, number: number, tx: Tx = reader
  * Whether the actor may see ticket `number`: what the proxy asks before every ticket page (to
  * answer 404 with real HTML), in one prepared statement with ticketWhere's own scope.
  */
-export function ticketVisible(actor: Actor, number: number): boolean {
+export async function ticketVisible(actor: Actor, number: number): Promise<boolean> {
   const where = ticketWhere(actor, number);
-  return where.requesterId === undefined
-    ? rows.get(`SELECT 1 AS "x" FROM "ticket" WHERE "number" = ?`, where.number) !== undefined
-    : rows.get(`SELECT 1 AS "x" FROM "ticket" WHERE "number" = ? AND "requesterId" = ?`, where.number, where.requesterId) !== undefined;
+  const row =
+    where.requesterId === undefined
+      ? await rows.get(`SELECT 1 AS "x" FROM "ticket" WHERE "number" = ?`, where.number)
+      : await rows.get(`SELECT 1 AS "x" FROM "ticket" WHERE "number" = ? AND "requesterId" = ?`, where.number, where.requesterId);
+  return row !== undefined;
 }
 
 export type Person = { id: string; name: string };
@@ -210,22 +214,29 @@ function assigneeFilter(actor: Actor, p: ListParams): string | null {
   return p.assignee || null;
 }
 
-const ORDER: Record<Sort, (dir: string) => string> = {
+/**
+ * The order of each sort. An unassigned ticket (a null name) comes first ascending and last
+ * descending, as SQLite orders nulls; PostgreSQL is told so (its name indexes are built NULLS FIRST
+ * to match, so these stay index walks).
+ */
+const ORDER: Record<Sort, (dir: string, nulls: string) => string> = {
   number: (d) => `t."number" ${d}`,
   title: (d) => `t."title" ${d}, t."number" ${d}`,
   status: (d) => `t."status" ${d}, t."updatedAt" ${d}, t."number" ${d}`,
   priority: (d) => `t."priority" ${d}, t."updatedAt" ${d}, t."number" ${d}`,
-  requester: (d) => `t."requesterName" ${d}, t."updatedAt" ${d}, t."number" ${d}`,
-  assignee: (d) => `t."assigneeName" ${d}, t."updatedAt" ${d}, t."number" ${d}`,
+  requester: (d, n) => `t."requesterName" ${d}${n}, t."updatedAt" ${d}, t."number" ${d}`,
+  assignee: (d, n) => `t."assigneeName" ${d}${n}, t."updatedAt" ${d}, t."number" ${d}`,
   updated: (d) => `t."updatedAt" ${d}, t."number" ${d}`,
 };
+
+const nullsFor = (dialect: Dialect, dir: string) => (dialect === "sqlite" ? "" : dir === "ASC" ? " NULLS FIRST" : " NULLS LAST");
 
 /**
  * The documents matching a full-text query, as ticket numbers: a ticket matches through its own
  * title and description (rowid = number) or through a public comment (rowid = -comment id).
  * One MATCH; a ticket matched twice appears twice.
  */
-const MATCHED = `SELECT CASE WHEN s.rowid > 0 THEN s.rowid
+const FTS_MATCHED = `SELECT CASE WHEN s.rowid > 0 THEN s.rowid
         ELSE (SELECT c."ticketNumber" FROM "comment" c WHERE c."id" = -s.rowid) END AS "number"
     FROM "search_index" s WHERE "search_index" MATCH ?`;
 
@@ -234,7 +245,7 @@ const MATCHED = `SELECT CASE WHEN s.rowid > 0 THEN s.rowid
  * weighs five times the body. bm25 costs about 1.6 µs a document, so it only runs when the words
  * match at most RANK_LIMIT documents (see searchStats).
  */
-const MATCHES = `(SELECT "number", min("rank") AS "rank" FROM (
+const FTS_MATCHES = `(SELECT "number", min("rank") AS "rank" FROM (
     SELECT CASE WHEN s.rowid > 0 THEN s.rowid
                 ELSE (SELECT c."ticketNumber" FROM "comment" c WHERE c."id" = -s.rowid) END AS "number",
            bm25("search_index", 5.0, 1.0) AS "rank"
@@ -242,6 +253,23 @@ const MATCHES = `(SELECT "number", min("rank") AS "rank" FROM (
     -- LIMIT -1 keeps this subquery from being flattened into the GROUP BY, where SQLite refuses
     -- bm25() ("unable to use function bm25 in the requested context").
     LIMIT -1) GROUP BY "number")`;
+
+/**
+ * PostgreSQL's search index (prisma/postgres/migrations): a row per document with its ticket's
+ * number and a tsvector, GIN-indexed. The words typed (tsQuery) lose their diacritics as the
+ * documents' did. Ranks are negated ts_rank, so that lower is better as with bm25; the title's
+ * words (weight A) count five times the rest (D).
+ */
+const TS_QUERY = `to_tsquery('simple', unaccent(?))`;
+const TS_MATCHED = `SELECT s."ticketNumber" AS "number" FROM "search_index" s WHERE s."document" @@ ${TS_QUERY}`;
+const TS_MATCHES = `(SELECT s."ticketNumber" AS "number", min(-ts_rank('{0.2, 0.2, 0.2, 1.0}', s."document", q)) AS "rank"
+    FROM "search_index" s, ${TS_QUERY} q WHERE s."document" @@ q GROUP BY s."ticketNumber")`;
+
+/** The search SQL of each database, and how what was typed becomes its query. */
+const SEARCH = {
+  sqlite: { matched: FTS_MATCHED, matches: FTS_MATCHES, query: ftsQuery },
+  postgres: { matched: TS_MATCHED, matches: TS_MATCHES, query: tsQuery },
+} satisfies Record<Dialect, unknown>;
 
 /**
  * A search is ranked by relevance when its words match at most this many documents (titles and
@@ -252,7 +280,8 @@ const MATCHES = `(SELECT "number", min("rank") AS "rank" FROM (
 export const RANK_LIMIT = 1_000;
 
 /** Builds the SQL for one page of the list. Exposed for the EXPLAIN QUERY PLAN test. */
-export function listSql(actor: Actor, p: ListParams, offset: number) {
+export function listSql(actor: Actor, p: ListParams, offset: number, dialect: Dialect = rows.dialect) {
+  const { matched: MATCHED, matches: MATCHES, query } = SEARCH[dialect];
   const f = filters(actor, p, "t");
   const where = [...f.where];
   const args = [...f.args];
@@ -260,7 +289,7 @@ export function listSql(actor: Actor, p: ListParams, offset: number) {
     where.push(f.assignee === "" ? `t."assigneeId" IS NULL` : `t."assigneeId" = ?`);
     if (f.assignee !== "") args.push(f.assignee);
   }
-  const match = p.q ? ftsQuery(p.q) : null;
+  const match = p.q ? query(p.q) : null;
   const dir = p.dir === "asc" ? "ASC" : "DESC";
   const cols = `t."number", t."title", t."status", t."priority", t."updatedAt", t."createdAt",
       t."requesterName" AS "requester", t."assigneeName" AS "assignee"`;
@@ -278,7 +307,8 @@ export function listSql(actor: Actor, p: ListParams, offset: number) {
   // filters' or the sort's index probing it, instead of reading every matching ticket row.
   const inner = match ? [`+t."number" IN (${MATCHED})`, ...where] : where;
   const innerArgs = match ? [match, ...args] : args;
-  const order = ORDER[p.sort === "relevance" ? "updated" : p.sort](p.sort === "relevance" ? "DESC" : dir);
+  const orderDir = p.sort === "relevance" ? "DESC" : dir;
+  const order = ORDER[p.sort === "relevance" ? "updated" : p.sort](orderDir, nullsFor(dialect, orderDir));
   // Find the page's numbers on the index alone (deep pages skip index entries, not rows), then
   // read just those rows.
   const sql = `SELECT ${cols} FROM "ticket" t
@@ -293,8 +323,9 @@ export function listSql(actor: Actor, p: ListParams, offset: number) {
  * statement answers both how many documents the words match (`docs`, which decides whether to rank)
  * and how many tickets pass the filters (`n`), with a single MATCH.
  */
-export function countSql(actor: Actor, p: ListParams) {
-  const match = p.q ? ftsQuery(p.q) : null;
+export function countSql(actor: Actor, p: ListParams, dialect: Dialect = rows.dialect) {
+  const { matched: MATCHED, query } = SEARCH[dialect];
+  const match = p.q ? query(p.q) : null;
   const f = filters(actor, p, match ? "t" : "c");
   const where = [...f.where];
   const args = [...f.args];
@@ -302,6 +333,12 @@ export function countSql(actor: Actor, p: ListParams) {
     if (f.assignee !== null) {
       where.push(f.assignee === "" ? `t."assigneeId" IS NULL` : `t."assigneeId" = ?`);
       if (f.assignee !== "") args.push(f.assignee);
+    }
+    if (where.length === 0 && dialect === "postgres") {
+      return {
+        sql: `SELECT count(*) AS "docs", count(DISTINCT s."ticketNumber") AS "n" FROM "search_index" s WHERE s."document" @@ ${TS_QUERY}`,
+        args: [match],
+      };
     }
     if (where.length === 0) {
       // Nothing but the search: FTS5 counts its own matches without building a set. Only when a
@@ -346,7 +383,7 @@ type Counted = { total: number; docs: number };
 
 async function counted(actor: Actor, p: ListParams): Promise<Counted> {
   const c = countSql(actor, p);
-  const row = rows.get<{ n: number; docs: number }>(c.sql, ...c.args);
+  const row = await rows.get<{ n: number; docs: number }>(c.sql, ...c.args);
   return { total: Number(row?.n ?? 0), docs: Number(row?.docs ?? 0) };
 }
 
@@ -387,7 +424,7 @@ export async function listTickets(actor: Actor, p: ListParams): Promise<TicketPa
   const offset = (page - 1) * p.per;
   const order = effectiveSort(actor, p, c);
   const q = listSql(actor, { ...p, ...order, page }, offset);
-  const shown = total === 0 ? [] : rows.all<RawRow>(q.sql, ...q.args).map(toRow);
+  const shown = total === 0 ? [] : (await rows.all<RawRow>(q.sql, ...q.args)).map(toRow);
   return {
     rows: shown,
     total,
@@ -409,7 +446,7 @@ export async function quickViews(actor: Actor): Promise<QuickView[]> {
   const base: ListParams = { ...DEFAULT_LIST_PARAMS, status: OPEN };
   const scope = visibleTicketsWhere(actor);
   const own = scope.requesterId === undefined ? "" : `AND c."requesterId" = ?`;
-  const row = rows.get<{ mine: number; unassigned: number; open: number }>(
+  const row = await rows.get<{ mine: number; unassigned: number; open: number }>(
     `SELECT coalesce(sum(CASE WHEN c."assigneeId" = ? THEN c."n" END), 0) AS "mine",
             coalesce(sum(CASE WHEN c."assigneeId" = '' THEN c."n" END), 0) AS "unassigned",
             coalesce(sum(c."n"), 0) AS "open"
@@ -435,7 +472,7 @@ export async function* exportTickets(actor: Actor, p: ListParams, batch = 1000):
   const order = p.q ? effectiveSort(actor, p, await counted(actor, p)) : { sort: p.sort, dir: p.dir };
   for (let offset = 0; ; offset += batch) {
     const q = listSql(actor, { ...p, ...order, per: batch }, offset);
-    const raw = rows.all<RawRow>(q.sql, ...q.args);
+    const raw = await rows.all<RawRow>(q.sql, ...q.args);
     if (raw.length === 0) return;
     yield raw.map((r) => ({
       number: Number(r.number),

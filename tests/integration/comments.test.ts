@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
+import { onPostgres } from "../dialect";
 import { createTicket } from "@/lib/tickets/commands";
 import { addComment, listComments } from "@/lib/tickets/comments";
 import { parseListParams } from "@/lib/tickets/list-params";
@@ -128,8 +129,11 @@ describe("search through comments", () => {
     expect((await search(ada, "ephemeralword")).total).toBe(1);
     await db.ticket.delete({ where: { number: n } });
     expect((await search(ada, "ephemeralword")).total).toBe(0);
+    // The index itself, not only the list: SQLite's FTS5 table, or PostgreSQL's tsvector rows.
     const [left] = await db.$queryRawUnsafe<{ n: bigint }[]>(
-      `SELECT count(*) AS n FROM "search_index" WHERE "search_index" MATCH '"ephemeralword"'`,
+      onPostgres
+        ? `SELECT count(*) AS n FROM "search_index" WHERE "document" @@ to_tsquery('simple', 'ephemeralword')`
+        : `SELECT count(*) AS n FROM "search_index" WHERE "search_index" MATCH '"ephemeralword"'`,
     );
     expect(Number(left.n)).toBe(0);
   });

@@ -128,7 +128,7 @@ afterAll(() => pgDb?.drop());
 
 describe("SQLite's and PostgreSQL's migrations", () => {
   it("leave the same tables, columns, keys, indexes, foreign keys and triggers", async () => {
-    const sqlite = sqliteShape(databasePathFromUrl(process.env.DATABASE_URL!));
+    const sqlite = sqliteShape(databasePathFromUrl(process.env.TRIAGE_TEST_SQLITE_URL ?? process.env.DATABASE_URL!));
     const postgres = await postgresShape(pgDb.url);
     expect(sqlite.columns.length).toBeGreaterThan(80);
     expect(postgres).toEqual(sqlite);

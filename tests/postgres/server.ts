@@ -7,6 +7,7 @@
 import { execFileSync } from "node:child_process";
 import crypto from "node:crypto";
 import pg from "pg";
+import { postgresMigrations } from "../../scripts/db/migrate-postgres";
 
 const ROLE = "triage_test";
 
@@ -63,4 +64,24 @@ export async function freshDatabase(label: string): Promise<{ url: string; drop:
       }
     },
   };
+}
+
+/** The migrated template the test files' databases are copied from (tests/global-setup.ts). */
+export function postgresTemplateName(): string {
+  const hash = crypto.createHash("sha256");
+  for (const m of postgresMigrations()) hash.update(m.name).update(m.checksum);
+  return `triage_template_${hash.digest("hex").slice(0, 12)}`;
+}
+
+/** A database copied from the template, synchronously (for tests/setup.ts, before any import). */
+export function databaseFromTemplateSync(label: string): string {
+  const admin = postgresAdminUrl();
+  const name = `triage_${label}_${process.pid}_${crypto.randomBytes(3).toString("hex")}`.toLowerCase().replace(/[^a-z0-9_]/g, "_");
+  const a = new URL(admin);
+  execFileSync("psql", ["-q", "-v", "ON_ERROR_STOP=1", "-c", `CREATE DATABASE "${name}" TEMPLATE "${postgresTemplateName()}"`, admin], {
+    stdio: "pipe",
+    env: { ...process.env, PGPASSWORD: decodeURIComponent(a.password) },
+  });
+  a.pathname = `/${name}`;
+  return a.toString();
 }

@@ -243,10 +243,12 @@ CREATE INDEX "ticket_requesterId_updatedAt_number_idx" ON "ticket"("requesterId"
 CREATE INDEX "ticket_title_number_idx" ON "ticket"("title", "number");
 
 -- CreateIndex
-CREATE INDEX "ticket_requesterName_updatedAt_number_idx" ON "ticket"("requesterName", "updatedAt", "number");
+-- Nulls first, as SQLite orders them: "sort by requester" walks this index either way.
+CREATE INDEX "ticket_requesterName_updatedAt_number_idx" ON "ticket"("requesterName" NULLS FIRST, "updatedAt", "number");
 
 -- CreateIndex
-CREATE INDEX "ticket_assigneeName_updatedAt_number_idx" ON "ticket"("assigneeName", "updatedAt", "number");
+-- Nulls first, as SQLite orders them: "sort by assignee" walks this index either way.
+CREATE INDEX "ticket_assigneeName_updatedAt_number_idx" ON "ticket"("assigneeName" NULLS FIRST, "updatedAt", "number");
 
 -- CreateIndex
 CREATE INDEX "activity_ticketNumber_id_idx" ON "activity"("ticketNumber", "id");

@@ -1,0 +1,67 @@
+import pg from "pg";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient as PostgresClient } from "./generated/prisma-pg/client";
+import type { PrismaClient } from "./generated/prisma/client";
+import { bindable, numbered, type Rows, type Sql } from "./sql";
+import type { Writer } from "./sqlite";
+
+/**
+ * Triage on PostgreSQL (DATABASE_URL=postgresql://…): the same Prisma models through the pg
+ * driver adapter (its client generated from prisma/postgres/schema.prisma), and the hand-written
+ * SQL on a pool of its own. PostgreSQL's MVCC gives what SQLite needed a second connection for:
+ * reads never wait for writes, so `reader` is `db`. Every connection runs in UTC, so that the
+ * `timestamp` columns (UTC by convention, as Prisma writes them) read and compare as written.
+ */
+
+/** What the pool's raw rows come back as: counts as numbers, timestamps as UTC dates. */
+const TYPES = {
+  getTypeParser(oid: number, format?: "text" | "binary") {
+    if (oid === pg.types.builtins.INT8) return (v: string) => Number(v);
+    if (oid === pg.types.builtins.NUMERIC) return (v: string) => Number(v);
+    if (oid === pg.types.builtins.TIMESTAMP) return (v: string) => new Date(`${v.replace(" ", "T")}Z`);
+    return pg.types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
+
+function pool(url: string, max: number) {
+  return new pg.Pool({ connectionString: url, max, types: TYPES, options: "-c TimeZone=UTC" });
+}
+
+function sqlOn(q: (text: string, args: unknown[]) => Promise<pg.QueryResult>): Sql {
+  const bind = (args: unknown[]) => args.map((a) => bindable(a, "postgres"));
+  return {
+    dialect: "postgres",
+    all: async <T>(sql: string, ...args: unknown[]) => (await q(numbered(sql), bind(args))).rows as T[],
+    get: async <T>(sql: string, ...args: unknown[]) => (await q(numbered(sql), bind(args))).rows[0] as T | undefined,
+    run: async (sql: string, ...args: unknown[]) => (await q(numbered(sql), bind(args))).rowCount ?? 0,
+  };
+}
+
+export function openPostgres(url: string) {
+  // The Prisma client (commands, Better Auth, mail) and the raw SQL (pages' reads, creates) share
+  // the server's connections: 10 each per process.
+  // Prisma parses its own results: its pool keeps pg's defaults, in UTC too.
+  const adapter = new PrismaPg({ connectionString: url, max: 10, options: "-c TimeZone=UTC" });
+  const prisma = new PostgresClient({ adapter }) as unknown as PrismaClient;
+  const raw = pool(url, 10);
+  const rows: Rows = sqlOn((text, args) => raw.query(text, args));
+  const writer: Writer = {
+    async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+      const client = await raw.connect();
+      try {
+        await client.query("BEGIN");
+        try {
+          const result = await fn(sqlOn((text, args) => client.query(text, args)));
+          await client.query("COMMIT");
+          return result;
+        } catch (e) {
+          await client.query("ROLLBACK");
+          throw e;
+        }
+      } finally {
+        client.release();
+      }
+    },
+  };
+  return { db: prisma, reader: prisma, rows, writer };
+}
