@@ -113,7 +113,8 @@ try {
 if (failed === 0) {
   check("lint", "node_modules/.bin/eslint", [".", "--max-warnings=0"]);
   check("typecheck", "node_modules/.bin/tsc", ["--noEmit"]);
-  vitest();
+  // tests/postgres (the schema drift, the copy to PostgreSQL) runs once, in the pass below.
+  vitest(["--exclude", "tests/postgres/**"]);
   // The same integration tests with Triage on PostgreSQL (tests/setup.ts): a database per file.
   vitest(["tests/integration", "tests/mail", "tests/postgres"], { TRIAGE_TEST_DATABASE: "postgres" });
   playwright();

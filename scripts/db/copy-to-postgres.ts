@@ -1,0 +1,141 @@
+/**
+ * Moves an installation from SQLite to PostgreSQL:
+ *
+ *   npm run db:copy-to-postgres -- file:./data/triage.db postgresql://triage@db.example/triage
+ *
+ * Stop Triage first. The PostgreSQL database must be empty or freshly migrated (no rows): it is
+ * migrated first (scripts/db/migrate-postgres.ts), then every row of every table is copied
+ * (people, sessions, accounts, tickets, history, comments, mail, settings, leases), in batches,
+ * in one transaction: all of it or nothing. The tally and the search index are rebuilt by
+ * PostgreSQL's own triggers as the rows go in; the sequences continue after the highest number
+ * SQLite ever gave (ticket numbers are never reused). Then the counts are compared table by table,
+ * the tally group by group, and the search index document by document count; any difference
+ * fails the copy (and rolls it back).
+ */
+import Database from "better-sqlite3";
+import pg from "pg";
+import { migratePostgres } from "./migrate-postgres";
+
+/** Tables in the order their foreign keys need; the tally and the search index are derived. */
+export const TABLES = [
+  "user",
+  "session",
+  "account",
+  "verification",
+  "sign_in_throttle",
+  "ticket",
+  "activity",
+  "comment",
+  "notification_default",
+  "notification_choice",
+  "outbound_mail",
+  "inbound_mail",
+  "lease",
+] as const;
+
+/** The columns PostgreSQL numbers itself (SERIAL), by table. */
+const SERIAL: Record<string, string> = { ticket: "number", activity: "id", comment: "id", outbound_mail: "id", inbound_mail: "id" };
+
+/** Rows per INSERT: PostgreSQL takes at most 65,535 parameters a statement. */
+const MAX_PARAMS = 30_000;
+
+type Column = { name: string; type: string };
+
+export type CopyReport = { table: string; rows: number }[];
+
+function value(v: unknown, type: string): unknown {
+  if (v === null || v === undefined) return null;
+  if (type === "DATETIME") return typeof v === "number" ? new Date(v).toISOString() : new Date(String(v)).toISOString();
+  if (type === "BOOLEAN") return v === 1 || v === true || v === "1" || v === "true";
+  return v;
+}
+
+export async function copyToPostgres(sqliteFile: string, postgresUrl: string, log: (s: string) => void = () => {}): Promise<CopyReport> {
+  await migratePostgres(postgresUrl);
+  const from = new Database(sqliteFile, { readonly: true, fileMustExist: true });
+  const to = new pg.Client({ connectionString: postgresUrl, options: "-c TimeZone=UTC" });
+  await to.connect();
+  const report: CopyReport = [];
+  try {
+    for (const t of TABLES) {
+      const r = await to.query(`SELECT 1 FROM "${t}" LIMIT 1`);
+      if (r.rowCount) throw new Error(`PostgreSQL's "${t}" already has rows: copy into an empty database`);
+    }
+    await to.query("BEGIN");
+    for (const table of TABLES) {
+      const columns = (from.prepare(`SELECT name, type FROM pragma_table_info(?)`).all(table) as Column[]).filter((c) => c.name);
+      const names = columns.map((c) => `"${c.name}"`).join(", ");
+      const perInsert = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
+      let batch: unknown[][] = [];
+      let copied = 0;
+      const flush = async () => {
+        if (batch.length === 0) return;
+        const rows = batch.map((_, i) => `(${columns.map((__, j) => `$${i * columns.length + j + 1}`).join(", ")})`);
+        await to.query(`INSERT INTO "${table}" (${names}) VALUES ${rows.join(", ")}`, batch.flat());
+        copied += batch.length;
+        batch = [];
+      };
+      for (const row of from.prepare(`SELECT ${names} FROM "${table}" ORDER BY rowid`).raw().iterate() as Iterable<unknown[]>) {
+        batch.push(row.map((v, i) => value(v, columns[i].type)));
+        if (batch.length >= perInsert) await flush();
+      }
+      await flush();
+      const serial = SERIAL[table];
+      if (serial) {
+        // Past the highest number SQLite ever gave, deleted ones included.
+        const seq = from.prepare(`SELECT seq FROM sqlite_sequence WHERE name = ?`).pluck().get(table) as number | undefined;
+        const max = from.prepare(`SELECT max("${serial}") FROM "${table}"`).pluck().get() as number | null;
+        const next = Math.max(seq ?? 0, max ?? 0);
+        if (next > 0) await to.query(`SELECT setval(pg_get_serial_sequence('"${table}"', '${serial}'), $1)`, [next]);
+      }
+      report.push({ table, rows: copied });
+      log(`${table}: ${copied.toLocaleString("en")} rows`);
+    }
+    await verify(from, to);
+    await to.query("COMMIT");
+    return report;
+  } catch (e) {
+    await to.query("ROLLBACK").catch(() => undefined);
+    throw e;
+  } finally {
+    from.close();
+    await to.end();
+  }
+}
+
+/** Counts, tally and search documents equal on both sides, or an error naming the first difference. */
+async function verify(from: Database.Database, to: pg.Client) {
+  for (const table of TABLES) {
+    const a = from.prepare(`SELECT count(*) FROM "${table}"`).pluck().get() as number;
+    const b = Number((await to.query(`SELECT count(*) AS n FROM "${table}"`)).rows[0].n);
+    if (a !== b) throw new Error(`"${table}": ${a} rows in SQLite, ${b} in PostgreSQL`);
+  }
+  const key = (r: { status: number; priority: number; requesterId: string; assigneeId: string; n: number }) =>
+    `${r.status}|${r.priority}|${r.requesterId}|${r.assigneeId}=${r.n}`;
+  const tally = `SELECT "status", "priority", "requesterId", "assigneeId", "n" FROM "ticket_tally" WHERE "n" <> 0`;
+  const a = (from.prepare(tally).all() as Parameters<typeof key>[0][]).map(key).sort();
+  const b = (await to.query(tally)).rows.map((r) => key({ ...r, n: Number(r.n) })).sort();
+  if (a.join("\n") !== b.join("\n")) throw new Error("ticket_tally differs between SQLite and PostgreSQL");
+  const docs = from.prepare(`SELECT (SELECT count(*) FROM "ticket") + (SELECT count(*) FROM "comment" WHERE NOT "internal")`).pluck().get() as number;
+  const indexed = Number((await to.query(`SELECT count(*) AS n FROM "search_index"`)).rows[0].n);
+  if (docs !== indexed) throw new Error(`search index: ${docs} documents expected, ${indexed} indexed`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const [source, target] = process.argv.slice(2);
+  if (!source?.startsWith("file:") || !/^postgres(ql)?:\/\//.test(target ?? "")) {
+    console.error("Usage: npm run db:copy-to-postgres -- file:./data/triage.db postgresql://user:pass@host/db");
+    process.exit(2);
+  }
+  const started = Date.now();
+  copyToPostgres(source.slice("file:".length).split("?")[0], target, console.log).then(
+    (report) => {
+      const total = report.reduce((s, r) => s + r.rows, 0);
+      console.log(`Copied ${total.toLocaleString("en")} rows in ${((Date.now() - started) / 1000).toFixed(1)} s; every count checked.`);
+    },
+    (e) => {
+      console.error(`Nothing was copied: ${e.message}`);
+      process.exit(1);
+    },
+  );
+}
