@@ -171,24 +171,35 @@ export type Db = ReturnType<typeof openDatabase>;
  */
 export function openRows(url: string = env().DATABASE_URL): Rows {
   const file = databasePathFromUrl(url);
-  // Opened on first use, when the migrations have created the file.
+  // The list's SQL depends only on which filters are set: a few hundred shapes at most.
+  const { all, get } = preparedSql(() => openRowsConnection(file), 500);
+  return { dialect: "sqlite", all, get };
+}
+
+/**
+ * Hand-written SQL on a better-sqlite3 connection opened on first use (when the migrations have
+ * made the file), each statement prepared once and kept, up to `keep` of them.
+ */
+function preparedSql(open: () => Database.Database, keep: number): Sql & { connection: () => Database.Database } {
   let conn: Database.Database | undefined;
+  const connection = () => (conn ??= open());
   const statements = new Map<string, Database.Statement>();
   const prepare = (sql: string) => {
     let st = statements.get(sql);
     if (!st) {
-      conn ??= openRowsConnection(file);
-      st = conn.prepare(sql);
-      // The list's SQL depends only on which filters are set: a few hundred shapes at most.
-      if (statements.size >= 500) statements.delete(statements.keys().next().value!);
+      st = connection().prepare(sql);
+      if (statements.size >= keep) statements.delete(statements.keys().next().value!);
       statements.set(sql, st);
     }
     return st;
   };
+  const bind = (args: unknown[]) => args.map((a) => bindable(a));
   return {
     dialect: "sqlite",
-    all: async <T>(sql: string, ...args: unknown[]) => prepare(sql).all(...args.map((a) => bindable(a))) as T[],
-    get: async <T>(sql: string, ...args: unknown[]) => prepare(sql).get(...args.map((a) => bindable(a))) as T | undefined,
+    connection,
+    all: async <T>(sql: string, ...args: unknown[]) => prepare(sql).all(...bind(args)) as T[],
+    get: async <T>(sql: string, ...args: unknown[]) => prepare(sql).get(...bind(args)) as T | undefined,
+    run: async (sql: string, ...args: unknown[]) => prepare(sql).run(...bind(args)).changes,
   };
 }
 
@@ -229,24 +240,7 @@ type Job = { fn: (tx: Sql) => Promise<unknown>; resolve: (v: unknown) => void; r
 export function openWriter(url: string = env().DATABASE_URL): Writer {
   const file = databasePathFromUrl(url);
   const lock = lockFor(file);
-  let conn: Database.Database | undefined;
-  const statements = new Map<string, Database.Statement>();
-  const prepare = (sql: string) => {
-    let st = statements.get(sql);
-    if (!st) {
-      conn ??= openWriterConnection(file);
-      st = conn.prepare(sql);
-      if (statements.size >= 200) statements.delete(statements.keys().next().value!);
-      statements.set(sql, st);
-    }
-    return st;
-  };
-  const tx: Sql = {
-    dialect: "sqlite",
-    all: async <T>(sql: string, ...args: unknown[]) => prepare(sql).all(...args.map((a) => bindable(a))) as T[],
-    get: async <T>(sql: string, ...args: unknown[]) => prepare(sql).get(...args.map((a) => bindable(a))) as T | undefined,
-    run: async (sql: string, ...args: unknown[]) => prepare(sql).run(...args.map((a) => bindable(a))).changes,
-  };
+  const { connection, ...tx } = preparedSql(() => openWriterConnection(file), 200);
   const waiting: Job[] = [];
   let draining = false;
 
@@ -254,7 +248,7 @@ export function openWriter(url: string = env().DATABASE_URL): Writer {
     const release = await lock.acquire();
     const done: [Job, unknown][] = [];
     try {
-      const c = (conn ??= openWriterConnection(file));
+      const c = connection();
       c.exec("BEGIN IMMEDIATE");
       try {
         for (const job of group) {
