@@ -10,7 +10,13 @@ import { BASE_URL, DATABASE_URL, DB_DIR, IMAP_PORT, ON_POSTGRES, IMAP_URL, MAIL_
  */
 const NGINX_URL = `https://localhost:${TLS_PORT}`;
 const CADDY_URL = `https://localhost:${TLS_PORT + 1}`;
-const SPECIAL = [/global\.setup\.ts/, /\/fuzz\//, /\/tls\//];
+const SPECIAL = [/global\.setup\.ts/, /\/fuzz\//, /\/tls\//, /\/pair\//];
+/**
+ * On PostgreSQL a second Triage process serves the same database on PORT + 1, and nginx takes the
+ * two in turn on TLS_PORT + 2 (scripts/e2e-proxy.mjs with two upstreams): e2e/pair checks that
+ * they behave as one.
+ */
+const PAIR_URL = `https://localhost:${TLS_PORT + 2}`;
 
 function executablePath(): string | undefined {
   try {
@@ -25,6 +31,20 @@ function executablePath(): string | undefined {
 const launchOptions = {
   executablePath: executablePath(),
   args: ["--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
+};
+
+/** What every e2e Triage process is started with. */
+const SERVER_ENV = {
+  DATABASE_URL,
+  NEXT_TELEMETRY_DISABLED: "1",
+  // One secret for every process (each would otherwise read ./data/auth-secret, the same file here).
+  AUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-0123456789",
+  // nginx and Caddy below run on this machine: believe their X-Forwarded-For.
+  TRIAGE_TRUSTED_PROXIES: "127.0.0.1,::1",
+  TRIAGE_SMTP_URL: `smtp://triage:secret@127.0.0.1:${SMTP_PORT}`,
+  TRIAGE_IMAP_URL: IMAP_URL,
+  TRIAGE_IMAP_POLL_SECONDS: "1",
+  TRIAGE_MAIL_FROM: `Triage Help <${MAIL_FROM}>`,
 };
 
 export default defineConfig({
@@ -53,6 +73,9 @@ export default defineConfig({
         use: { baseURL: proxy === "nginx" ? NGINX_URL : CADDY_URL, ignoreHTTPSErrors: true, javaScriptEnabled: js, launchOptions },
       })),
     ),
+    ...(ON_POSTGRES
+      ? [{ name: "pair", dependencies: ["setup"], testMatch: /\/pair\/.*\.spec\.ts/, use: { baseURL: PAIR_URL, ignoreHTTPSErrors: true, launchOptions } }]
+      : []),
     {
       // Alone, after everything else: it compares database snapshots around each post.
       name: "fuzz",
@@ -87,17 +110,34 @@ export default defineConfig({
       stdout: "ignore",
       stderr: "pipe",
       env: {
+        ...SERVER_ENV,
         PORT: String(PORT),
-        DATABASE_URL,
-        NEXT_TELEMETRY_DISABLED: "1",
-        // nginx and Caddy below run on this machine: believe their X-Forwarded-For.
-        TRIAGE_TRUSTED_PROXIES: "127.0.0.1,::1",
-        TRIAGE_SMTP_URL: `smtp://triage:secret@127.0.0.1:${SMTP_PORT}`,
-        TRIAGE_IMAP_URL: IMAP_URL,
-        TRIAGE_IMAP_POLL_SECONDS: "1",
-        TRIAGE_MAIL_FROM: `Triage Help <${MAIL_FROM}>`,
       },
     },
+    ...(ON_POSTGRES
+      ? [
+          {
+            // The second process: the same database, secret and mail servers; started once the
+            // first has built and migrated.
+            command: "npm start",
+            url: `http://localhost:${PORT + 1}/sign-in`,
+            timeout: 120_000,
+            reuseExistingServer: false,
+            stdout: "ignore" as const,
+            stderr: "pipe" as const,
+            env: { ...SERVER_ENV, PORT: String(PORT + 1) },
+          },
+          {
+            command: `node scripts/e2e-proxy.mjs nginx ${TLS_PORT + 2} ${PORT},${PORT + 1}`,
+            url: `${PAIR_URL}/sign-in`,
+            ignoreHTTPSErrors: true,
+            timeout: 60_000,
+            reuseExistingServer: false,
+            stdout: "ignore" as const,
+            stderr: "pipe" as const,
+          },
+        ]
+      : []),
     ...(["nginx", "caddy"] as const).map((proxy, i) => ({
       command: `node scripts/e2e-proxy.mjs ${proxy} ${TLS_PORT + i} ${PORT}`,
       url: `${proxy === "nginx" ? NGINX_URL : CADDY_URL}/sign-in`,

@@ -120,7 +120,8 @@ if (failed === 0) {
   playwright();
   // The browser tests again, JavaScript on and off, with the server on PostgreSQL.
   const pg = spawnSync("node_modules/.bin/tsx", ["tests/postgres/fresh-url.ts", "e2e"], { env, encoding: "utf8" });
-  if (pg.status === 0) playwright(["--project=js", "--project=nojs"], { E2E_PORT: "3510", E2E_DATABASE_URL: pg.stdout.trim() });
+  // (A second process on the same database and nginx taking the two in turn: e2e/pair.)
+  if (pg.status === 0) playwright(["--project=js", "--project=nojs", "--project=pair"], { E2E_PORT: "3510", E2E_DATABASE_URL: pg.stdout.trim() });
   else {
     failed++;
     console.log(`✗ no PostgreSQL database for the e2e run: ${pg.stderr}`);

@@ -1,0 +1,133 @@
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { ACCOUNTS, PASSWORD } from "../accounts";
+import { PORT } from "../env";
+import { mailTo, waitForMail } from "../mail";
+
+/**
+ * Two Triage processes on one PostgreSQL database (playwright.config.ts starts the second on
+ * PORT + 1 and nginx in front of both, taking them in turn): whatever one process does, the other
+ * knows at once, because nothing is kept per process. Run only on PostgreSQL (npm test).
+ */
+const A = `http://localhost:${PORT}`;
+const B = `http://localhost:${PORT + 1}`;
+
+async function signedIn(browser: Browser, role: keyof typeof ACCOUNTS): Promise<Page> {
+  // Cookies belong to the host, not the port: a session made on A is sent to B too.
+  return (await browser.newContext({ storageState: ACCOUNTS[role].file })).newPage();
+}
+
+/** The form's alert (Next.js's route announcer is an empty alert too). */
+const alertOf = (page: Page) => page.getByRole("alert").and(page.locator(":not(#__next-route-announcer__)"));
+
+const word = () => `pair${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+
+async function createTicket(page: Page, base: string, title: string) {
+  await page.goto(`${base}/tickets/new`);
+  await page.getByLabel("Title").fill(title);
+  await page.getByLabel("Description").fill("Made on one process, read on the other.");
+  await page.getByRole("button", { name: "Create ticket" }).click();
+  await expect(page.getByRole("status").filter({ hasText: /Ticket #\d+ created/ })).toBeVisible();
+  return Number(/\/tickets\/(\d+)/.exec(page.url())![1]);
+}
+
+test("a session made on one process is good on the other, and signing out on one ends it on both", async ({ browser }) => {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`${A}/sign-in`);
+  await page.getByLabel("Email").fill(ACCOUNTS.agent.email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { name: "Tickets", level: 1 })).toBeVisible();
+  await page.goto(`${B}/tickets`);
+  await expect(page.getByRole("heading", { name: "Tickets", level: 1 })).toBeVisible();
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+  await page.goto(`${A}/tickets`);
+  await expect(page).toHaveURL(/\/sign-in/);
+});
+
+test("a ticket created through one process is on the other's list and page at once", async ({ browser }) => {
+  const page = await signedIn(browser, "agent");
+  const title = `Printer ${word()}`;
+  const n = await createTicket(page, A, title);
+  await page.goto(`${B}/tickets?q=${encodeURIComponent(title.split(" ")[1])}`);
+  await expect(page.getByRole("link", { name: title })).toBeVisible();
+  await expect(page.getByText("Showing 1–1 of 1 tickets")).toBeVisible();
+  await page.goto(`${B}/tickets/${n}`);
+  await expect(page.getByRole("heading", { name: title })).toBeVisible();
+});
+
+test("someone who signs up on one process is in the other's Requester filter at once", async ({ browser }) => {
+  const name = `Newcomer ${word()}`;
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`${A}/sign-up`);
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Email").fill(`${word()}@example.test`);
+  await page.getByLabel("Password").fill("a long enough password");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("heading", { name: "Tickets", level: 1 })).toBeVisible();
+  const agent = await signedIn(browser, "agent");
+  await agent.goto(`${B}/tickets`);
+  await expect(agent.getByLabel("Requester").locator("option", { hasText: name })).toHaveCount(1);
+});
+
+test("wrong passwords count across processes: five on one lock the account on the other", async ({ browser }) => {
+  const email = `${word()}@example.test`;
+  const setup = await (await browser.newContext()).newPage();
+  await setup.goto(`${A}/sign-up`);
+  await setup.getByLabel("Name").fill("Locked Out");
+  await setup.getByLabel("Email").fill(email);
+  await setup.getByLabel("Password").fill("a long enough password");
+  await setup.getByRole("button", { name: "Create account" }).click();
+  await expect(setup.getByRole("heading", { name: "Tickets", level: 1 })).toBeVisible();
+  const page = await (await browser.newContext()).newPage();
+  for (let i = 1; i <= 5; i++) {
+    await page.goto(`${i % 2 ? A : B}/sign-in`);
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill(`wrong-${i}`);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(alertOf(page)).toHaveText(/Invalid email or password|Too many attempts/);
+  }
+  await page.goto(`${B}/sign-in`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("a long enough password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(alertOf(page)).toHaveText(/Too many attempts, try again in \d+ minutes?/);
+});
+
+test("through nginx taking the two in turn, a whole visit works: sign in, create, comment, find", async ({ page }) => {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(ACCOUNTS.agent.email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { name: "Tickets", level: 1 })).toBeVisible();
+  const title = `VPN ${word()}`;
+  const n = await createTicket(page, "", title);
+  await page.getByLabel("Comment").fill("Restarted the router; still dropping.");
+  await page.getByRole("button", { name: "Add comment" }).click();
+  await expect(page.getByText("Restarted the router; still dropping.")).toBeVisible();
+  for (let i = 0; i < 4; i++) {
+    await page.goto(`/tickets?q=${encodeURIComponent(title.split(" ")[1])}`);
+    await expect(page.getByRole("link", { name: title })).toBeVisible();
+    await page.goto(`/tickets/${n}`);
+    await expect(page.getByText("Restarted the router; still dropping.")).toBeVisible();
+  }
+});
+
+test("mail goes out once, though both processes run the outbox", async ({ browser }) => {
+  // Someone new (the shared requester may have had this hour's acknowledgements already).
+  const email = `${word()}@example.test`;
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`${A}/sign-up`);
+  await page.getByLabel("Name").fill("Once Only");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("a long enough password");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("heading", { name: "Tickets", level: 1 })).toBeVisible();
+  const title = `Acknowledged once ${word()}`;
+  await createTicket(page, B, title);
+  await waitForMail(email, new RegExp(title));
+  // Both workers look every second: time enough for the other to send it again, if it would.
+  await page.waitForTimeout(4000);
+  const copies = (await mailTo(email)).filter((m) => (m.email.subject ?? "").includes(title));
+  expect(copies).toHaveLength(1);
+});
