@@ -178,7 +178,7 @@ export type TicketPage = {
 };
 
 /** A WHERE clause and its bound values, built from the filters and the actor's visibility. */
-function filters(actor: Actor, p: ListParams, alias: string) {
+function filters(actor: Actor, p: ListParams, alias: string, dialect: Dialect) {
   const where: string[] = [];
   const args: unknown[] = [];
   const col = (c: string) => `${alias}."${c}"`;
@@ -192,8 +192,9 @@ function filters(actor: Actor, p: ListParams, alias: string) {
   }
   // Several statuses (or priorities) in the default "most recently updated" order: walking the
   // updatedAt index and filtering stops after one page, where the (status, updatedAt) index would
-  // have to merge several ranges in a sort. The unary + keeps SQLite off that index.
-  const walkUpdated = alias === "t" && p.sort === "updated" && !p.q;
+  // have to merge several ranges in a sort. The unary + keeps SQLite off that index. (PostgreSQL
+  // weighs the two itself; there the + would only hide the index.)
+  const walkUpdated = dialect === "sqlite" && alias === "t" && p.sort === "updated" && !p.q;
   if (p.status.length) {
     const c = p.status.length > 1 && walkUpdated ? `+${col("status")}` : col("status");
     where.push(`${c} IN (${p.status.map(() => "?").join(", ")})`);
@@ -228,6 +229,15 @@ const ORDER: Record<Sort, (dir: string, nulls: string) => string> = {
   assignee: (d, n) => `t."assigneeName" ${d}${n}, t."updatedAt" ${d}, t."number" ${d}`,
   updated: (d) => `t."updatedAt" ${d}, t."number" ${d}`,
 };
+
+/**
+ * `col` is one of the numbers a subquery returns. SQLite: `+col IN (…)` builds the set once and
+ * walks the filters' or the sort's index probing it (the + keeps it off the primary key).
+ * PostgreSQL: `col = ANY (ARRAY(…))` runs the subquery once and fetches just those rows by primary
+ * key, where `IN (…)` lets its planner hash-join against a sequential scan of the whole table.
+ */
+const inSet = (dialect: Dialect, col: string, subquery: string) =>
+  dialect === "sqlite" ? `+${col} IN (${subquery})` : `${col} = ANY (ARRAY(${subquery}))`;
 
 const nullsFor = (dialect: Dialect, dir: string) => (dialect === "sqlite" ? "" : dir === "ASC" ? " NULLS FIRST" : " NULLS LAST");
 
@@ -282,7 +292,7 @@ export const RANK_LIMIT = 1_000;
 /** Builds the SQL for one page of the list. Exposed for the EXPLAIN QUERY PLAN test. */
 export function listSql(actor: Actor, p: ListParams, offset: number, dialect: Dialect = rows.dialect) {
   const { matched: MATCHED, matches: MATCHES, query } = SEARCH[dialect];
-  const f = filters(actor, p, "t");
+  const f = filters(actor, p, "t", dialect);
   const where = [...f.where];
   const args = [...f.args];
   if (f.assignee !== null) {
@@ -305,15 +315,15 @@ export function listSql(actor: Actor, p: ListParams, offset: number, dialect: Di
   }
   // `+t.number IN (...)`: SQLite builds the match set once (with a Bloom filter) and walks the
   // filters' or the sort's index probing it, instead of reading every matching ticket row.
-  const inner = match ? [`+t."number" IN (${MATCHED})`, ...where] : where;
+  const inner = match ? [inSet(dialect, `t."number"`, MATCHED), ...where] : where;
   const innerArgs = match ? [match, ...args] : args;
   const orderDir = p.sort === "relevance" ? "DESC" : dir;
   const order = ORDER[p.sort === "relevance" ? "updated" : p.sort](orderDir, nullsFor(dialect, orderDir));
   // Find the page's numbers on the index alone (deep pages skip index entries, not rows), then
   // read just those rows.
   const sql = `SELECT ${cols} FROM "ticket" t
-    WHERE t."number" IN (SELECT t."number" FROM "ticket" t ${inner.length ? `WHERE ${inner.join(" AND ")}` : ""}
-                         ORDER BY ${order} LIMIT ? OFFSET ?)
+    WHERE ${inSet(dialect, `t."number"`, `SELECT t."number" FROM "ticket" t ${inner.length ? `WHERE ${inner.join(" AND ")}` : ""}
+                         ORDER BY ${order} LIMIT ? OFFSET ?`).replace(/^\+/, "")}
     ORDER BY ${order}`;
   return { sql, args: [...innerArgs, p.per, offset] };
 }
@@ -326,7 +336,7 @@ export function listSql(actor: Actor, p: ListParams, offset: number, dialect: Di
 export function countSql(actor: Actor, p: ListParams, dialect: Dialect = rows.dialect) {
   const { matched: MATCHED, query } = SEARCH[dialect];
   const match = p.q ? query(p.q) : null;
-  const f = filters(actor, p, match ? "t" : "c");
+  const f = filters(actor, p, match ? "t" : "c", dialect);
   const where = [...f.where];
   const args = [...f.args];
   if (match) {
@@ -353,7 +363,7 @@ export function countSql(actor: Actor, p: ListParams, dialect: Dialect = rows.di
     }
     return {
       sql: `WITH m AS MATERIALIZED (${MATCHED})
-            SELECT (SELECT count(*) FROM "ticket" t WHERE +t."number" IN (SELECT "number" FROM m) AND ${where.join(" AND ")}) AS "n",
+            SELECT (SELECT count(*) FROM "ticket" t WHERE ${inSet(dialect, `t."number"`, `SELECT "number" FROM m`)} AND ${where.join(" AND ")}) AS "n",
                    (SELECT count(*) FROM m) AS "docs"`,
       args: [match, ...args],
     };
