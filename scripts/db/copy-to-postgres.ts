@@ -121,6 +121,90 @@ async function verify(from: Database.Database, to: pg.Client) {
   if (docs !== indexed) throw new Error(`search index: ${docs} documents expected, ${indexed} indexed`);
 }
 
+/**
+ * `npm run seed` on PostgreSQL: what a seed wrote to a fresh SQLite file (people with their
+ * credentials, tickets with their first history entry) added to a PostgreSQL database that may
+ * already have rows. People are matched by email (someone already there is kept as is); tickets
+ * get the next numbers there, in their order; the triggers keep the tally, names and search.
+ * One transaction. Resolves to the first and last new ticket numbers (0, 0 when none).
+ */
+export async function appendSeedToPostgres(sqliteFile: string, postgresUrl: string): Promise<{ first: number; last: number }> {
+  await migratePostgres(postgresUrl);
+  const from = new Database(sqliteFile, { readonly: true, fileMustExist: true });
+  const to = new pg.Client({ connectionString: postgresUrl, options: "-c TimeZone=UTC" });
+  await to.connect();
+  try {
+    await to.query("BEGIN");
+    // People, and the map from the seed's ids to the ones PostgreSQL has for those emails.
+    const users = from.prepare(`SELECT "id", "name", "email", "role", "createdAt", "updatedAt" FROM "user"`).all() as { id: string; name: string; email: string; role: string; createdAt: string; updatedAt: string }[];
+    const idOf = new Map<string, string>();
+    for (const u of users) {
+      const inserted = await to.query(
+        `INSERT INTO "user" ("id", "name", "email", "emailVerified", "role", "createdAt", "updatedAt") VALUES ($1, $2, $3, false, $4, $5, $6)
+         ON CONFLICT ("email") DO NOTHING RETURNING "id"`,
+        [u.id, u.name, u.email, u.role, value(u.createdAt, "DATETIME"), value(u.updatedAt, "DATETIME")],
+      );
+      if (inserted.rowCount) {
+        const accounts = from.prepare(`SELECT "id", "accountId", "providerId", "password", "createdAt", "updatedAt" FROM "account" WHERE "userId" = ?`).all(u.id) as { id: string; accountId: string; providerId: string; password: string; createdAt: string; updatedAt: string }[];
+        for (const a of accounts) {
+          await to.query(`INSERT INTO "account" ("id", "accountId", "providerId", "userId", "password", "createdAt", "updatedAt") VALUES ($1, $2, $3, $4, $5, $6, $7)`, [a.id, a.accountId, a.providerId, u.id, a.password, value(a.createdAt, "DATETIME"), value(a.updatedAt, "DATETIME")]);
+        }
+        idOf.set(u.id, u.id);
+      } else {
+        idOf.set(u.id, (await to.query(`SELECT "id" FROM "user" WHERE "email" = $1`, [u.email])).rows[0].id);
+      }
+    }
+    const count = from.prepare(`SELECT count(*) FROM "ticket"`).pluck().get() as number;
+    if (count === 0) {
+      await to.query("COMMIT");
+      return { first: 0, last: 0 };
+    }
+    const numbers = (await to.query(`SELECT nextval(pg_get_serial_sequence('"ticket"', 'number'))::int AS n FROM generate_series(1, $1)`, [count])).rows.map((r) => r.n as number);
+    const cols = ["number", "title", "description", "priority", "status", "requesterId", "assigneeId", "requesterName", "assigneeName", "createdAt", "updatedAt", "resolvedAt", "version"];
+    const perInsert = Math.floor(MAX_PARAMS / cols.length);
+    let batch: unknown[][] = [];
+    const activity: unknown[][] = [];
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const rows = batch.map((_, i) => `(${cols.map((__, j) => `$${i * cols.length + j + 1}`).join(", ")})`);
+      await to.query(`INSERT INTO "ticket" (${cols.map((c) => `"${c}"`).join(", ")}) VALUES ${rows.join(", ")}`, batch.flat());
+      batch = [];
+    };
+    type ActivityRow = { ticketNumber: number; actorId: string; field: string; fromValue: string | null; toValue: string | null; createdAt: string };
+    const history = new Map<number, ActivityRow[]>();
+    for (const a of from.prepare(`SELECT "ticketNumber", "actorId", "field", "fromValue", "toValue", "createdAt" FROM "activity" ORDER BY "id"`).all() as ActivityRow[]) {
+      history.set(a.ticketNumber, [...(history.get(a.ticketNumber) ?? []), a]);
+    }
+    let i = 0;
+    for (const t of from.prepare(`SELECT * FROM "ticket" ORDER BY "number"`).all() as Record<string, unknown>[]) {
+      const number = numbers[i++];
+      const requesterId = idOf.get(t.requesterId as string) ?? (t.requesterId as string);
+      const assigneeId = t.assigneeId === null ? null : (idOf.get(t.assigneeId as string) ?? t.assigneeId);
+      batch.push([number, t.title, t.description, t.priority, t.status, requesterId, assigneeId, t.requesterName, t.assigneeName,
+        value(t.createdAt, "DATETIME"), value(t.updatedAt, "DATETIME"), value(t.resolvedAt, "DATETIME"), t.version]);
+      for (const a of history.get(t.number as number) ?? []) {
+        activity.push([number, idOf.get(a.actorId) ?? a.actorId, a.field, a.fromValue, a.toValue, value(a.createdAt, "DATETIME")]);
+      }
+      if (batch.length >= perInsert) await flush();
+    }
+    await flush();
+    const aCols = 6;
+    for (let k = 0; k < activity.length; k += Math.floor(MAX_PARAMS / aCols)) {
+      const chunk = activity.slice(k, k + Math.floor(MAX_PARAMS / aCols));
+      const rows = chunk.map((_, r) => `(${Array.from({ length: aCols }, (__, j) => `$${r * aCols + j + 1}`).join(", ")})`);
+      await to.query(`INSERT INTO "activity" ("ticketNumber", "actorId", "field", "fromValue", "toValue", "createdAt") VALUES ${rows.join(", ")}`, chunk.flat());
+    }
+    await to.query("COMMIT");
+    return { first: numbers[0], last: numbers[numbers.length - 1] };
+  } catch (e) {
+    await to.query("ROLLBACK").catch(() => undefined);
+    throw e;
+  } finally {
+    from.close();
+    await to.end();
+  }
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [source, target] = process.argv.slice(2);
   if (!source?.startsWith("file:") || !/^postgres(ql)?:\/\//.test(target ?? "")) {

@@ -12,7 +12,11 @@
  * that tickets have requesters and agents who can sign in. The benchmark (scripts/bench/)
  * imports the exported functions of those modules.
  */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import Database from "better-sqlite3";
+import { appendSeedToPostgres } from "../db/copy-to-postgres";
 import { ensureDemoAccounts, ensureDemoPeople, PEOPLE_PASSWORD, type AccountResult } from "./accounts";
 import { seedTickets, type SeedTicketsResult } from "./bulk";
 import { databasePath, DEFAULT_DATABASE_URL, openSeedDatabase } from "./db";
@@ -32,8 +36,26 @@ export type SeedResult = {
   tickets: SeedTicketsResult | null;
 };
 
-/** The whole seed, as `npm run seed` runs it: demo accounts and/or tickets, then a WAL checkpoint. */
+/**
+ * The whole seed, as `npm run seed` runs it: demo accounts and/or tickets, then a WAL checkpoint.
+ * On PostgreSQL (DATABASE_URL=postgresql://…) the same seed is made in a throwaway SQLite file
+ * and then added to PostgreSQL (appendSeedToPostgres: people matched by email, tickets numbered
+ * after the ones there).
+ */
 export async function seed(options: SeedOptions): Promise<SeedResult> {
+  const url = options.databaseUrl ?? process.env.DATABASE_URL?.trim();
+  if (url && /^postgres(ql)?:\/\//.test(url)) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "triage-seed-"));
+    try {
+      const result = await seed({ ...options, databaseUrl: `file:${path.join(dir, "seed.db")}` });
+      const started = performance.now();
+      const { first, last } = await appendSeedToPostgres(result.file, url);
+      options.log?.(`Added to PostgreSQL in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      return { ...result, file: url.replace(/\/\/[^@/]*@/, "//"), tickets: result.tickets && { ...result.tickets, first, last } };
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
   const log = options.log ?? (() => {});
   const file = databasePath(options.databaseUrl);
   const db = openSeedDatabase(`file:${file}`, log);
@@ -117,14 +139,16 @@ async function main() {
     console.log(
       `  CPU ${sec(t.cpuMs)}: ${nf.format(Math.round(t.added / (t.cpuMs / 1000)))} tickets per CPU-second (steadier than the wall-clock rate on a busy machine)`,
     );
-    const db = new Database(result.file, { readonly: true });
-    try {
-      const admins = db.prepare(`SELECT count(*) FROM "user" WHERE role = 'admin'`).pluck().get() as number;
-      if (admins === 0) {
-        console.log("\nNote: this database has no admin yet. Run `npm run seed -- --demo` for one (admin@example.com).");
+    if (!result.file.startsWith("postgres")) {
+      const db = new Database(result.file, { readonly: true });
+      try {
+        const admins = db.prepare(`SELECT count(*) FROM "user" WHERE role = 'admin'`).pluck().get() as number;
+        if (admins === 0) {
+          console.log("\nNote: this database has no admin yet. Run `npm run seed -- --demo` for one (admin@example.com).");
+        }
+      } finally {
+        db.close();
       }
-    } finally {
-      db.close();
     }
   }
 }
