@@ -32,6 +32,9 @@ describe("the writer", () => {
   });
 
   it("undoes only the transaction that throws, whatever else shares its commit", async () => {
+    // Written before, so that the duplicate below fails whichever transaction runs first (on
+    // PostgreSQL they run side by side).
+    await insert("mixed-dup");
     const results = await Promise.allSettled([
       insert("mixed-a"),
       writer.transaction(async (tx) => {
@@ -39,14 +42,14 @@ describe("the writer", () => {
         throw new Error("refused after writing");
       }),
       writer.transaction(async (tx) => {
-        // A constraint failure inside SQLite: the duplicate key of the first.
-        await tx.run(`INSERT INTO "lease" ("name", "owner", "until") VALUES ('mixed-a', 'test', ?)`, new Date());
+        // A constraint failure inside the database: a duplicate key.
+        await tx.run(`INSERT INTO "lease" ("name", "owner", "until") VALUES ('mixed-dup', 'test', ?)`, new Date());
       }),
       insert("mixed-b"),
     ]);
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "rejected", "fulfilled"]);
     expect(await count("mixed-bad")).toBe(0);
-    expect(await count("mixed-")).toBe(2);
+    expect(await count("mixed-")).toBe(3);
   });
 
   // SQLite's two writing connections share one lock; PostgreSQL's transactions run side by side.
