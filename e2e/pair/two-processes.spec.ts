@@ -21,6 +21,18 @@ const alertOf = (page: Page) => page.getByRole("alert").and(page.locator(":not(#
 
 const word = () => `pair${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
+/** Someone new signs up on `base` in a browser of their own; their page is on the list. */
+async function signUp(browser: Browser, base: string, name: string, email = `${word()}@example.test`) {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`${base}/sign-up`);
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("a long enough password");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("heading", { name: "Tickets", level: 1 })).toBeVisible();
+  return { page, email };
+}
+
 async function createTicket(page: Page, base: string, title: string) {
   await page.goto(`${base}/tickets/new`);
   await page.getByLabel("Title").fill(title);
@@ -58,27 +70,14 @@ test("a ticket created through one process is on the other's list and page at on
 
 test("someone who signs up on one process is in the other's Requester filter at once", async ({ browser }) => {
   const name = `Newcomer ${word()}`;
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(`${A}/sign-up`);
-  await page.getByLabel("Name").fill(name);
-  await page.getByLabel("Email").fill(`${word()}@example.test`);
-  await page.getByLabel("Password").fill("a long enough password");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.getByRole("heading", { name: "Tickets", level: 1 })).toBeVisible();
+  await signUp(browser, A, name);
   const agent = await signedIn(browser, "agent");
   await agent.goto(`${B}/tickets`);
   await expect(agent.getByLabel("Requester").locator("option", { hasText: name })).toHaveCount(1);
 });
 
 test("wrong passwords count across processes: five on one lock the account on the other", async ({ browser }) => {
-  const email = `${word()}@example.test`;
-  const setup = await (await browser.newContext()).newPage();
-  await setup.goto(`${A}/sign-up`);
-  await setup.getByLabel("Name").fill("Locked Out");
-  await setup.getByLabel("Email").fill(email);
-  await setup.getByLabel("Password").fill("a long enough password");
-  await setup.getByRole("button", { name: "Create account" }).click();
-  await expect(setup.getByRole("heading", { name: "Tickets", level: 1 })).toBeVisible();
+  const { email } = await signUp(browser, A, "Locked Out");
   const page = await (await browser.newContext()).newPage();
   for (let i = 1; i <= 5; i++) {
     await page.goto(`${i % 2 ? A : B}/sign-in`);
@@ -115,14 +114,7 @@ test("through nginx taking the two in turn, a whole visit works: sign in, create
 
 test("mail goes out once, though both processes run the outbox", async ({ browser }) => {
   // Someone new (the shared requester may have had this hour's acknowledgements already).
-  const email = `${word()}@example.test`;
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(`${A}/sign-up`);
-  await page.getByLabel("Name").fill("Once Only");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("a long enough password");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.getByRole("heading", { name: "Tickets", level: 1 })).toBeVisible();
+  const { page, email } = await signUp(browser, A, "Once Only");
   const title = `Acknowledged once ${word()}`;
   await createTicket(page, B, title);
   await waitForMail(email, new RegExp(title));

@@ -50,36 +50,63 @@ function value(v: unknown, type: string): unknown {
   return v;
 }
 
-export async function copyToPostgres(sqliteFile: string, postgresUrl: string, log: (s: string) => void = () => {}): Promise<CopyReport> {
+/** Rows into a table, as few multi-row INSERTs as PostgreSQL's parameter limit allows. */
+async function insertMany(to: pg.Client, table: string, columns: string[], rows: unknown[][]) {
+  const per = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
+  const names = columns.map((c) => `"${c}"`).join(", ");
+  for (let k = 0; k < rows.length; k += per) {
+    const chunk = rows.slice(k, k + per);
+    const values = chunk.map((_, r) => `(${columns.map((__, j) => `$${r * columns.length + j + 1}`).join(", ")})`);
+    await to.query(`INSERT INTO "${table}" (${names}) VALUES ${values.join(", ")}`, chunk.flat());
+  }
+}
+
+/**
+ * Opens the SQLite file (read-only) and PostgreSQL (migrated, in UTC) and runs `fn` in one
+ * PostgreSQL transaction: committed when it returns, rolled back when it throws.
+ */
+async function betweenBoth<T>(sqliteFile: string, postgresUrl: string, fn: (from: Database.Database, to: pg.Client) => Promise<T>): Promise<T> {
   await migratePostgres(postgresUrl);
   const from = new Database(sqliteFile, { readonly: true, fileMustExist: true });
   const to = new pg.Client({ connectionString: postgresUrl, options: "-c TimeZone=UTC" });
   await to.connect();
-  const report: CopyReport = [];
   try {
+    await to.query("BEGIN");
+    const result = await fn(from, to);
+    await to.query("COMMIT");
+    return result;
+  } catch (e) {
+    await to.query("ROLLBACK").catch(() => undefined);
+    throw e;
+  } finally {
+    from.close();
+    await to.end();
+  }
+}
+
+export async function copyToPostgres(sqliteFile: string, postgresUrl: string, log: (s: string) => void = () => {}): Promise<CopyReport> {
+  return betweenBoth(sqliteFile, postgresUrl, async (from, to) => {
     for (const t of TABLES) {
       const r = await to.query(`SELECT 1 FROM "${t}" LIMIT 1`);
       if (r.rowCount) throw new Error(`PostgreSQL's "${t}" already has rows: copy into an empty database`);
     }
-    await to.query("BEGIN");
+    const report: CopyReport = [];
     for (const table of TABLES) {
-      const columns = (from.prepare(`SELECT name, type FROM pragma_table_info(?)`).all(table) as Column[]).filter((c) => c.name);
+      const columns = from.prepare(`SELECT name, type FROM pragma_table_info(?)`).all(table) as Column[];
       const names = columns.map((c) => `"${c.name}"`).join(", ");
-      const perInsert = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
+      // Streamed in batches: a mailbox's raw messages need not all be in memory at once.
+      const per = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
       let batch: unknown[][] = [];
       let copied = 0;
-      const flush = async () => {
-        if (batch.length === 0) return;
-        const rows = batch.map((_, i) => `(${columns.map((__, j) => `$${i * columns.length + j + 1}`).join(", ")})`);
-        await to.query(`INSERT INTO "${table}" (${names}) VALUES ${rows.join(", ")}`, batch.flat());
-        copied += batch.length;
-        batch = [];
-      };
       for (const row of from.prepare(`SELECT ${names} FROM "${table}" ORDER BY rowid`).raw().iterate() as Iterable<unknown[]>) {
         batch.push(row.map((v, i) => value(v, columns[i].type)));
-        if (batch.length >= perInsert) await flush();
+        if (batch.length < per) continue;
+        await insertMany(to, table, columns.map((c) => c.name), batch);
+        copied += batch.length;
+        batch = [];
       }
-      await flush();
+      await insertMany(to, table, columns.map((c) => c.name), batch);
+      copied += batch.length;
       const serial = SERIAL[table];
       if (serial) {
         // Past the highest number SQLite ever gave, deleted ones included.
@@ -92,15 +119,8 @@ export async function copyToPostgres(sqliteFile: string, postgresUrl: string, lo
       log(`${table}: ${copied.toLocaleString("en")} rows`);
     }
     await verify(from, to);
-    await to.query("COMMIT");
     return report;
-  } catch (e) {
-    await to.query("ROLLBACK").catch(() => undefined);
-    throw e;
-  } finally {
-    from.close();
-    await to.end();
-  }
+  });
 }
 
 /** Counts, tally and search documents equal on both sides, or an error naming the first difference. */
@@ -129,12 +149,7 @@ async function verify(from: Database.Database, to: pg.Client) {
  * One transaction. Resolves to the first and last new ticket numbers (0, 0 when none).
  */
 export async function appendSeedToPostgres(sqliteFile: string, postgresUrl: string): Promise<{ first: number; last: number }> {
-  await migratePostgres(postgresUrl);
-  const from = new Database(sqliteFile, { readonly: true, fileMustExist: true });
-  const to = new pg.Client({ connectionString: postgresUrl, options: "-c TimeZone=UTC" });
-  await to.connect();
-  try {
-    await to.query("BEGIN");
+  return betweenBoth(sqliteFile, postgresUrl, async (from, to) => {
     // People, and the map from the seed's ids to the ones PostgreSQL has for those emails.
     const users = from.prepare(`SELECT "id", "name", "email", "role", "createdAt", "updatedAt" FROM "user"`).all() as { id: string; name: string; email: string; role: string; createdAt: string; updatedAt: string }[];
     const idOf = new Map<string, string>();
@@ -155,21 +170,11 @@ export async function appendSeedToPostgres(sqliteFile: string, postgresUrl: stri
       }
     }
     const count = from.prepare(`SELECT count(*) FROM "ticket"`).pluck().get() as number;
-    if (count === 0) {
-      await to.query("COMMIT");
-      return { first: 0, last: 0 };
-    }
+    if (count === 0) return { first: 0, last: 0 };
     const numbers = (await to.query(`SELECT nextval(pg_get_serial_sequence('"ticket"', 'number'))::int AS n FROM generate_series(1, $1)`, [count])).rows.map((r) => r.n as number);
     const cols = ["number", "title", "description", "priority", "status", "requesterId", "assigneeId", "requesterName", "assigneeName", "createdAt", "updatedAt", "resolvedAt", "version"];
-    const perInsert = Math.floor(MAX_PARAMS / cols.length);
-    let batch: unknown[][] = [];
+    const tickets: unknown[][] = [];
     const activity: unknown[][] = [];
-    const flush = async () => {
-      if (batch.length === 0) return;
-      const rows = batch.map((_, i) => `(${cols.map((__, j) => `$${i * cols.length + j + 1}`).join(", ")})`);
-      await to.query(`INSERT INTO "ticket" (${cols.map((c) => `"${c}"`).join(", ")}) VALUES ${rows.join(", ")}`, batch.flat());
-      batch = [];
-    };
     type ActivityRow = { ticketNumber: number; actorId: string; field: string; fromValue: string | null; toValue: string | null; createdAt: string };
     const history = new Map<number, ActivityRow[]>();
     for (const a of from.prepare(`SELECT "ticketNumber", "actorId", "field", "fromValue", "toValue", "createdAt" FROM "activity" ORDER BY "id"`).all() as ActivityRow[]) {
@@ -180,29 +185,16 @@ export async function appendSeedToPostgres(sqliteFile: string, postgresUrl: stri
       const number = numbers[i++];
       const requesterId = idOf.get(t.requesterId as string) ?? (t.requesterId as string);
       const assigneeId = t.assigneeId === null ? null : (idOf.get(t.assigneeId as string) ?? t.assigneeId);
-      batch.push([number, t.title, t.description, t.priority, t.status, requesterId, assigneeId, t.requesterName, t.assigneeName,
+      tickets.push([number, t.title, t.description, t.priority, t.status, requesterId, assigneeId, t.requesterName, t.assigneeName,
         value(t.createdAt, "DATETIME"), value(t.updatedAt, "DATETIME"), value(t.resolvedAt, "DATETIME"), t.version]);
       for (const a of history.get(t.number as number) ?? []) {
         activity.push([number, idOf.get(a.actorId) ?? a.actorId, a.field, a.fromValue, a.toValue, value(a.createdAt, "DATETIME")]);
       }
-      if (batch.length >= perInsert) await flush();
     }
-    await flush();
-    const aCols = 6;
-    for (let k = 0; k < activity.length; k += Math.floor(MAX_PARAMS / aCols)) {
-      const chunk = activity.slice(k, k + Math.floor(MAX_PARAMS / aCols));
-      const rows = chunk.map((_, r) => `(${Array.from({ length: aCols }, (__, j) => `$${r * aCols + j + 1}`).join(", ")})`);
-      await to.query(`INSERT INTO "activity" ("ticketNumber", "actorId", "field", "fromValue", "toValue", "createdAt") VALUES ${rows.join(", ")}`, chunk.flat());
-    }
-    await to.query("COMMIT");
+    await insertMany(to, "ticket", cols, tickets);
+    await insertMany(to, "activity", ["ticketNumber", "actorId", "field", "fromValue", "toValue", "createdAt"], activity);
     return { first: numbers[0], last: numbers[numbers.length - 1] };
-  } catch (e) {
-    await to.query("ROLLBACK").catch(() => undefined);
-    throw e;
-  } finally {
-    from.close();
-    await to.end();
-  }
+  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
