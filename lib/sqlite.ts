@@ -12,20 +12,22 @@ import { PrismaClient } from "./generated/prisma/client";
 import { databasePathFromUrl, env } from "./env";
 import { bindable, type Rows, type Sql } from "./sql";
 
-
 /**
- * SQLite set up for a web server: WAL (readers never wait for the writer), a busy timeout,
- * foreign keys on, fsync at every commit so that an acknowledged write survives a power cut, and
- * table statistics refreshed when the connection opens (PRAGMA optimize) for the query planner.
+ * SQLite set up for a web server, on every connection that writes: WAL (readers never wait for
+ * the writer), a busy timeout, foreign keys on, and fsync at every commit so that an acknowledged
+ * write survives a power cut.
  */
-export const PRAGMAS = `
+const WRITER_PRAGMAS = `
 PRAGMA journal_mode = WAL;
 PRAGMA synchronous = FULL;
 PRAGMA foreign_keys = ON;
 PRAGMA busy_timeout = 5000;
 PRAGMA cache_size = -32000;
 PRAGMA temp_store = MEMORY;
-PRAGMA optimize = 0x10002;
+`;
+
+/** The same, and table statistics refreshed for the query planner: once, on the first writer opened (Prisma's). */
+export const PRAGMAS = `${WRITER_PRAGMAS}PRAGMA optimize = 0x10002;
 `;
 
 /** The reader's settings: the same caches and timeout, and no writes (not even ANALYZE). */
@@ -160,7 +162,6 @@ export function openReader(url: string = env().DATABASE_URL) {
 }
 
 export type Db = ReturnType<typeof openDatabase>;
-
 
 /**
  * A third connection, read-only, for the hand-written SQL of the hottest reads (the session
@@ -301,6 +302,6 @@ export function openWriter(url: string = env().DATABASE_URL): Writer {
 
 function openWriterConnection(file: string) {
   const conn = new Database(file, { fileMustExist: true, timeout: 5000 });
-  conn.exec(PRAGMAS.replace("PRAGMA optimize = 0x10002;", ""));
+  conn.exec(WRITER_PRAGMAS);
   return conn;
 }

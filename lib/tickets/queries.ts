@@ -231,13 +231,15 @@ const ORDER: Record<Sort, (dir: string, nulls: string) => string> = {
 };
 
 /**
- * `col` is one of the numbers a subquery returns. SQLite: `+col IN (…)` builds the set once and
- * walks the filters' or the sort's index probing it (the + keeps it off the primary key).
- * PostgreSQL: `col = ANY (ARRAY(…))` runs the subquery once and fetches just those rows by primary
- * key, where `IN (…)` lets its planner hash-join against a sequential scan of the whole table.
+ * `col` is one of the numbers a subquery returns. PostgreSQL: `col = ANY (ARRAY(…))` runs the
+ * subquery once and fetches just those rows by primary key, where `IN (…)` lets its planner
+ * hash-join against a sequential scan of the whole table. SQLite: `col IN (…)` when the rows are
+ * to be fetched by number (`fetch`); `+col IN (…)` when the set is only probed while another index
+ * is walked (`probe`: SQLite builds the set once, with a Bloom filter, and the + keeps it off the
+ * primary key).
  */
-const inSet = (dialect: Dialect, col: string, subquery: string) =>
-  dialect === "sqlite" ? `+${col} IN (${subquery})` : `${col} = ANY (ARRAY(${subquery}))`;
+const inSet = (dialect: Dialect, col: string, subquery: string, use: "fetch" | "probe") =>
+  dialect === "postgres" ? `${col} = ANY (ARRAY(${subquery}))` : `${use === "probe" ? "+" : ""}${col} IN (${subquery})`;
 
 const nullsFor = (dialect: Dialect, dir: string) => (dialect === "sqlite" ? "" : dir === "ASC" ? " NULLS FIRST" : " NULLS LAST");
 
@@ -313,9 +315,9 @@ export function listSql(actor: Actor, p: ListParams, offset: number, dialect: Di
       LIMIT ? OFFSET ?`;
     return { sql, args: [match, ...args, p.per, offset] };
   }
-  // `+t.number IN (...)`: SQLite builds the match set once (with a Bloom filter) and walks the
-  // filters' or the sort's index probing it, instead of reading every matching ticket row.
-  const inner = match ? [inSet(dialect, `t."number"`, MATCHED), ...where] : where;
+  // The match set is probed while the filters' or the sort's index is walked, instead of every
+  // matching ticket row being read.
+  const inner = match ? [inSet(dialect, `t."number"`, MATCHED, "probe"), ...where] : where;
   const innerArgs = match ? [match, ...args] : args;
   const orderDir = p.sort === "relevance" ? "DESC" : dir;
   const order = ORDER[p.sort === "relevance" ? "updated" : p.sort](orderDir, nullsFor(dialect, orderDir));
@@ -323,7 +325,7 @@ export function listSql(actor: Actor, p: ListParams, offset: number, dialect: Di
   // read just those rows.
   const sql = `SELECT ${cols} FROM "ticket" t
     WHERE ${inSet(dialect, `t."number"`, `SELECT t."number" FROM "ticket" t ${inner.length ? `WHERE ${inner.join(" AND ")}` : ""}
-                         ORDER BY ${order} LIMIT ? OFFSET ?`).replace(/^\+/, "")}
+                         ORDER BY ${order} LIMIT ? OFFSET ?`, "fetch")}
     ORDER BY ${order}`;
   return { sql, args: [...innerArgs, p.per, offset] };
 }
@@ -363,7 +365,7 @@ export function countSql(actor: Actor, p: ListParams, dialect: Dialect = rows.di
     }
     return {
       sql: `WITH m AS MATERIALIZED (${MATCHED})
-            SELECT (SELECT count(*) FROM "ticket" t WHERE ${inSet(dialect, `t."number"`, `SELECT "number" FROM m`)} AND ${where.join(" AND ")}) AS "n",
+            SELECT (SELECT count(*) FROM "ticket" t WHERE ${inSet(dialect, `t."number"`, `SELECT "number" FROM m`, "probe")} AND ${where.join(" AND ")}) AS "n",
                    (SELECT count(*) FROM m) AS "docs"`,
       args: [match, ...args],
     };
