@@ -39,21 +39,28 @@ export function postgresAdminUrl(): string {
   return (adminUrl = `postgresql://${ROLE}:${ROLE}@127.0.0.1:${c.port}/postgres`);
 }
 
-/** A new empty database; resolves to its address and a function that drops it. */
-export async function freshDatabase(label: string): Promise<{ url: string; drop: () => Promise<void> }> {
+/** The database named `name`, created when it is missing; resolves to its address. */
+export async function databaseNamed(name: string): Promise<string> {
   const admin = postgresAdminUrl();
-  const name = `triage_${label}_${crypto.randomBytes(4).toString("hex")}`.toLowerCase().replace(/[^a-z0-9_]/g, "_");
   const client = new pg.Client({ connectionString: admin });
   await client.connect();
   try {
-    await client.query(`CREATE DATABASE "${name}"`);
+    const exists = await client.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [name]);
+    if (!exists.rowCount) await client.query(`CREATE DATABASE "${name}"`);
   } finally {
     await client.end();
   }
   const url = new URL(admin);
   url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** A new empty database; resolves to its address and a function that drops it. */
+export async function freshDatabase(label: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const admin = postgresAdminUrl();
+  const name = `triage_${label}_${crypto.randomBytes(4).toString("hex")}`.toLowerCase().replace(/[^a-z0-9_]/g, "_");
   return {
-    url: url.toString(),
+    url: await databaseNamed(name),
     drop: async () => {
       const c = new pg.Client({ connectionString: admin });
       await c.connect();
