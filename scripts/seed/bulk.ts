@@ -66,7 +66,7 @@ export type SeedTicketsResult = {
   transactions: number;
   rebuiltIndexes: boolean;
   /** Where the time went, in ms (other: setup, dropping and re-creating triggers, commits). */
-  phases: { rows: number; activity: number; tally: number; search: number; indexes: number; other: number };
+  phases: { rows: number; activity: number; tally: number; search: number; indexes: number; other: number; postgres?: number };
 };
 
 /**

@@ -106,4 +106,16 @@ describe(`copying ${COPY_TICKETS.toLocaleString("en")} tickets from SQLite to Po
     await expect(copyToPostgres(file, target.url)).rejects.toThrow(/already has rows/);
     expect(Number((await query<{ n: string }>(`SELECT count(*) AS n FROM "ticket"`))[0].n)).toBe(COPY_TICKETS - 1);
   });
+
+  it("leaves the triggers on: a ticket written afterwards is counted and found", async () => {
+    const [before] = await query<{ n: string }>(`SELECT coalesce(sum("n"), 0) AS n FROM "ticket_tally"`);
+    const [someone] = await query<{ id: string }>(`SELECT "id" FROM "user" ORDER BY "id" LIMIT 1`);
+    await query(`INSERT INTO "ticket" ("title", "description", "priority", "status", "requesterId", "createdAt", "updatedAt") VALUES ('afterword', 'x', 1, 0, $1, now(), now())`, [someone.id]);
+    const [after] = await query<{ n: string }>(`SELECT coalesce(sum("n"), 0) AS n FROM "ticket_tally"`);
+    expect(Number(after.n)).toBe(Number(before.n) + 1);
+    const [found] = await query<{ n: string }>(`SELECT count(*) AS n FROM "search_index" WHERE "document" @@ to_tsquery('simple', 'afterword')`);
+    expect(Number(found.n)).toBe(1);
+    const [named] = await query<{ requesterName: string | null }>(`SELECT "requesterName" FROM "ticket" WHERE "title" = 'afterword'`);
+    expect(named.requesterName).not.toBeNull();
+  });
 });

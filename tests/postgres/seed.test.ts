@@ -37,6 +37,16 @@ describe("seeding PostgreSQL", () => {
     expect(await one<{ n: number }>(`SELECT count(*)::int AS n FROM "activity" WHERE "field" = 'created'`)).toEqual({ n: 500 });
     expect(await one<{ n: number }>(`SELECT sum("n")::int AS n FROM "ticket_tally"`)).toEqual({ n: 500 });
     expect(await one<{ n: number }>(`SELECT count(*)::int AS n FROM "search_index"`)).toEqual({ n: 500 });
+    // Group by group as the rows say, every ticket's title searchable, and the triggers on again.
+    expect(
+      await one<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT "status", "priority", "requesterId", COALESCE("assigneeId", '') AS a, count(*) AS n FROM "ticket" GROUP BY 1, 2, 3, 4
+        EXCEPT SELECT "status", "priority", "requesterId", "assigneeId", "n" FROM "ticket_tally" WHERE "n" <> 0) d`),
+    ).toEqual({ n: 0 });
+    expect(
+      await one<{ n: number }>(`SELECT count(*)::int AS n FROM "ticket" t JOIN "search_index" s ON s."id" = t."number"
+        WHERE s."document" @@ plainto_tsquery('simple', "search_words"(t."title"))`),
+    ).toEqual({ n: 500 });
+    expect(await one<{ n: number }>(`SELECT count(*)::int AS n FROM pg_trigger WHERE tgrelid = '"ticket"'::regclass AND NOT tgisinternal AND tgenabled <> 'O'`)).toEqual({ n: 0 });
     // Every ticket's requester exists, and the copied names are the people's.
     expect(await one<{ n: number }>(`SELECT count(*)::int AS n FROM "ticket" t JOIN "user" u ON u."id" = t."requesterId" WHERE t."requesterName" = u."name"`)).toEqual({ n: 500 });
     // The demo admin can sign in: a credential row with a password hash.
