@@ -19,9 +19,10 @@ export const WARMUP_REQUESTS = 40;
 export const WARMUP_SECONDS = 2;
 export const WARMUP_MAX_SECONDS = 10;
 export const CONNECTIONS = 4;
-/** The two database sizes, in tickets. */
+/** The database sizes, in tickets (BENCH_HUGE: another size for the largest, when working on the bench). */
 export const SMALL = 1_000;
 export const LARGE = 100_000;
+export const HUGE = Math.max(LARGE + 1, Number(process.env.BENCH_HUGE) || 1_000_000);
 
 export const nf = new Intl.NumberFormat("en-US");
 export const percentile = (sorted: number[], p: number) =>

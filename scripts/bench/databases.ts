@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
+import pg from "pg";
 import type { ProbeResult } from "../lib/sql-probe";
 import type { MailProbe } from "../lib/mail-probe";
 import { ensureDemoAccounts, ensureDemoPeople } from "../seed/accounts";
@@ -16,7 +17,8 @@ import { seedTickets, type SeedTicketsResult } from "../seed/bulk";
 import { openSeedDatabase } from "../seed/db";
 import { log, nf, ROOT, WORK } from "./config";
 
-export type BenchDb = { file: string; tickets: number; agentId: string; seed: SeedTicketsResult };
+/** A seeded SQLite file; `postgresUrl`: a PostgreSQL database it was copied into, served instead. */
+export type BenchDb = { file: string; tickets: number; agentId: string; seed: SeedTicketsResult; postgresUrl?: string };
 
 /**
  * Copies the template to WORK/<name>/triage.db and seeds it: the demo accounts (the agent is who
@@ -44,14 +46,35 @@ export async function makeDatabase(template: string, name: string, tickets: numb
   }
 }
 
-/** The tickets in the database file, counted on a read-only connection of its own. */
-export function ticketCount(file: string): number {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare(`SELECT count(*) FROM "ticket"`).pluck().get() as number;
-  } finally {
-    db.close();
+/** One number from the database the bench serves, on a connection of its own. */
+async function scalar(db: BenchDb, sql: string, arg?: string): Promise<number> {
+  if (db.postgresUrl) {
+    const c = new pg.Client({ connectionString: db.postgresUrl });
+    await c.connect();
+    try {
+      return Number(Object.values((await c.query(sql.replace("?", "$1"), arg === undefined ? [] : [arg])).rows[0])[0]);
+    } finally {
+      await c.end();
+    }
   }
+  const file = new Database(db.file, { readonly: true, fileMustExist: true });
+  try {
+    return file.prepare(sql).pluck().get(...(arg === undefined ? [] : [arg])) as number;
+  } finally {
+    file.close();
+  }
+}
+
+/** The tickets in the database. */
+export function ticketCount(db: BenchDb): Promise<number> {
+  return scalar(db, `SELECT count(*) FROM "ticket"`);
+}
+
+/** How many of these ticket numbers are in the database. */
+export function storedOf(db: BenchDb, numbers: number[]): Promise<number> {
+  return db.postgresUrl
+    ? scalar(db, `SELECT count(*) FROM "ticket" WHERE "number" = ANY (?::int[])`, `{${numbers.join(",")}}`)
+    : scalar(db, `SELECT count(*) FROM "ticket" WHERE "number" IN (SELECT value FROM json_each(?))`, JSON.stringify(numbers));
 }
 
 /** The list's own SQL (scripts/lib/sql-probe.ts runs its builders), timed in process, with plans. */

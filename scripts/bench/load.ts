@@ -8,10 +8,10 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import autocannon from "autocannon";
-import Database from "better-sqlite3";
 import { formWithField, multipart } from "../lib/forms";
 import { CONNECTIONS, log, ms, nf, percentile, ROUNDS, SECONDS, WARMUP_MAX_SECONDS, WARMUP_REQUESTS, WARMUP_SECONDS } from "./config";
-import { ticketCount, type BenchDb } from "./databases";
+import { storedOf, ticketCount, type BenchDb } from "./databases";
+import type { Column } from "./postgres";
 import { get, type Server } from "./server";
 
 /** A page slower than this for one request is reported, not loaded (it would only queue up). */
@@ -27,6 +27,8 @@ export type Scenario = {
   tickets: number | null;
   /** Text the page must contain (checked once before the load). */
   expect: string;
+  /** The database it runs on, for the PostgreSQL column (postgres.ts); SQLite when absent. */
+  column?: Column;
 };
 
 export type Load = Omit<Scenario, "server" | "cookie" | "expect"> & {
@@ -45,17 +47,25 @@ const CLOCK_TICKS = (() => {
   return Number(r.stdout?.trim()) || 100;
 })();
 
-/** CPU time (ms, user + system) of every process in the server's process group, from /proc; null elsewhere. */
-function serverCpuMs(server: Server): number | null {
+/**
+ * CPU time (ms, user + system) of every process in the server's process group, from /proc, and
+ * on PostgreSQL of PostgreSQL's processes too (the database's work is the request's cost, as
+ * SQLite's is inside the server), with the time of those that ended (a closed connection's
+ * backend, an autovacuum worker), which the postmaster holds as its children's; null elsewhere.
+ */
+export function serverCpuMs(server: Server): number | null {
   if (process.platform !== "linux" || server.child.pid === undefined) return null;
   let ticks = 0;
   for (const d of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(d)) continue;
     try {
       const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8");
+      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
       const f = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // f[0] is field 3 (state)
-      if (Number(f[2]) !== server.child.pid) continue; // field 5: process group
+      // field 5: process group; PostgreSQL's processes are all named postgres
+      if (Number(f[2]) !== server.child.pid && !(server.postgres && name === "postgres")) continue;
       ticks += Number(f[11]) + Number(f[12]); // fields 14 and 15: utime, stime
+      if (name === "postgres") ticks += Number(f[13]) + Number(f[14]); // 16 and 17: cutime, cstime (ended children)
     } catch {
       /* the process ended meanwhile */
     }
@@ -153,6 +163,7 @@ export async function loadAll(scenarios: Scenario[]): Promise<Load[]> {
       .join("; ");
     const load: Load = {
       name: sc.name,
+      column: sc.column,
       kind: sc.kind,
       path: sc.path,
       tickets: sc.tickets,
@@ -220,17 +231,22 @@ export type Creates = {
   seconds: number;
 };
 
+/** A server and the session cookie signed in on it. */
+export type Target = { server: Server; cookie: string };
+
 /**
- * Creates through the no-JavaScript form: CONNECTIONS posters for SECONDS, then every 303 checked
- * in SQL; beside them, `readers` readers load /tickets, to see whether reads wait for writes.
- * Server CPU per create is only meaningful without readers.
+ * Creates through the no-JavaScript form: CONNECTIONS posters a server for SECONDS (on each of
+ * `on`, several processes on one database), then every 303 checked in SQL; beside them, `readers`
+ * readers load /tickets from the first, to see whether reads wait for writes. Server CPU per
+ * create (every process's, and PostgreSQL's) is only meaningful without readers.
  */
 export async function creates(
-  server: Server,
-  cookie: string,
+  on: Target | Target[],
   db: BenchDb,
   { readers = 0, floor = false }: { readers?: number; floor?: boolean } = {},
 ): Promise<Creates> {
+  const targets = Array.isArray(on) ? on : [on];
+  const [{ server, cookie }] = targets;
   // The floor's form has the same fields and an action that saves nothing (app/(bench)/bench-floor).
   const formPath = floor ? "/bench-floor?part=form" : "/tickets/new";
   const page = await get(`${server.base}${formPath}`, cookie);
@@ -240,9 +256,13 @@ export async function creates(
     throw new Error(`The new-ticket form does not post without JavaScript (action ${form.action})`);
   }
   const hidden = form.fields.filter(([n]) => !["title", "description", "priority"].includes(n));
-  const action = new URL(form.action || formPath, `${server.base}${formPath}`);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
-  const headers = { cookie, origin: server.base };
+  // (Every process serves the same build: the action's id is the same on each.)
+  const posters = targets.map((t) => ({
+    action: new URL(form.action || formPath, `${t.server.base}${formPath}`),
+    agent: new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS }),
+    headers: { cookie: t.cookie, origin: t.server.base },
+  }));
+  const { action, agent, headers } = posters[0];
   let seq = 0;
   const fields = (n: number): [string, string][] => [
     ...hidden,
@@ -259,15 +279,19 @@ export async function creates(
     const r = await post(action, body, { ...headers, "content-type": contentType }, agent);
     if (r.status !== 303) throw new Error(`Creating a ticket answered ${r.status}, not 303`);
   }
-  const before = ticketCount(db.file);
-  const cpu0 = serverCpuMs(server);
+  const before = await ticketCount(db);
+  const cpuOfAll = () => targets.reduce<number | null>((sum, t) => {
+    const v = serverCpuMs(t.server);
+    return sum === null || v === null ? null : sum + v;
+  }, 0);
+  const cpu0 = cpuOfAll();
   const latencies: number[] = [];
   const statuses = new Map<number, number>();
   const numbers = new Set<number>();
   let errors = 0;
   const started = performance.now();
   const end = started + SECONDS * 1000;
-  const worker = async () => {
+  const worker = async ({ action, agent, headers }: (typeof posters)[number]) => {
     while (performance.now() < end) {
       const { body, contentType } = multipart(fields(++seq));
       const t0 = performance.now();
@@ -298,21 +322,16 @@ export async function creates(
       }
     }
   };
-  await Promise.all([...Array.from({ length: CONNECTIONS }, worker), ...Array.from({ length: readers }, reader)]);
+  await Promise.all([...posters.flatMap((p) => Array.from({ length: CONNECTIONS }, () => worker(p))), ...Array.from({ length: readers }, reader)]);
   const seconds = (performance.now() - started) / 1000;
-  agent.destroy();
+  for (const p of posters) p.agent.destroy();
   readerAgent.destroy();
   listLatencies.sort((a, b) => a - b);
-  const cpu1 = serverCpuMs(server);
-  const after = ticketCount(db.file);
+  const cpu1 = cpuOfAll();
+  const after = await ticketCount(db);
   const redirects = statuses.get(303) ?? 0;
   // Every 303 named a distinct new ticket, and every one of them is in the database.
-  const check = new Database(db.file, { readonly: true });
-  const found = check
-    .prepare(`SELECT count(*) FROM "ticket" WHERE "number" IN (SELECT value FROM json_each(?))`)
-    .pluck()
-    .get(JSON.stringify([...numbers])) as number;
-  check.close();
+  const found = await storedOf(db, [...numbers]);
   // The floor saves nothing: its 303s name distinct posts, and the ticket count stays.
   const durable = floor
     ? after === before && numbers.size === redirects && errors === 0

@@ -9,9 +9,10 @@ import path from "node:path";
 import type { ProbeCase, ProbeResult } from "../lib/sql-probe";
 import type { MailProbe } from "../lib/mail-probe";
 import type { BrowserCost } from "./browser";
-import { CONNECTIONS, DIST, LARGE, ms, nf, ROUNDS, SECONDS, SMALL, WARMUP_MAX_SECONDS, WARMUP_REQUESTS } from "./config";
+import { CONNECTIONS, DIST, HUGE, LARGE, ms, nf, ROUNDS, SECONDS, SMALL, WARMUP_MAX_SECONDS, WARMUP_REQUESTS } from "./config";
 import type { BenchDb } from "./databases";
 import type { Creates, Load } from "./load";
+import type { PostgresRun } from "./main";
 
 const us = (v: number) => (v >= 10_000 ? nf.format(Math.round(v)) : v >= 100 ? v.toFixed(0) : v.toFixed(1));
 const check = (ok: boolean) => (ok ? "✓" : "✗");
@@ -29,11 +30,15 @@ export function report(r: {
   sql: ProbeResult;
   browser: BrowserCost;
   mail: MailProbe;
+  postgres: PostgresRun | { skipped: string };
 }): string {
-  const small = r.loads.find((l) => l.kind === "list" && l.tickets === SMALL)!;
-  const large = r.loads.find((l) => l.kind === "list" && l.tickets === LARGE)!;
-  const floor = r.loads.find((l) => l.kind === "floor")!;
-  const baseline = r.loads.find((l) => l.kind === "baseline");
+  // The main table: SQLite at 1,000 and 100,000; the rest is the PostgreSQL column's.
+  const all = r.loads;
+  const loads = all.filter((l) => l.column !== "PostgreSQL" && l.tickets !== HUGE);
+  const small = loads.find((l) => l.kind === "list" && l.tickets === SMALL)!;
+  const large = loads.find((l) => l.kind === "list" && l.tickets === LARGE)!;
+  const floor = loads.find((l) => l.kind === "floor")!;
+  const baseline = loads.find((l) => l.kind === "baseline");
   const out: string[] = [];
   const la = (l: number[]) => l.map((v) => v.toFixed(2)).join(" ");
   out.push(`## Triage benchmark, ${r.startedAt.toISOString().replace("T", " ").slice(0, 16)} UTC`);
@@ -48,7 +53,7 @@ export function report(r: {
   const cpu = (v: number | null) => (v === null ? "—" : ms(v));
   out.push("| Scenario | Tickets | req/s | p50 ms | p99 ms | Server CPU ms/request | Requests | Problems |");
   out.push("|---|---:|---:|---:|---:|---:|---:|---|");
-  for (const l of r.loads) {
+  for (const l of loads) {
     out.push(
       `| ${l.name} \`${l.path}\` | ${l.tickets === null ? "—" : nf.format(l.tickets)} | ${l.skipped ? "—" : l.rps.toFixed(1)} | ${ms(l.p50)} | ${ms(l.p99)} | ${cpu(l.cpuPerRequest)} | ${nf.format(l.requests)} | ${l.skipped ?? (l.problems || "")} |`,
     );
@@ -88,10 +93,10 @@ export function report(r: {
     ratio(`/tickets at 100k ÷ ${baseline.name}, req/s`, div(rps(large), rps(baseline)), "≥ 1.80", (v) => v >= 1.8);
     ratio("… the same from server CPU per request", div(baseline.cpuPerRequest, large.cpuPerRequest), "≥ 1.80", (v) => v >= 1.8);
   }
-  for (const l of r.loads.filter((x) => x.kind === "view")) {
+  for (const l of loads.filter((x) => x.kind === "view")) {
     ratio(`p99: ${l.name} ÷ plain list`, l.skipped ? l.p99 / large.p99 : div(l.p99, large.p99), "≤ 1.50", (v) => v <= 1.5);
   }
-  for (const l of r.loads.filter((x) => x.kind === "search")) {
+  for (const l of loads.filter((x) => x.kind === "search")) {
     ratio(`p99: ${l.name} ÷ plain list`, l.skipped ? l.p99 / large.p99 : div(l.p99, large.p99), "≤ 3.00", (v) => v <= 3);
   }
   ratio("creates a second (acknowledgement written)", c.perSecond, "≥ 200", (v) => v >= 200);
@@ -103,6 +108,7 @@ export function report(r: {
     `| creates stored: ticket count grew by ${nf.format(c.after - c.before)} and ${nf.format(w.after - w.before)}, 303 answers ${nf.format(c.redirects)} and ${nf.format(w.redirects)} | ${c.durable && w.durable ? "equal" : "differ"} | equal | ${check(c.durable && w.durable)} |`,
   );
   out.push("");
+  out.push(...postgresSection(all, r.create, r.postgres));
   const m = r.mail;
   out.push("Mail, in process against real servers (scripts/lib/mail-probe.ts):");
   out.push("");
@@ -170,4 +176,62 @@ function planBlock(q: ProbeCase): string[] {
     ...q.list.plan,
     "```",
   ];
+}
+
+/**
+ * The PostgreSQL column: each page at both sizes on both databases (req/s, p99, server CPU per
+ * request with PostgreSQL's processes counted), whether the list stays flat from 100,000 to
+ * 1,000,000, and creates with one and two processes beside SQLite's.
+ */
+function postgresSection(all: Load[], sqliteCreate: Creates, pgRun: PostgresRun | { skipped: string }): string[] {
+  const out: string[] = ["PostgreSQL beside SQLite (the same pages, loaded in the same interleaved rounds as the table above):", ""];
+  const cell = (l: Load | undefined) =>
+    !l ? "—" : l.skipped ? `${l.skipped}` : `${l.rps.toFixed(1)} · ${ms(l.p99)} · ${l.cpuPerRequest === null ? "—" : ms(l.cpuPerRequest)}`;
+  const at = (name: string, column: "SQLite" | "PostgreSQL", tickets: number) =>
+    all.find((l) => l.name === name && (l.column ?? "SQLite") === column && l.tickets === tickets && (l.kind === "list" || l.kind === "view" || l.kind === "search"));
+  const k = (n: number) => (n >= 1_000_000 ? `${n / 1_000_000}M` : `${n / 1_000}k`);
+  if ("skipped" in pgRun) out.push(`- PostgreSQL: not measured (${pgRun.skipped}).`, "");
+  else {
+    out.push(`- ${pgRun.settings}.`);
+    out.push(`- Its databases are copies of SQLite's (npm run db:copy-to-postgres): ${pgRun.copies.map((c) => `${nf.format(c.tickets)} tickets in ${c.seconds.toFixed(1)} s`).join(", ")}.`, "");
+  }
+  out.push(`Each cell: req/s · p99 ms · server CPU ms/request (on PostgreSQL, PostgreSQL's processes included).`, "");
+  out.push(`| Page | SQLite ${k(LARGE)} | SQLite ${k(HUGE)} | PostgreSQL ${k(LARGE)} | PostgreSQL ${k(HUGE)} |`);
+  out.push("|---|---:|---:|---:|---:|");
+  const names = [...new Set(all.filter((l) => l.column === "PostgreSQL" || l.tickets === HUGE).map((l) => l.name))];
+  for (const name of names) {
+    out.push(`| ${name} | ${cell(at(name, "SQLite", LARGE))} | ${cell(at(name, "SQLite", HUGE))} | ${cell(at(name, "PostgreSQL", LARGE))} | ${cell(at(name, "PostgreSQL", HUGE))} |`);
+  }
+  out.push("");
+  out.push("| Ratio | Value | Target | |");
+  out.push("|---|---:|---:|---|");
+  const row = (label: string, v: number | null, target: string, ok: ((v: number) => boolean) | null) =>
+    out.push(`| ${label} | ${v === null || !Number.isFinite(v) ? "—" : v.toFixed(2)} | ${target} | ${v === null || !Number.isFinite(v) ? "not measured" : ok ? (ok(v) ? "✓" : "✗") : ""} |`);
+  const ratio = (a: number | null | undefined, b: number | null | undefined) => (a == null || b == null || b === 0 ? null : a / b);
+  for (const column of ["PostgreSQL", "SQLite"] as const) {
+    const big = at("/tickets", column, HUGE);
+    const base = at("/tickets", column, LARGE);
+    row(`/tickets on ${column}: server CPU per request, ${k(HUGE)} ÷ ${k(LARGE)}`, ratio(big?.cpuPerRequest, base?.cpuPerRequest), "≤ 1.10", (v) => v <= 1.1);
+    row(`… req/s, ${k(LARGE)} ÷ ${k(HUGE)}`, ratio(base?.rps, big?.rps), "≤ 1.10", (v) => v <= 1.1);
+  }
+  for (const name of names.filter((n) => n !== "/tickets")) {
+    row(`p99 at ${k(HUGE)} ÷ at ${k(LARGE)} on PostgreSQL: ${name}`, ratio(at(name, "PostgreSQL", HUGE)?.p99, at(name, "PostgreSQL", LARGE)?.p99), "reported", null);
+  }
+  row(`/tickets at ${k(LARGE)}: PostgreSQL ÷ SQLite, req/s`, ratio(at("/tickets", "PostgreSQL", LARGE)?.rps, at("/tickets", "SQLite", LARGE)?.rps), "reported", null);
+  out.push("");
+  if (!("skipped" in pgRun)) {
+    out.push("Creates through the no-JavaScript form at 100k tickets, acknowledgement written, 4 posting connections a process:", "");
+    out.push("| Creates | a second | p50 ms | p99 ms | Server CPU ms/create | 303s | Every acknowledged ticket stored |");
+    out.push("|---|---:|---:|---:|---:|---:|---|");
+    const line = (label: string, c: Creates) =>
+      out.push(`| ${label} | ${c.perSecond.toFixed(1)} | ${ms(c.p50)} | ${ms(c.p99)} | ${c.cpuPerRequest === null ? "—" : ms(c.cpuPerRequest)} | ${nf.format(c.redirects)} | ${c.durable ? "✓" : "✗"} ${[c.other, c.errors ? `${c.errors} errors` : ""].filter(Boolean).join("; ")} |`);
+    line("SQLite, one process (the table above)", sqliteCreate);
+    line("PostgreSQL, one process", pgRun.one);
+    line("PostgreSQL, two processes on one database", pgRun.two);
+    out.push("", "| Ratio | Value | Target | |", "|---|---:|---:|---|");
+    row("PostgreSQL creates: two processes ÷ one", ratio(pgRun.two.perSecond, pgRun.one.perSecond), "reported", null);
+    row("PostgreSQL with two processes ÷ SQLite with one", ratio(pgRun.two.perSecond, sqliteCreate.perSecond), "reported", null);
+    out.push("");
+  }
+  return out;
 }

@@ -55,7 +55,8 @@ export function stopServersOnExit() {
 // ---------------------------------------------------------------------------------------------
 // Server
 
-export type Server = { base: string; child: ChildProcess; logFile: string; stop: () => Promise<void> };
+/** A server process; `postgres`: on PostgreSQL, whose processes' CPU counts as its own. */
+export type Server = { base: string; child: ChildProcess; logFile: string; stop: () => Promise<void>; postgres?: boolean };
 
 function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -131,8 +132,11 @@ export async function launch({ label, ports, cwd, command }: Launch): Promise<Se
   return { base, child, logFile, stop };
 }
 
-/** Starts the server `npm start` runs (scripts/server.mjs) on the database. */
-export async function startServer(db: BenchDb, label: string): Promise<Server> {
+/**
+ * Starts the server `npm start` runs (scripts/server.mjs) on the database (its PostgreSQL one when
+ * it has one). Processes meant to serve as one (several on one PostgreSQL) share `secret`.
+ */
+export async function startServer(db: BenchDb, label: string, secret = crypto.randomBytes(32).toString("base64url")): Promise<Server> {
   const server = await launch({
     label,
     ports: PORT_RANGE,
@@ -144,16 +148,16 @@ export async function startServer(db: BenchDb, label: string): Promise<Server> {
         NODE_ENV: "production",
         NEXT_DIST_DIR: DIST,
         NEXT_TELEMETRY_DISABLED: "1",
-        DATABASE_URL: `file:${db.file}`,
+        DATABASE_URL: db.postgresUrl ?? `file:${db.file}`,
         PORT: String(port),
         TRIAGE_URL: base,
-        AUTH_SECRET: crypto.randomBytes(32).toString("base64url"),
+        AUTH_SECRET: secret,
         TRIAGE_BENCH_FLOOR: "1",
       },
     }),
   });
-  log(`Server (${label}): ${server.base}, ${nf.format(db.tickets)} tickets.`);
-  return server;
+  log(`Server (${label}): ${server.base}, ${nf.format(db.tickets)} tickets${db.postgresUrl ? " on PostgreSQL" : ""}.`);
+  return { ...server, postgres: db.postgresUrl !== undefined };
 }
 
 // ---------------------------------------------------------------------------------------------
