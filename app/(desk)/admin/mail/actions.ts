@@ -7,8 +7,12 @@ import { retryMail } from "@/lib/mail/outbox";
 
 export type RetryState = { ok?: boolean; message?: string };
 
-/** An outbox row id, bound on the server: a positive whole number. */
-const mailIdArg = z.custom<number>((v) => Number.isSafeInteger(v) && (v as number) > 0);
+/**
+ * An outbox row id, bound on the server: a positive whole number that fits the column
+ * (PostgreSQL's `integer`; a larger one would make the query throw, where SQLite's is wider).
+ */
+const MAX_MAIL_ID = 2_147_483_647;
+const mailIdArg = z.custom<number>((v) => Number.isSafeInteger(v) && (v as number) > 0 && (v as number) <= MAX_MAIL_ID);
 
 export const retryMailAction = defineAction({
   who: "actor",
