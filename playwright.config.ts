@@ -82,7 +82,7 @@ export default defineConfig({
       // E2E_FUZZ_ALONE=1 runs it right after setup, for working on it (npx playwright test --project=fuzz).
       dependencies: process.env.E2E_FUZZ_ALONE
         ? ["setup"]
-        : ["js", "nojs", "tls-nginx-js", "tls-nginx-nojs", "tls-caddy-js", "tls-caddy-nojs"],
+        : ["js", "nojs", "tls-nginx-js", "tls-nginx-nojs", "tls-caddy-js", "tls-caddy-nojs", ...(ON_POSTGRES ? ["pair"] : [])],
       testMatch: /\/fuzz\/.*\.spec\.ts/,
       fullyParallel: false,
       timeout: 600_000,

@@ -2,7 +2,8 @@
 /**
  * `npm test`: everything, in order of speed — lint, types, unit and integration tests (Vitest),
  * the integration tests again on PostgreSQL, then end-to-end tests (Playwright, JavaScript on and
- * off) against a production build on SQLite, and the browser tests again on PostgreSQL.
+ * off, behind nginx and Caddy, and the fuzz suite) against a production build on SQLite, and all of
+ * them again on PostgreSQL.
  * Installs what a fresh machine lacks (dependencies, Chromium, nginx, Caddy, Dovecot, PostgreSQL), and ends with one line:
  * "N passed, N failed", counting every test that ran.
  */
@@ -118,10 +119,11 @@ if (failed === 0) {
   // The same integration tests with Triage on PostgreSQL (tests/setup.ts): a database per file.
   vitest(["tests/integration", "tests/mail", "tests/postgres"], { TRIAGE_TEST_DATABASE: "postgres" });
   playwright();
-  // The browser tests again, JavaScript on and off, with the server on PostgreSQL.
+  // Every browser test again with the server on PostgreSQL: JavaScript on and off, behind nginx and
+  // Caddy, a second process on the same database with nginx taking the two in turn (e2e/pair, only
+  // here), and the fuzz suite last. Its own ports (E2E_PORT, and those e2e/env.ts derives from it).
   const pg = spawnSync("node_modules/.bin/tsx", ["tests/postgres/fresh-url.ts", "e2e"], { env, encoding: "utf8" });
-  // (A second process on the same database and nginx taking the two in turn: e2e/pair.)
-  if (pg.status === 0) playwright(["--project=js", "--project=nojs", "--project=pair"], { E2E_PORT: "3510", E2E_DATABASE_URL: pg.stdout.trim() });
+  if (pg.status === 0) playwright([], { E2E_PORT: "3510", E2E_DATABASE_URL: pg.stdout.trim() });
   else {
     failed++;
     console.log(`✗ no PostgreSQL database for the e2e run: ${pg.stderr}`);

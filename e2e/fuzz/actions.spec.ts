@@ -1,12 +1,12 @@
 import crypto from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { ACCOUNTS, PASSWORD } from "../accounts";
+import { openDb, sqlDate } from "../db";
 import {
   buildActions,
   changed,
   formOf,
   postRaw,
-  openDb,
   postForm,
   postReply,
   snapshot,
@@ -52,8 +52,8 @@ type Ctx = {
   sentMail: number;
 };
 
-const version = (n: number) => (db.prepare(`SELECT "version" FROM "ticket" WHERE "number" = ?`).get(n) as { version: number }).version;
-const statusOf = (n: number) => (db.prepare(`SELECT "status" FROM "ticket" WHERE "number" = ?`).get(n) as { status: number }).status;
+const version = async (n: number) => (await db.get<{ version: number }>(`SELECT "version" FROM "ticket" WHERE "number" = ?`, n))!.version;
+const statusOf = async (n: number) => (await db.get<{ status: number }>(`SELECT "status" FROM "ticket" WHERE "number" = ?`, n))!.status;
 const STATUS_NAMES = ["Open", "In progress", "Waiting", "Resolved", "Closed"];
 
 type Case = {
@@ -62,14 +62,14 @@ type Case = {
   bound: (c: Ctx, who: Poster) => unknown[];
   withState: boolean;
   /** A form that this person may send (or, where they may not act, what they would send). */
-  valid: (c: Ctx, who: Poster) => Field[];
+  valid: (c: Ctx, who: Poster) => Field[] | Promise<Field[]>;
   /** Whether the valid form changes something for this person. */
   allowed: (who: Poster) => boolean;
   /**
    * Field values that must be refused, each sent in an otherwise valid form. The first value of
    * the first field also goes with each forged previous state.
    */
-  hostile: (c: Ctx, who: Poster) => Record<string, string[]>;
+  hostile: (c: Ctx, who: Poster) => Record<string, string[]> | Promise<Record<string, string[]>>;
   /** Hostile values for the bound arguments beyond the common table, per person. */
   boundHostile?: (c: Ctx, who: Poster) => unknown[];
   /**
@@ -83,7 +83,7 @@ type Case = {
    * What the control must have done, precisely, beyond "something changed": called just before
    * the valid post; what it returns is called just after, with whether this person may act.
    */
-  effect?: (c: Ctx, who: Poster) => (mayAct: boolean) => void;
+  effect?: (c: Ctx, who: Poster) => Promise<(mayAct: boolean) => Promise<void>>;
 };
 
 const staff = (who: Poster) => who === "admin" || who === "agent";
@@ -97,27 +97,26 @@ const idOf = (c: Ctx, who: Poster) => (who === "anonymous" ? null : c.ids[who]);
 const KINDS = ["ticket_created", "team_comment", "ticket_resolved", "requester_comment", "assigned", "unassigned_ticket"];
 const BUILT_IN_DEFAULTS = KINDS.filter((k) => k !== "unassigned_ticket");
 const ticks = (kinds: string[]) => kinds.map((k): Field => [k, "on"]);
-const timeZoneOf = (id: string) => (db.prepare(`SELECT "timeZone" FROM "user" WHERE "id" = ?`).get(id) as { timeZone: string | null }).timeZone;
-const choicesOf = (id: string) => db.prepare(`SELECT "kind", "enabled" FROM "notification_choice" WHERE "userId" = ? ORDER BY "kind"`).all(id);
-const passwordOf = (id: string) => (db.prepare(`SELECT "password" FROM "account" WHERE "userId" = ?`).get(id) as { password: string }).password;
-const resetLinksOf = (id: string) =>
-  (db.prepare(`SELECT count(*) AS n FROM "verification" WHERE "value" = ? AND "identifier" LIKE 'reset-password:%'`).get(id) as { n: number }).n;
-const linkLeft = (token: string) => db.prepare(`SELECT 1 FROM "verification" WHERE "identifier" = ?`).get(`reset-password:${token}`) !== undefined;
-const mailRow = (id: number) =>
-  db.prepare(`SELECT "status", "attempts", "lastResponse" FROM "outbound_mail" WHERE "id" = ?`).get(id) as { status: string; attempts: number; lastResponse: string | null };
+const timeZoneOf = async (id: string) => (await db.get<{ timeZone: string | null }>(`SELECT "timeZone" FROM "user" WHERE "id" = ?`, id))!.timeZone;
+/** A boolean reads 0/1 on both databases, as CAST(… AS INTEGER). */
+const choicesOf = (id: string) => db.all(`SELECT "kind", CAST("enabled" AS INTEGER) AS "enabled" FROM "notification_choice" WHERE "userId" = ? ORDER BY "kind"`, id);
+const passwordOf = async (id: string) => (await db.get<{ password: string }>(`SELECT "password" FROM "account" WHERE "userId" = ?`, id))!.password;
+const resetLinksOf = async (id: string) =>
+  (await db.get<{ n: number }>(`SELECT count(*) AS "n" FROM "verification" WHERE "value" = ? AND "identifier" LIKE 'reset-password:%'`, id))!.n;
+const linkLeft = async (token: string) => (await db.get(`SELECT 1 FROM "verification" WHERE "identifier" = ?`, `reset-password:${token}`)) !== undefined;
+const mailRow = async (id: number) =>
+  (await db.get<{ status: string; attempts: number; lastResponse: string | null }>(`SELECT "status", "attempts", "lastResponse" FROM "outbound_mail" WHERE "id" = ?`, id))!;
 /** What the suite's own failed messages say the server answered; a retried one no longer says it. */
 const REFUSED = "550 5.1.1 Refused (a message of the fuzz suite)";
-/** A date as Prisma writes it into SQLite. */
-const sqlDate = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00");
 
 /**
  * Another time zone each time, so that the control changes something. Requesters tick the kinds
  * only staff receive as well, as a forged form would: the control's effect shows that those are
  * not stored.
  */
-function settingsForm(c: Ctx, who: Poster): Field[] {
+async function settingsForm(c: Ctx, who: Poster): Promise<Field[]> {
   const id = idOf(c, who);
-  return [...ticks(staff(who) ? BUILT_IN_DEFAULTS : KINDS), ["timeZone", id && timeZoneOf(id) === "Europe/Paris" ? "Pacific/Auckland" : "Europe/Paris"]];
+  return [...ticks(staff(who) ? BUILT_IN_DEFAULTS : KINDS), ["timeZone", id && (await timeZoneOf(id)) === "Europe/Paris" ? "Pacific/Auckland" : "Europe/Paris"]];
 }
 
 const CASES: Record<string, Case> = {
@@ -137,19 +136,19 @@ const CASES: Record<string, Case> = {
     page: (c) => `/tickets/${c.rita}`,
     bound: (c) => [c.rita],
     withState: true,
-    valid: (c, who) => {
-      const current = STATUS_NAMES[statusOf(c.rita) - 1];
+    valid: async (c, who): Promise<Field[]> => {
+      const current = STATUS_NAMES[(await statusOf(c.rita)) - 1];
       if (staff(who)) {
-        return [["status", current === "In progress" ? "Waiting" : "In progress"], ["priority", "High"], ["assigneeId", ""], ["version", String(version(c.rita))]];
+        return [["status", current === "In progress" ? "Waiting" : "In progress"], ["priority", "High"], ["assigneeId", ""], ["version", String(await version(c.rita))]];
       }
       const done = current === "Closed" || current === "Resolved";
-      return [["status", done ? "Open" : "Closed"], ["version", String(version(c.rita))]];
+      return [["status", done ? "Open" : "Closed"], ["version", String(await version(c.rita))]];
     },
     // Rita may close or reopen her own ticket; Otto may not touch it.
     allowed: (who) => staff(who) || who === "requester",
-    hostile: (c, who) => ({
+    hostile: async (c, who) => ({
       status: [MISSING, "", "Archived", "open", '{"in":[1,2]}', ...(staff(who) ? [] : ["In progress", "Waiting", "Resolved"])],
-      version: [MISSING, "", "-1", "1.5", "1e3", "abc", "9999999999", String(version(c.rita) - 1), '{"gt":0}'],
+      version: [MISSING, "", "-1", "1.5", "1e3", "abc", "9999999999", String((await version(c.rita)) - 1), '{"gt":0}'],
       ...(staff(who)
         ? { priority: ["", "Critical", "0"], assigneeId: ["no-such-user", c.ids.requester, long(101), '{"not":""}'] }
         : { priority: ["Urgent", "Low"], assigneeId: [c.ids.agent] }),
@@ -174,8 +173,8 @@ const CASES: Record<string, Case> = {
     // A person of the fuzz suite's own, so that the shared accounts keep their roles.
     bound: (c) => [c.ids.target],
     withState: true,
-    valid: (c) => {
-      const role = (db.prepare(`SELECT "role" FROM "user" WHERE "id" = ?`).get(c.ids.target) as { role: string }).role;
+    valid: async (c) => {
+      const { role } = (await db.get<{ role: string }>(`SELECT "role" FROM "user" WHERE "id" = ?`, c.ids.target))!;
       return [["role", role === "requester" ? "agent" : "requester"]];
     },
     allowed: (who) => who === "admin",
@@ -249,10 +248,10 @@ const CASES: Record<string, Case> = {
         `nobody-${stamp}@example.test`,
       ],
     }),
-    effect: (c, who) => {
-      const owner = (db.prepare(`SELECT "id" FROM "user" WHERE "email" = ?`).get(c.forgot[who]) as { id: string }).id;
-      const before = resetLinksOf(owner);
-      return (mayAct) => expect(resetLinksOf(owner), "control: a reset link for that account").toBe(before + (mayAct ? 1 : 0));
+    effect: async (c, who) => {
+      const owner = (await db.get<{ id: string }>(`SELECT "id" FROM "user" WHERE "email" = ?`, c.forgot[who]))!.id;
+      const before = await resetLinksOf(owner);
+      return async (mayAct) => expect(await resetLinksOf(owner), "control: a reset link for that account").toBe(before + (mayAct ? 1 : 0));
     },
   },
   "app/(auth)/actions.ts#resetPasswordAction": {
@@ -268,11 +267,11 @@ const CASES: Record<string, Case> = {
         newPassword: [MISSING, "", "short", long(129)],
       };
     },
-    effect: (c, who) => {
-      const before = passwordOf(c.resetIds[who]);
-      return (mayAct) => {
-        expect(passwordOf(c.resetIds[who]) !== before, "control: the account has a new password").toBe(mayAct);
-        expect(linkLeft(c.resetToken[who]), "control: the link is used up").toBe(!mayAct);
+    effect: async (c, who) => {
+      const before = await passwordOf(c.resetIds[who]);
+      return async (mayAct) => {
+        expect((await passwordOf(c.resetIds[who])) !== before, "control: the account has a new password").toBe(mayAct);
+        expect(await linkLeft(c.resetToken[who]), "control: the link is used up").toBe(!mayAct);
       };
     },
   },
@@ -286,14 +285,14 @@ const CASES: Record<string, Case> = {
     hostile: () => ({
       timeZone: ["Mars/Olympus", "europe/paris", "Europe/Paris ", " UTC", "Etc/GMT+99", "../../../etc/localtime", "Europe/Paris\u0000", long(65), long(10_000), '{"gt":0}', '["UTC"]'],
     }),
-    effect: (c, who) => {
-      const zone = settingsForm(c, who).find(([k]) => k === "timeZone")![1];
-      return (mayAct) => {
+    effect: async (c, who) => {
+      const zone = (await settingsForm(c, who)).find(([k]) => k === "timeZone")![1];
+      return async (mayAct) => {
         const id = idOf(c, who);
         if (!mayAct || !id) return;
-        expect(timeZoneOf(id), "control: the time zone").toBe(zone);
+        expect(await timeZoneOf(id), "control: the time zone").toBe(zone);
         const expected = (staff(who) ? KINDS : KINDS.slice(0, 3)).map((kind) => ({ kind, enabled: BUILT_IN_DEFAULTS.includes(kind) ? 1 : 0 }));
-        expect(choicesOf(id), "control: a choice for each kind the role receives, and no other").toEqual(expected.sort((a, b) => a.kind.localeCompare(b.kind)));
+        expect(await choicesOf(id), "control: a choice for each kind the role receives, and no other").toEqual(expected.sort((a, b) => a.kind.localeCompare(b.kind)));
       };
     },
   },
@@ -317,8 +316,8 @@ const CASES: Record<string, Case> = {
     hostile: () => ({}),
     // A message that was sent, and one that does not exist.
     boundHostile: (c) => [c.sentMail, 99_999_999],
-    effect: (c, who) => (mayAct) => {
-      const row = mailRow(c.failedMail[who]);
+    effect: async (c, who) => async (mayAct) => {
+      const row = await mailRow(c.failedMail[who]);
       if (!mayAct) expect(row, "control: still failed, untouched").toEqual({ status: "failed", attempts: 5, lastResponse: REFUSED });
       else {
         // Queued again with a fresh count; the worker may already be sending it (to an address that takes it).
@@ -374,9 +373,9 @@ let ctx: Ctx;
 
 /** Posts, then checks the answer and what changed (but for the tables the action counts in). */
 async function expectRefused(label: string, post: () => Promise<Answer>, counts: readonly string[] = []) {
-  const before = snapshot(db);
+  const before = await snapshot(db);
   const answer = await post();
-  const after = snapshot(db);
+  const after = await snapshot(db);
   expect.soft(answer.status, `${label}: status`).toBeLessThan(500);
   expect.soft(changed(before, after).filter((t) => !counts.includes(t)), `${label}: changed the database`).toEqual([]);
   return answer;
@@ -387,7 +386,7 @@ const withField = (fields: Field[], name: string, value: string): Field[] =>
   value === MISSING ? withoutField(fields, name) : [...withoutField(fields, name), [name, value]];
 
 test.beforeAll(async () => {
-  const userId = (email: string) => (db.prepare(`SELECT "id" FROM "user" WHERE "email" = ?`).get(email) as { id: string }).id;
+  const userId = async (email: string) => (await db.get<{ id: string }>(`SELECT "id" FROM "user" WHERE "email" = ?`, email))!.id;
   const signUp = buildActions().find((a) => a.name === "signUpAction")!.id;
   /** A person of the fuzz suite's own, so that the shared accounts keep their roles and passwords. */
   const newPerson = async (name: string, email: string) => {
@@ -396,56 +395,63 @@ test.beforeAll(async () => {
   };
   const ids = {
     target: await newPerson("Fuzz Target", `fuzz-target-${stamp}@example.test`),
-    admin: userId(ACCOUNTS.admin.email),
-    agent: userId(ACCOUNTS.agent.email),
-    requester: userId(ACCOUNTS.requester.email),
-    other: userId(ACCOUNTS.other.email),
+    admin: await userId(ACCOUNTS.admin.email),
+    agent: await userId(ACCOUNTS.agent.email),
+    requester: await userId(ACCOUNTS.requester.email),
+    other: await userId(ACCOUNTS.other.email),
   };
-  const perPoster = <T>(f: (who: Poster) => T) => Object.fromEntries(ROLES.map((who) => [who, f(who)])) as Record<Poster, T>;
-  const forgot = perPoster((who) => `fuzz-forgot-${who}-${stamp}@example.test`);
+  /** A value per poster, made one after the other. */
+  const perPoster = async <T>(f: (who: Poster) => T | Promise<T>) => {
+    const out = {} as Record<Poster, T>;
+    for (const who of ROLES) out[who] = await f(who);
+    return out;
+  };
+  const forgot = await perPoster((who) => `fuzz-forgot-${who}-${stamp}@example.test`);
   for (const who of ROLES) await newPerson(`Fuzz Forgot ${who}`, forgot[who]);
 
   // Reset links as Better Auth writes them. Links left by earlier specs that expire before this
   // suite ends go first: Better Auth drops expired ones on a lookup, a change no post of ours made.
   const now = Date.now();
-  db.prepare(`DELETE FROM "verification" WHERE "expiresAt" < ?`).run(sqlDate(now + 30 * 60_000));
-  const link = db.prepare(`INSERT INTO "verification" ("id", "identifier", "value", "expiresAt", "createdAt", "updatedAt") VALUES (?, ?, ?, ?, ?, ?)`);
-  const newLink = (userId: string) => {
+  await db.run(`DELETE FROM "verification" WHERE "expiresAt" < ?`, sqlDate(now + 30 * 60_000));
+  const newLink = async (userId: string) => {
     const token = crypto.randomBytes(12).toString("hex");
-    link.run(crypto.randomUUID(), `reset-password:${token}`, userId, sqlDate(now + 3600_000), sqlDate(now), sqlDate(now));
+    await db.run(
+      `INSERT INTO "verification" ("id", "identifier", "value", "expiresAt", "createdAt", "updatedAt") VALUES (?, ?, ?, ?, ?, ?)`,
+      crypto.randomUUID(), `reset-password:${token}`, userId, sqlDate(now + 3600_000), sqlDate(now), sqlDate(now),
+    );
     return token;
   };
-  const resetIds = perPoster(() => "");
-  for (const who of ROLES) resetIds[who] = await newPerson(`Fuzz Reset ${who}`, `fuzz-reset-${who}-${stamp}@example.test`);
-  const resetToken = perPoster((who) => newLink(resetIds[who]));
-  const orphanToken = newLink(`no-such-user-${stamp}`);
+  const resetIds = await perPoster((who) => newPerson(`Fuzz Reset ${who}`, `fuzz-reset-${who}-${stamp}@example.test`));
+  const resetToken = await perPoster((who) => newLink(resetIds[who]));
+  const orphanToken = await newLink(`no-such-user-${stamp}`);
 
   // Messages the SMTP server refused for good, to an address it takes when Retry sends them again.
-  const mail = db.prepare(`INSERT INTO "outbound_mail" ("kind", "toAddress", "subject", "text", "html", "messageId", "status", "attempts", "nextAttemptAt", "lastResponse", "createdAt", "sentAt")
-    VALUES ('ticket_created', ?, 'Fuzz', 'Fuzz', '<p>Fuzz</p>', ?, ?, ?, ?, ?, ?, ?)`);
-  const newMail = (to: string, status: "failed" | "sent") =>
-    Number(
-      mail.run(to, `fuzz-${crypto.randomUUID()}@triage.test`, status, status === "failed" ? 5 : 1, sqlDate(now), status === "failed" ? REFUSED : "250 OK", sqlDate(now), status === "sent" ? sqlDate(now) : null).lastInsertRowid,
+  const newMail = async (to: string, status: "failed" | "sent") => {
+    const row = await db.get<{ id: number }>(
+      `INSERT INTO "outbound_mail" ("kind", "toAddress", "subject", "text", "html", "messageId", "status", "attempts", "nextAttemptAt", "lastResponse", "createdAt", "sentAt")
+       VALUES ('ticket_created', ?, 'Fuzz', 'Fuzz', '<p>Fuzz</p>', ?, ?, ?, ?, ?, ?, ?) RETURNING "id"`,
+      to, `fuzz-${crypto.randomUUID()}@triage.test`, status, status === "failed" ? 5 : 1, sqlDate(now), status === "failed" ? REFUSED : "250 OK", sqlDate(now), status === "sent" ? sqlDate(now) : null,
     );
-  const failedMail = perPoster((who) => newMail(`fuzz-retry-${who}-${stamp}@example.test`, "failed"));
-  const sentMail = newMail(`fuzz-sent-${stamp}@example.test`, "sent");
+    return row!.id;
+  };
+  const failedMail = await perPoster((who) => newMail(`fuzz-retry-${who}-${stamp}@example.test`, "failed"));
+  const sentMail = await newMail(`fuzz-sent-${stamp}@example.test`, "sent");
 
   // The built-in notification defaults, saved: saveDefaultsAction's hostile posts leave them so.
   const defaults = buildActions().find((a) => a.name === "saveDefaultsAction")!.id;
   await postForm({ who: "admin", page: "/admin/mail", action: defaults, bound: JSON.stringify(["$undefined"]), fields: ticks(BUILT_IN_DEFAULTS) });
-  expect(db.prepare(`SELECT "kind", "enabled" FROM "notification_default" ORDER BY "kind"`).all()).toEqual(
+  expect(await db.all(`SELECT "kind", CAST("enabled" AS INTEGER) AS "enabled" FROM "notification_default" ORDER BY "kind"`)).toEqual(
     [...KINDS].sort().map((kind) => ({ kind, enabled: BUILT_IN_DEFAULTS.includes(kind) ? 1 : 0 })),
   );
 
   const create = CASES["app/(desk)/tickets/actions.ts#createTicketAction"];
   const action = buildActions().find((a) => a.name === "createTicketAction")!.id;
-  const newest = (id: string) =>
-    (db.prepare(`SELECT max("number") AS n FROM "ticket" WHERE "requesterId" = ?`).get(id) as { n: number }).n;
+  const newest = async (id: string) => (await db.get<{ n: number }>(`SELECT max("number") AS "n" FROM "ticket" WHERE "requesterId" = ?`, id))!.n;
   for (const who of ["requester", "other"] as const) {
-    const a = await postForm({ who, page: "/tickets/new", action, bound: JSON.stringify(["$undefined"]), fields: create.valid({} as Ctx, who) });
+    const a = await postForm({ who, page: "/tickets/new", action, bound: JSON.stringify(["$undefined"]), fields: await create.valid({} as Ctx, who) });
     expect(a.status, `creating ${who}'s ticket`).toBeLessThan(400);
   }
-  ctx = { rita: newest(ids.requester), otto: newest(ids.other), ids, resetIds, forgot, resetToken, orphanToken, failedMail, sentMail };
+  ctx = { rita: await newest(ids.requester), otto: await newest(ids.other), ids, resetIds, forgot, resetToken, orphanToken, failedMail, sentMail };
   expect(ctx.rita).toBeGreaterThan(0);
   expect(ctx.otto).toBeGreaterThan(0);
 });
@@ -466,7 +472,7 @@ for (const [key, c] of Object.entries(CASES)) {
       const id = ref!.id;
       const page = c.page(ctx);
       const args = (bound: unknown[], prev: unknown = "$undefined") => JSON.stringify(c.withState ? [...bound, prev] : bound);
-      const valid = () => c.valid(ctx, who);
+      const valid = async () => c.valid(ctx, who);
       const good = c.bound(ctx, who);
       const counts = c.counts ?? [];
       // An action that finishes its work after answering (next/server's after()) gets time to.
@@ -483,10 +489,10 @@ for (const [key, c] of Object.entries(CASES)) {
         for (const h of forged) {
           const bound = good.map((g, j) => (j === i ? h : g));
           const label = `bound[${i}] = ${JSON.stringify(h).slice(0, 40)}`;
-          const a = await refused(label, () => postForm({ who, page, action: id, bound: args(bound), fields: valid() }));
+          const a = await refused(label, async () => postForm({ who, page, action: id, bound: args(bound), fields: await valid() }));
           // JavaScript's wire format: the same values in the reply, the form as "$K1".
-          await refused(`${label} (JS)`, () =>
-            postReply(who, page, id, JSON.stringify([...bound, ...(c.withState ? ["$undefined"] : []), "$K1"]), valid()),
+          await refused(`${label} (JS)`, async () =>
+            postReply(who, page, id, JSON.stringify([...bound, ...(c.withState ? ["$undefined"] : []), "$K1"]), await valid()),
           );
           if (who !== "anonymous") expect.soft(a.text, `${label}: answers like a missing record`).not.toContain("Internal Server Error");
         }
@@ -497,46 +503,47 @@ for (const [key, c] of Object.entries(CASES)) {
       if (c.withState || good.length) arities.push(null);
       for (const bound of arities) {
         if (bound === args(good)) continue;
-        await refused(`arguments ${bound}`, () => postForm({ who, page, action: id, bound, fields: valid() }));
+        await refused(`arguments ${bound}`, async () => postForm({ who, page, action: id, bound, fields: await valid() }));
       }
       // A previous state the server never gave, with a form that must be refused anyway.
-      const [first] = Object.entries(c.hostile(ctx, who));
+      const [first] = Object.entries(await c.hostile(ctx, who));
       if (c.withState && first?.[1].length) {
         const [field, [bad]] = first;
         for (const prev of PREV_HOSTILE) {
-          await refused(`prev ${JSON.stringify(prev).slice(0, 40)}`, () =>
-            postForm({ who, page, action: id, bound: args(good, prev), fields: withField(valid(), field, bad) }),
+          await refused(`prev ${JSON.stringify(prev).slice(0, 40)}`, async () =>
+            postForm({ who, page, action: id, bound: args(good, prev), fields: withField(await valid(), field, bad) }),
           );
         }
       }
 
       // Every field: missing, empty, too long, forged, repeated with a bad value first, a file.
-      for (const [field, values] of Object.entries(c.hostile(ctx, who))) {
+      for (const [field, values] of Object.entries(await c.hostile(ctx, who))) {
         for (const v of values) {
           const label = `${field} = ${JSON.stringify(v).slice(0, 40)}`;
-          await refused(label, () => postForm({ who, page, action: id, bound: args(good), fields: withField(valid(), field, v) }));
+          await refused(label, async () => postForm({ who, page, action: id, bound: args(good), fields: withField(await valid(), field, v) }));
         }
         const bad = values.find((v) => v !== MISSING) ?? "";
-        await refused(`${field} twice, bad first`, () =>
-          postForm({ who, page, action: id, bound: args(good), fields: [...withoutField(valid(), field), [field, bad], ...valid().filter(([k]) => k === field)] }),
+        await refused(`${field} twice, bad first`, async () =>
+          postForm({ who, page, action: id, bound: args(good), fields: [...withoutField(await valid(), field), [field, bad], ...(await valid()).filter(([k]) => k === field)] }),
         );
-        await refused(`${field} as a file`, () =>
-          postForm({ who, page, action: id, bound: args(good), fields: [...withoutField(valid(), field), [field, new Blob(["High"], { type: "text/plain" })]] }),
+        await refused(`${field} as a file`, async () =>
+          postForm({ who, page, action: id, bound: args(good), fields: [...withoutField(await valid(), field), [field, new Blob(["High"], { type: "text/plain" })]] }),
         );
       }
 
       // The control: the form as the page sends it, by this person.
       if (key.endsWith("#signOutAction")) return;
-      const check = c.effect?.(ctx, who);
-      const before = snapshot(db);
-      const answer = await settled(() => postForm({ who, page, action: id, bound: c.withState || good.length ? args(good) : null, fields: valid() }))();
-      const after = snapshot(db);
+      const check = await c.effect?.(ctx, who);
+      const fields = await valid();
+      const before = await snapshot(db);
+      const answer = await settled(() => postForm({ who, page, action: id, bound: c.withState || good.length ? args(good) : null, fields }))();
+      const after = await snapshot(db);
       expect(answer.status, "control: status").toBeLessThan(500);
       const mayAct = c.allowed(who) && (who !== "anonymous" || key.startsWith("app/(auth)"));
       const differ = changed(before, after).filter((t) => !counts.includes(t));
       if (mayAct) expect(differ, "control: a valid post by someone allowed changes something").not.toEqual([]);
       else expect(differ, "control: someone not allowed changes nothing").toEqual([]);
-      check?.(mayAct);
+      await check?.(mayAct);
     });
   }
 }
@@ -616,8 +623,8 @@ test("signOutAction: forged posts sign nobody else out; the real one ends only i
   });
   const cookie = signedIn.setCookie;
   expect(cookie).toContain("triage.session_token");
-  const sessions = () => (db.prepare(`SELECT count(*) AS n FROM "session"`).get() as { n: number }).n;
-  const base = sessions();
+  const sessions = async () => (await db.get<{ n: number }>(`SELECT count(*) AS "n" FROM "session"`))!.n;
+  const base = await sessions();
 
   for (const who of ROLES) {
     for (const bound of [JSON.stringify([{ gt: 0 }]), JSON.stringify(["x", "$undefined"]), "not json"]) {
@@ -626,5 +633,5 @@ test("signOutAction: forged posts sign nobody else out; the real one ends only i
   }
   const out = await postForm({ who: { cookie }, page: "/tickets", action: signOut, bound: null, fields: [] });
   expect(out.status).toBeLessThan(400);
-  expect(sessions()).toBe(base - 1);
+  expect(await sessions()).toBe(base - 1);
 });

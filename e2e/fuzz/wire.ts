@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
-import Database from "better-sqlite3";
 import { ACCOUNTS, type RoleName } from "../accounts";
-import { BASE_URL, DB_FILE } from "../env";
+import type { Db } from "../db";
+import { BASE_URL } from "../env";
 
 /**
  * The server-action protocol spoken by hand, for the fuzz suite: what a browser sends, and what
@@ -99,11 +99,6 @@ export async function postRaw(who: Who, page: string, body: BodyInit, headers: R
   return { status: res.status, text: await res.text(), location: res.headers.get("location"), setCookie };
 }
 
-/** The e2e server's database, read beside it (WAL lets us read while it writes). */
-export function openDb() {
-  return new Database(DB_FILE, { fileMustExist: true });
-}
-
 /**
  * Everything a person could observe or that decides what they may do, table by table. Not the
  * tables that the server's own workers write at any time (outbound_mail, inbound_mail, lease).
@@ -130,13 +125,23 @@ const FAILED_MAIL = "outbound_mail (failed ids)";
 
 export type Snapshot = Record<string, string>;
 
-export function snapshot(db: Database.Database): Snapshot {
+/**
+ * Each table's rows in a fixed order: SQLite's rowid; on PostgreSQL, which has none, the row's own
+ * text (every table has a primary key, so no two rows tie). The search index: SQLite's is an FTS5
+ * table with no content, read by rowid (a ticket's number, or minus a public comment's id);
+ * PostgreSQL's is a table of its own, read whole (id as SQLite's rowid, and the words themselves).
+ */
+export async function snapshot(db: Db): Promise<Snapshot> {
+  const pg = db.dialect === "postgres";
   const out: Snapshot = {};
   for (const t of TABLES) {
-    out[t] = JSON.stringify(db.prepare(`SELECT * FROM "${t}" ORDER BY rowid`).raw().all());
+    out[t] = JSON.stringify(await db.all(pg ? `SELECT * FROM "${t}" AS t ORDER BY t::text` : `SELECT * FROM "${t}" ORDER BY rowid`));
   }
-  out.search = JSON.stringify(db.prepare(`SELECT rowid FROM "search_index" ORDER BY rowid`).raw().all());
-  out[FAILED_MAIL] = JSON.stringify(db.prepare(`SELECT "id" FROM "outbound_mail" WHERE "status" = 'failed' ORDER BY "id"`).pluck().all());
+  out.search = JSON.stringify(
+    await db.all(pg ? `SELECT "id", "ticketNumber", "document"::text AS "document" FROM "search_index" ORDER BY "id"` : `SELECT rowid FROM "search_index" ORDER BY rowid`),
+  );
+  const failed = await db.all<{ id: number }>(`SELECT "id" FROM "outbound_mail" WHERE "status" = 'failed' ORDER BY "id"`);
+  out[FAILED_MAIL] = JSON.stringify(failed.map((r) => r.id));
   return out;
 }
 

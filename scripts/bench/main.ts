@@ -17,10 +17,14 @@
  *   d) the list's own count and page SQL, timed in process with better-sqlite3, with plans;
  *   e) creates through the no-JavaScript form post of /tickets/new, every 303 checked in SQL, with
  *      and without the acknowledgement mail each one writes to the outbox;
- *   f) mail: outbox delivery to a local SMTP server, 1,000 messages imported from Dovecot.
+ *   f) mail: outbox delivery to a local SMTP server, 1,000 messages imported from Dovecot;
+ *   g) the PostgreSQL column (postgres.ts): the list, quick views and searches at 1,000,000
+ *      tickets on SQLite, and at 100,000 and 1,000,000 on PostgreSQL (copies of the SQLite
+ *      databases), in the same rounds as a) and c); creates on PostgreSQL with one process and
+ *      with two on one database. BENCH_POSTGRES=0 leaves it out (and the 1,000,000 stays).
  * It also counts what one person's page views cost in Chromium (browser.ts), then writes the
  * report (report.ts). The server is stopped on exit, on error and on Ctrl-C; the whole run is
- * capped at 30 minutes.
+ * capped at 60 minutes.
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
