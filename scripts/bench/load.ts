@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import autocannon from "autocannon";
+import pg from "pg";
 import { formWithField, multipart } from "../lib/forms";
 import { CONNECTIONS, log, ms, nf, percentile, ROUNDS, SECONDS, WARMUP_MAX_SECONDS, WARMUP_REQUESTS, WARMUP_SECONDS } from "./config";
 import { storedOf, ticketCount, type BenchDb } from "./databases";
@@ -63,7 +64,7 @@ export function serverCpuMs(server: Server): number | null {
       const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
       const f = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // f[0] is field 3 (state)
       // field 5: process group; PostgreSQL's processes are all named postgres
-      if (Number(f[2]) !== server.child.pid && !(server.postgres && name === "postgres")) continue;
+      if (Number(f[2]) !== server.child.pid && !(server.postgresUrl && name === "postgres")) continue;
       ticks += Number(f[11]) + Number(f[12]); // fields 14 and 15: utime, stime
       if (name === "postgres") ticks += Number(f[13]) + Number(f[14]); // 16 and 17: cutime, cstime (ended children)
     } catch {
@@ -82,6 +83,28 @@ async function settle(server: Server) {
     await get(`${server.base}/bench-floor`);
   } catch {
     /* the next scenario's own check reports a dead server */
+  }
+  // On SQLite a query holds the server's thread, so that answer came after them all; on
+  // PostgreSQL queries run on in the database after their clients have gone: wait for it too.
+  if (server.postgresUrl) await postgresIdle(server.postgresUrl);
+}
+
+/** Waits (up to 2 minutes) until no other statement is running in the database. */
+async function postgresIdle(url: string) {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const deadline = Date.now() + 120_000;
+    while (Date.now() < deadline) {
+      const { rows } = await c.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()`,
+      );
+      if (rows[0].n === 0) return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    log("  (PostgreSQL still busy after 2 minutes)");
+  } finally {
+    await c.end();
   }
 }
 

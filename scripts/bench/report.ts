@@ -23,6 +23,8 @@ export function report(r: {
   loadAfter: number[];
   seeds: BenchDb[];
   loads: Load[];
+  /** The PostgreSQL column's rounds: SQLite at 100k and 1M, PostgreSQL at both. */
+  columnLoads: Load[];
   create: Creates;
   createQuiet: Creates;
   createWithReaders: Creates;
@@ -32,9 +34,7 @@ export function report(r: {
   mail: MailProbe;
   postgres: PostgresRun | { skipped: string };
 }): string {
-  // The main table: SQLite at 1,000 and 100,000; the rest is the PostgreSQL column's.
-  const all = r.loads;
-  const loads = all.filter((l) => l.column !== "PostgreSQL" && l.tickets !== HUGE);
+  const loads = r.loads;
   const small = loads.find((l) => l.kind === "list" && l.tickets === SMALL)!;
   const large = loads.find((l) => l.kind === "list" && l.tickets === LARGE)!;
   const floor = loads.find((l) => l.kind === "floor")!;
@@ -108,7 +108,7 @@ export function report(r: {
     `| creates stored: ticket count grew by ${nf.format(c.after - c.before)} and ${nf.format(w.after - w.before)}, 303 answers ${nf.format(c.redirects)} and ${nf.format(w.redirects)} | ${c.durable && w.durable ? "equal" : "differ"} | equal | ${check(c.durable && w.durable)} |`,
   );
   out.push("");
-  out.push(...postgresSection(all, r.create, r.postgres));
+  out.push(...postgresSection(r.columnLoads, r.create, r.postgres));
   const m = r.mail;
   out.push("Mail, in process against real servers (scripts/lib/mail-probe.ts):");
   out.push("");
@@ -184,9 +184,15 @@ function planBlock(q: ProbeCase): string[] {
  * 1,000,000, and creates with one and two processes beside SQLite's.
  */
 function postgresSection(all: Load[], sqliteCreate: Creates, pgRun: PostgresRun | { skipped: string }): string[] {
-  const out: string[] = ["PostgreSQL beside SQLite (the same pages, loaded in the same interleaved rounds as the table above):", ""];
+  const out: string[] = ["PostgreSQL beside SQLite (the same pages, in interleaved rounds of their own after the table above's):", ""];
   const cell = (l: Load | undefined) =>
-    !l ? "—" : l.skipped ? `${l.skipped}` : `${l.rps.toFixed(1)} · ${ms(l.p99)} · ${l.cpuPerRequest === null ? "—" : ms(l.cpuPerRequest)}`;
+    !l
+      ? "—"
+      : l.skipped
+        ? `${l.skipped}`
+        : l.requests === 0
+          ? `no answer in ${SECONDS} s`
+          : `${l.rps.toFixed(1)} · ${ms(l.p99)} · ${l.cpuPerRequest === null ? "—" : ms(l.cpuPerRequest)}`;
   const at = (name: string, column: "SQLite" | "PostgreSQL", tickets: number) =>
     all.find((l) => l.name === name && (l.column ?? "SQLite") === column && l.tickets === tickets && (l.kind === "list" || l.kind === "view" || l.kind === "search"));
   const k = (n: number) => (n >= 1_000_000 ? `${n / 1_000_000}M` : `${n / 1_000}k`);
@@ -198,7 +204,7 @@ function postgresSection(all: Load[], sqliteCreate: Creates, pgRun: PostgresRun 
   out.push(`Each cell: req/s · p99 ms · server CPU ms/request (on PostgreSQL, PostgreSQL's processes included).`, "");
   out.push(`| Page | SQLite ${k(LARGE)} | SQLite ${k(HUGE)} | PostgreSQL ${k(LARGE)} | PostgreSQL ${k(HUGE)} |`);
   out.push("|---|---:|---:|---:|---:|");
-  const names = [...new Set(all.filter((l) => l.column === "PostgreSQL" || l.tickets === HUGE).map((l) => l.name))];
+  const names = [...new Set(all.map((l) => l.name))];
   for (const name of names) {
     out.push(`| ${name} | ${cell(at(name, "SQLite", LARGE))} | ${cell(at(name, "SQLite", HUGE))} | ${cell(at(name, "PostgreSQL", LARGE))} | ${cell(at(name, "PostgreSQL", HUGE))} |`);
   }
@@ -215,7 +221,8 @@ function postgresSection(all: Load[], sqliteCreate: Creates, pgRun: PostgresRun 
     row(`… req/s, ${k(LARGE)} ÷ ${k(HUGE)}`, ratio(base?.rps, big?.rps), "≤ 1.10", (v) => v <= 1.1);
   }
   for (const name of names.filter((n) => n !== "/tickets")) {
-    row(`p99 at ${k(HUGE)} ÷ at ${k(LARGE)} on PostgreSQL: ${name}`, ratio(at(name, "PostgreSQL", HUGE)?.p99, at(name, "PostgreSQL", LARGE)?.p99), "reported", null);
+    const p99 = (l: Load | undefined) => (l && l.requests > 0 && !l.skipped ? l.p99 : null);
+    row(`p99 at ${k(HUGE)} ÷ at ${k(LARGE)} on PostgreSQL: ${name}`, ratio(p99(at(name, "PostgreSQL", HUGE)), p99(at(name, "PostgreSQL", LARGE))), "reported", null);
   }
   row(`/tickets at ${k(LARGE)}: PostgreSQL ÷ SQLite, req/s`, ratio(at("/tickets", "PostgreSQL", LARGE)?.rps, at("/tickets", "SQLite", LARGE)?.rps), "reported", null);
   out.push("");

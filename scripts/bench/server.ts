@@ -55,8 +55,8 @@ export function stopServersOnExit() {
 // ---------------------------------------------------------------------------------------------
 // Server
 
-/** A server process; `postgres`: on PostgreSQL, whose processes' CPU counts as its own. */
-export type Server = { base: string; child: ChildProcess; logFile: string; stop: () => Promise<void>; postgres?: boolean };
+/** A server process; `postgresUrl`: its PostgreSQL database, whose processes' CPU counts as its own. */
+export type Server = { base: string; child: ChildProcess; logFile: string; stop: () => Promise<void>; postgresUrl?: string };
 
 function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -157,7 +157,7 @@ export async function startServer(db: BenchDb, label: string, secret = crypto.ra
     }),
   });
   log(`Server (${label}): ${server.base}, ${nf.format(db.tickets)} tickets${db.postgresUrl ? " on PostgreSQL" : ""}.`);
-  return { ...server, postgres: db.postgresUrl !== undefined };
+  return { ...server, postgresUrl: db.postgresUrl };
 }
 
 // ---------------------------------------------------------------------------------------------
