@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { requireActor } from "./auth/session";
 import { formValues, type FormState } from "./forms";
-import { isTicketNumber, type Actor } from "./tickets/permissions";
+import { isSerialId, isTicketNumber, type Actor } from "./tickets/permissions";
 import { USER_ID } from "./tickets/schema";
 
 /**
@@ -96,6 +96,9 @@ export function defineAction<
 
 /** A ticket number bound on the server: the same rule every query and command enforces. */
 export const ticketNumberArg = z.custom<number>(isTicketNumber);
+
+/** Another row's number bound on the server (an outbox message's id): positive, and fits its column. */
+export const serialIdArg = z.custom<number>(isSerialId);
 
 /** A user id bound on the server: the same rule as the list's Assignee and Requester filters. */
 export const userIdArg = z.string().regex(USER_ID);

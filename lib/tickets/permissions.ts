@@ -104,13 +104,20 @@ export function visibleTicketsWhere(actor: Actor): { requesterId?: string } {
   return isStaff(actor) ? {} : { requesterId: actor.id };
 }
 
-/** The largest ticket number there can be: PostgreSQL's `integer` (SQLite's is wider). */
-export const MAX_TICKET_NUMBER = 2_147_483_647;
+/**
+ * The largest number a SERIAL column holds (ticket numbers, outbox ids): PostgreSQL's `integer`,
+ * past which a query throws (SQLite's is wider).
+ */
+export const MAX_SERIAL = 2_147_483_647;
+export const MAX_TICKET_NUMBER = MAX_SERIAL;
 
-/** A ticket number that may go into a query: a positive integer that fits the column, never an object. */
-export function isTicketNumber(n: unknown): n is number {
-  return typeof n === "number" && Number.isInteger(n) && n > 0 && n <= MAX_TICKET_NUMBER;
+/** A row number that may go into a query: a positive integer that fits a SERIAL column, never an object. */
+export function isSerialId(n: unknown): n is number {
+  return typeof n === "number" && Number.isInteger(n) && n > 0 && n <= MAX_SERIAL;
 }
+
+/** A ticket number that may go into a query (isSerialId). */
+export const isTicketNumber = isSerialId;
 
 /**
  * The where clause for one ticket as this actor may see it: the exact key and the visibility

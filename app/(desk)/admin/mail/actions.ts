@@ -2,21 +2,15 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { defineAction } from "@/lib/action";
+import { defineAction, serialIdArg } from "@/lib/action";
 import { retryMail } from "@/lib/mail/outbox";
 
 export type RetryState = { ok?: boolean; message?: string };
 
-/**
- * An outbox row id, bound on the server: a positive whole number that fits the column
- * (PostgreSQL's `integer`; a larger one would make the query throw, where SQLite's is wider).
- */
-const MAX_MAIL_ID = 2_147_483_647;
-const mailIdArg = z.custom<number>((v) => Number.isSafeInteger(v) && (v as number) > 0 && (v as number) <= MAX_MAIL_ID);
-
+/** Queues a failed message again (admins), by its id bound on the server: positive, and fits the column. */
 export const retryMailAction = defineAction({
   who: "actor",
-  bound: [mailIdArg],
+  bound: [serialIdArg],
   withState: true,
   form: z.object({}),
   echo: [] as never[],
