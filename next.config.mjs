@@ -8,13 +8,16 @@ const nextConfig = {
   poweredByHeader: false,
   // Separate builds can live side by side (tests, benchmarks): NEXT_DIST_DIR=.next-bench.
   distDir: process.env.NEXT_DIST_DIR || ".next",
+  // The benchmark's floor (app/(bench)/bench-floor/page.bench.tsx) is a page only in the build the
+  // benchmark makes (scripts/bench/build.ts sets TRIAGE_BENCH_FLOOR=1); the product has no such route.
+  pageExtensions: ["tsx", "ts", "jsx", "js", ...(process.env.TRIAGE_BENCH_FLOOR === "1" ? ["bench.tsx"] : [])],
   // Native module and mail libraries: loaded by Node at run time, never bundled.
   serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "pg", "@prisma/adapter-pg", "nodemailer", "imapflow", "postal-mime", "email-reply-parser"],
   experimental: {
     serverActions: {
       // Far above any valid form (a 20,000-character description is at most 80 kB), so that an
       // oversized field is answered by validation next to the field; beyond it, the front door
-      // (scripts/post-guard.mjs) answers 413 with an explanation.
+      // (server/post-guard.mjs) answers 413 with an explanation.
       bodySizeLimit: "4mb",
       // Server actions only accept posts whose Origin matches the Host. Behind a proxy that
       // rewrites Host, list the public origin(s) here (TRIAGE_ALLOWED_ORIGINS=help.example.com).

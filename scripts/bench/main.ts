@@ -4,14 +4,14 @@
  *
  * Builds a production build into .next-bench when it is missing or older than the sources
  * (build.ts), seeds throwaway databases under .tmp/bench (1,000 and 100,000 tickets, with
- * scripts/seed/; databases.ts), serves each with its own scripts/server.mjs (what `npm start`
+ * scripts/seed/; databases.ts), serves each with its own server/server.mjs (what `npm start`
  * runs) on a free port from 3300–3320, signs in once on each as an agent through the real
  * no-JavaScript sign-in form (server.ts), and loads the pages with autocannon (4 connections,
  * BENCH_SECONDS per scenario, default 10, split into BENCH_ROUNDS interleaved rounds, default 2,
  * so that a machine busy with other work skews them alike; load.ts):
  *   a) /tickets at 1,000 and at 100,000 tickets;
  *   b) the floor, /bench-floor: the same page from the same components, its data made in memory
- *      (no database, no session, no proxy); and its 50 rows alone;
+ *      (no database, no session); and its 50 rows alone;
  *   b') /tickets as commit BASELINE served it, on a copy of the same 100,000 tickets (baseline.ts);
  *   c) at 100,000: a search with two filters and a sort, and each quick view;
  *   d) the list's own count and page SQL, timed in process with better-sqlite3, with plans;
@@ -44,7 +44,7 @@ import { startBaseline } from "./baseline";
 
 /** The whole run is stopped after this long. */
 const RUN_LIMIT_MS = 60 * 60_000;
-/** The commit the list's render cost is compared with (issue 10: the list at 1.8x its rate). */
+/** The commit the list's render cost is compared with (issue 10's reference point; the README has the figures). */
 const BASELINE = process.env.BENCH_BASELINE || "35c6a25";
 /** PostgreSQL's databases and its creates, with one process and with two. */
 export type PostgresRun = Omit<PostgresDbs, "drop"> & { one: Creates; two: Creates };
@@ -99,7 +99,7 @@ async function main() {
         { name: `/tickets as ${BASELINE} served it`, kind: "baseline", path: "/tickets", server: baseline, cookie: baselineCookie, tickets: LARGE, expect: list(LARGE) },
         { name: "floor: the same page from memory", kind: "floor", path: "/bench-floor", server: largeServer, tickets: null, expect: "Filter tickets" },
         { name: "part: its 50 rows alone, from memory", kind: "part", path: "/bench-floor?part=rows", server: largeServer, tickets: null, expect: "<table" },
-        // Parts of the cost: a public page (proxy and layout, no session), a signed-in page without the list.
+        // Parts of the cost: a public page (front door and layout, no session), a signed-in page without the list.
         { name: "part: sign-in page, signed out", kind: "part", path: "/sign-in", server: largeServer, tickets: null, expect: "Sign in" },
         { name: "part: new-ticket page (session, no list)", kind: "part", path: "/tickets/new", server: largeServer, cookie, tickets: null, expect: "New ticket" },
         // The list, the quick views and the searches: what anyone can type must cost about what the list does.

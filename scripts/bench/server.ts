@@ -1,5 +1,5 @@
 /**
- * The servers under load, and talking to them: each is scripts/server.mjs (what `npm start`
+ * The servers under load, and talking to them: each is server/server.mjs (what `npm start`
  * runs) on its own database, on a free port from PORT_RANGE, in its own process group; every
  * server started is stopped, whatever happens (stopServersOnExit). Signing in goes through the
  * real sign-in form, posted as a browser without JavaScript posts it.
@@ -133,7 +133,7 @@ export async function launch({ label, ports, cwd, command }: Launch): Promise<Se
 }
 
 /**
- * Starts the server `npm start` runs (scripts/server.mjs) on the database (its PostgreSQL one when
+ * Starts the server `npm start` runs (server/server.mjs) on the database (its PostgreSQL one when
  * it has one). Processes meant to serve as one (several on one PostgreSQL) share `secret`.
  */
 export async function startServer(db: BenchDb, label: string, secret = crypto.randomBytes(32).toString("base64url")): Promise<Server> {
@@ -142,7 +142,7 @@ export async function startServer(db: BenchDb, label: string, secret = crypto.ra
     ports: PORT_RANGE,
     cwd: ROOT,
     command: (port, base) => ({
-      args: [path.join(ROOT, "scripts/server.mjs")],
+      args: [path.join(ROOT, "server", "server.mjs")],
       env: {
         ...process.env,
         NODE_ENV: "production",

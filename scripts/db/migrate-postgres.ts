@@ -10,7 +10,7 @@
  * the files are plain SQL that `prisma migrate diff` writes, and what applying them needs is the
  * four rules above, in some 60 lines, with no dependency beyond `pg`.
  *
- * `tsx scripts/db/migrate-postgres.ts` migrates DATABASE_URL; scripts/start.ts calls
+ * `tsx scripts/db/migrate-postgres.ts` migrates DATABASE_URL; server/start.ts calls
  * migratePostgres when DATABASE_URL is a postgresql:// address.
  */
 import crypto from "node:crypto";

@@ -24,10 +24,11 @@ async function main() {
   process.env.DATABASE_URL = `file:${file}`;
   process.env.AUTH_SECRET ??= "bench-secret-bench-secret-bench-secret-00";
   process.env.TRIAGE_MAIL_FROM = "Help <help@bench.test>";
-  const { db } = await import("../../lib/db");
+  const { models: db } = await import("../../lib/db");
   const { createTicket } = await import("../../lib/tickets/commands");
   const { deliverDue } = await import("../../lib/mail/outbox");
   const { pollMailbox } = await import("../../lib/mail/poll");
+  (await import("../../lib/reactions-start")).startReactions();
   const { startSmtp } = await import("../../tests/mail/smtp");
   const nodemailer = (await import("nodemailer")).default;
 

@@ -8,10 +8,11 @@
  * Prints one JSON object (ProbeResult) on stdout.
  */
 import Database from "better-sqlite3";
-import { db as prisma } from "../../lib/db";
-import { countSql, countTickets, effectiveSort, listSql, listTickets } from "../../lib/tickets/queries";
+import { models as prisma } from "../../lib/db";
+import { countTickets, effectiveSort, listTickets } from "../../lib/tickets/list";
+import { countSql, listSql } from "../../lib/tickets/list-sql";
 import { parseListParams } from "../../lib/tickets/list-params";
-import { PRAGMAS } from "../../lib/sqlite";
+import { PRAGMAS } from "../../lib/db/sqlite";
 import { LONG_QUERY } from "./search-cases";
 
 export type ProbeTiming = { medianUs: number; meanUs: number; calls: number };

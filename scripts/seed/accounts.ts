@@ -6,7 +6,7 @@
  */
 import crypto from "node:crypto";
 import { hashPassword } from "better-auth/crypto";
-import { sqlDate } from "../../lib/sql";
+import { sqlDate } from "../../lib/db/sql";
 import type { DB } from "./db";
 
 export type Role = "requester" | "agent" | "admin";

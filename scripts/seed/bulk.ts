@@ -8,7 +8,7 @@
  */
 import crypto from "node:crypto";
 import type { People } from "./accounts";
-import { sqlDate } from "../../lib/sql";
+import { sqlDate } from "../../lib/db/sql";
 import type { DB } from "./db";
 import { pick, rng, ticketText, weighted } from "./text";
 

@@ -1,8 +1,7 @@
 /**
- * What every request needs before Next.js sees it, decided in scripts/server.mjs (the server
- * `npm start` runs) rather than in proxy.ts: Next.js's proxy costs about 3.6 ms a request on
- * this machine whatever it does (measured on /tickets: 70 pages a second through it, 94 without),
- * more than the list's session lookup and reads together. So the front door
+ * What every request needs before Next.js sees it, decided in server/server.mjs (the server
+ * `npm start` and `npm run dev` run) rather than in proxy.ts: Next.js's proxy has a fixed cost on
+ * every request it runs for, which the ticket list and a create should not pay. So the front door
  *   - sets the Content-Security-Policy with a fresh nonce on the response, and on the request,
  *     where Next.js reads the nonce for its own scripts;
  *   - records the requested path (x-triage-path) for "sign in and come back";
@@ -15,17 +14,36 @@
  */
 import crypto from "node:crypto";
 
-/** Pages anyone may open: the sign-in pages, and the benchmark's floor (404 unless benchmarking). */
-const OPEN_PAGES = new Set(["/sign-in", "/sign-up", "/forgot-password", "/reset-password", "/bench-floor"]);
+/** `npm run dev`: server.mjs --dev sets NODE_ENV before it loads this module. */
+const DEV = process.env.NODE_ENV === "development";
+
+/**
+ * Pages anyone may open: the sign-in pages, and the benchmark's floor when the benchmark built and
+ * started Triage (TRIAGE_BENCH_FLOOR=1: only then is /bench-floor in the build, next.config.mjs).
+ */
+const OPEN_PAGES = new Set([
+  "/sign-in",
+  "/sign-up",
+  "/forgot-password",
+  "/reset-password",
+  ...(process.env.TRIAGE_BENCH_FLOOR === "1" ? ["/bench-floor"] : []),
+]);
 /** Over HTTPS Better Auth names the cookie with the __Secure- prefix. */
 const SESSION_COOKIE = /(?:^|;)\s*(?:__Secure-)?triage\.session_token=[^;\s]/;
-/** Files: no sign-in redirect, no recorded path, no nonce. */
-const FILES = /^\/(?:_next\/|favicon\.ico$|robots\.txt$)/;
+/**
+ * Files: no sign-in redirect, no recorded path, no nonce. In development also Next.js's own
+ * endpoints for its error overlay (/__nextjs_source-map and the like), which exist only there.
+ */
+const FILES = DEV ? /^\/(?:_next\/|__nextjs_|favicon\.ico$|robots\.txt$)/ : /^\/(?:_next\/|favicon\.ico$|robots\.txt$)/;
 
-export function contentSecurityPolicy(nonce) {
+/**
+ * The policy for a nonce. In development React rebuilds server stack traces with eval(), so
+ * Next.js's CSP guide adds 'unsafe-eval' there; the production build never needs it.
+ */
+export function contentSecurityPolicy(nonce, dev = DEV) {
   return [
     "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'`,
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
     "font-src 'self'",
@@ -39,7 +57,7 @@ export function contentSecurityPolicy(nonce) {
 
 /**
  * The decision for one request: the policy, the request headers to set (null: none), and where
- * to send it instead (null: on to Next.js). Pure, for tests/front-door.test.ts.
+ * to send it instead (null: on to Next.js). Pure, for tests/server/front-door.test.ts.
  */
 export function frontDoor({ method, url, cookie }, nonce = crypto.randomBytes(16).toString("base64")) {
   const csp = contentSecurityPolicy(nonce);

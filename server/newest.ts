@@ -1,6 +1,6 @@
 /**
  * Whether a production build is older than the sources, decided the same way by `npm start`
- * (scripts/start.ts) and `npm run bench` (scripts/bench/build.ts): the newest modification time
+ * (server/start.ts) and `npm run bench` (scripts/bench/build.ts): the newest modification time
  * of any file under BUILD_SOURCES, compared with the build's BUILD_ID.
  */
 import fs from "node:fs";

@@ -1,16 +1,21 @@
 /**
  * `npm start`: validate the configuration, build if the build is missing or older than the
- * sources, apply migrations, then serve. Everything it needs is in this repository.
+ * sources, apply migrations, then serve with server/server.mjs. Everything it needs is in this
+ * repository.
+ *
+ * `npm run dev` (`--dev`): the same, without the build (Next.js compiles on demand), and the same
+ * server in development mode, so that development goes through the same front door as production.
  */
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { ConfigError, parseEnv, type Env } from "../lib/env";
-import { migratePostgres } from "./db/migrate-postgres";
-import { BUILD_SOURCES, newest } from "./lib/newest";
+import { migratePostgres } from "../scripts/db/migrate-postgres";
+import { BUILD_SOURCES, newest } from "./newest";
 
 const root = path.resolve(__dirname, "..");
 process.chdir(root);
+const dev = process.argv.includes("--dev");
 
 function fail(message: string): never {
   console.error(`\n${message}\n`);
@@ -29,7 +34,7 @@ const childEnv: NodeJS.ProcessEnv = {
   ...process.env,
   DATABASE_URL: config.dialect === "sqlite" ? `file:${config.databasePath}` : config.DATABASE_URL,
   NEXT_TELEMETRY_DISABLED: "1",
-  NODE_ENV: "production" as const,
+  NODE_ENV: dev ? "development" : "production",
 };
 
 function run(cmd: string, args: string[]) {
@@ -38,12 +43,14 @@ function run(cmd: string, args: string[]) {
 }
 
 const bin = (name: string) => path.join(root, "node_modules", ".bin", name);
-const buildId = path.join(root, process.env.NEXT_DIST_DIR || ".next", "BUILD_ID");
-const builtAt = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
-const sourcesAt = newest(BUILD_SOURCES);
-if (builtAt < sourcesAt) {
-  console.log(builtAt ? "Sources changed since the last build: rebuilding…" : "No build yet: building…");
-  run(bin("next"), ["build"]);
+if (!dev) {
+  const buildId = path.join(root, process.env.NEXT_DIST_DIR || ".next", "BUILD_ID");
+  const builtAt = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
+  const sourcesAt = newest(BUILD_SOURCES);
+  if (builtAt < sourcesAt) {
+    console.log(builtAt ? "Sources changed since the last build: rebuilding…" : "No build yet: building…");
+    run(bin("next"), ["build"]);
+  }
 }
 
 async function main() {
@@ -62,7 +69,7 @@ async function main() {
     }
   }
 
-  const server = spawn(process.execPath, [path.join(root, "scripts/server.mjs")], {
+  const server = spawn(process.execPath, [path.join(root, "server", "server.mjs"), ...(dev ? ["--dev"] : [])], {
     stdio: "inherit",
     env: { ...childEnv, PORT: String(config.PORT) },
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-// @ts-expect-error: plain ESM beside scripts/server.mjs, without type declarations
-import { checkFormPost, checkReply, plainValue } from "../scripts/action-guard.mjs";
+// @ts-expect-error: plain ESM run by server/server.mjs, without type declarations
+import { checkFormPost, checkReply, plainValue } from "../../server/action-guard.mjs";
 
 const form = (entries: [string, string][]) => {
   const fd = new FormData();

@@ -1,8 +1,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// @ts-expect-error: plain ESM beside scripts/server.mjs, without type declarations
-import { checkPost, guardPost, MAX_BODY } from "../scripts/post-guard.mjs";
+// @ts-expect-error: plain ESM run by server/server.mjs, without type declarations
+import { checkPost, guardPost, MAX_BODY } from "../../server/post-guard.mjs";
 
 type Verdict = { ok: boolean; reason?: string };
 const check = (headers: Record<string, string>, body: string | Buffer): Promise<Verdict> =>

@@ -1,11 +1,11 @@
 /**
- * The wire check of posts, in the front door (scripts/server.mjs) before Next.js reads them:
+ * The wire check of posts, in the front door (server/server.mjs) before Next.js reads them:
  * a body over 4 MB is a 413, and a server-action post that is not a form this site made is a 400
  * (action-guard.mjs says which), each with a plain page and nothing saved. Other posts pass
- * untouched. It used to run in proxy.ts, where Next.js's proxy machinery cost about 3.6 ms of a
- * create's 11.5 ms; here the body is read once, checked, and handed on to Next.js as a new
- * request message with the same headers, socket and bytes. (`next start` and `next dev` have no
- * front door: there a malformed action post fails inside React as a 500, and nothing is saved.)
+ * untouched. The body is read once, checked, and handed on to Next.js as a new request message
+ * with the same headers, socket and bytes. It runs here rather than in proxy.ts, whose fixed cost
+ * on every request a create should not pay. (Plain `next start` or `next dev` has no front door: there a malformed
+ * action post fails inside React as a 500, vercel/next.js#86945, and nothing is saved.)
  */
 import http from "node:http";
 import { checkFormPost, checkReply } from "./action-guard.mjs";
@@ -43,7 +43,7 @@ function bomInPartZero(body) {
 /**
  * Whether a post's body is in a wire format Next.js and React read without failing. Server-action
  * posts are checked as React would decode them; other forms for `$ACTION_` fields; anything else
- * passes. Pure, for tests/post-guard.test.ts.
+ * passes. Pure, for tests/server/post-guard.test.ts.
  * @param {Record<string, string | string[] | undefined>} headers
  * @param {Buffer} body
  * @returns {Promise<import("./action-guard.mjs").Verdict>}

@@ -5,7 +5,14 @@
  * Triage's actions only ever receive plain values (numbers, strings, small objects) and, with
  * JavaScript, the form itself ("$K1"), so anything else is refused here with a 400, and what does
  * pass is parsed again by each action (lib/action.ts). Pure: the post guard (post-guard.mjs)
- * feeds it the body. Plain ESM with JSDoc types, because scripts/server.mjs runs it without a build.
+ * feeds it the body. Plain ESM with JSDoc types, because server/server.mjs runs it without a build.
+ *
+ * Workaround of a framework limit: these rules restate what React's reply decoder
+ * (decodeReply/decodeReplyFromBusboy) accepts, because Next.js answers every error of that decoder
+ * with a 500 (vercel/next.js#86945, open; fixes proposed in vercel/next.js#90109 and #98105). It can
+ * go when the installed Next.js answers a body its decoder cannot read with a 4xx (check: the
+ * fuzz suite, e2e/fuzz, sees no 5xx with checkPost's call removed from post-guard.mjs); the
+ * 4 MB limit stays.
  */
 /** @typedef {{ ok: true } | { ok: false; reason: string }} Verdict */
 

@@ -1,11 +1,11 @@
-import { describe, expect, it } from "vitest";
-// @ts-expect-error: plain ESM beside scripts/server.mjs, without type declarations
-import { contentSecurityPolicy, frontDoor, openFrontDoor } from "../scripts/front-door.mjs";
+import { afterEach, describe, expect, it, vi } from "vitest";
+// @ts-expect-error: plain ESM run by server/server.mjs, without type declarations
+import { contentSecurityPolicy, frontDoor, openFrontDoor } from "../../server/front-door.mjs";
 
 type Door = { csp: string; headers: Record<string, string> | null; redirect: string | null };
 const door = (method: string, url: string, cookie?: string): Door => frontDoor({ method, url, cookie }, "bm9uY2Vub25jZQ==");
 
-describe("the front door (scripts/front-door.mjs)", () => {
+describe("the front door (server/front-door.mjs)", () => {
   it("puts a nonce policy on every response and on the request", () => {
     const d = door("GET", "/tickets?q=vpn", "triage.session_token=abc.def");
     expect(d.csp).toBe(contentSecurityPolicy("bm9uY2Vub25jZQ=="));
@@ -36,11 +36,43 @@ describe("the front door (scripts/front-door.mjs)", () => {
     expect(door("POST", "/tickets/new").redirect).toBeNull();
     expect(door("GET", "/_next/static/chunks/app.js").redirect).toBeNull();
     expect(door("GET", "/_next/static/chunks/app.js").headers).toBeNull();
-    expect(door("GET", "/bench-floor").redirect).toBeNull();
-    expect(door("GET", "/bench-floor").headers).not.toBeNull();
     expect(door("GET", "/favicon.ico").redirect).toBeNull();
     expect(door("GET", "/tickets", "__Secure-triage.session_token=abc.def").redirect).toBeNull();
     expect(door("GET", "/tickets", "a=1; triage.session_token=abc.def; b=2").redirect).toBeNull();
+  });
+});
+
+describe("what the front door reads from the environment when it loads", () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    vi.resetModules();
+  });
+  type Module = { frontDoor: typeof frontDoor; contentSecurityPolicy: typeof contentSecurityPolicy };
+  async function load(env: Record<string, string>): Promise<Module> {
+    for (const [k, v] of Object.entries(env)) vi.stubEnv(k, v);
+    vi.resetModules();
+    // @ts-expect-error: plain ESM run by server/server.mjs, without type declarations
+    return (await import("../../server/front-door.mjs")) as Module;
+  }
+
+  it("opens the benchmark's floor only when the benchmark started Triage (TRIAGE_BENCH_FLOOR=1)", async () => {
+    expect(door("GET", "/bench-floor").redirect).toBe(`/sign-in?next=${encodeURIComponent("/bench-floor")}`);
+    const bench = await load({ TRIAGE_BENCH_FLOOR: "1" });
+    const d = bench.frontDoor({ method: "GET", url: "/bench-floor?part=rows" }, "bm9uY2Vub25jZQ==") as Door;
+    expect(d.redirect).toBeNull();
+    expect(d.headers).not.toBeNull();
+  });
+
+  it("in development (npm run dev): the same policy with 'unsafe-eval' for React, and Next.js's overlay endpoints pass", async () => {
+    expect(contentSecurityPolicy("bm9uY2Vub25jZQ==")).not.toContain("unsafe-eval");
+    expect(door("GET", "/__nextjs_source-map?filename=x").redirect).not.toBeNull();
+    const dev = await load({ NODE_ENV: "development" });
+    const policy = dev.contentSecurityPolicy("bm9uY2Vub25jZQ==");
+    expect(policy).toContain("script-src 'self' 'nonce-bm9uY2Vub25jZQ==' 'strict-dynamic' 'unsafe-eval'");
+    expect(policy.replace(" 'unsafe-eval'", "")).toBe(contentSecurityPolicy("bm9uY2Vub25jZQ=="));
+    const d = dev.frontDoor({ method: "GET", url: "/tickets" }, "bm9uY2Vub25jZQ==") as Door;
+    expect(d).toMatchObject({ csp: policy, redirect: "/sign-in?next=%2Ftickets" });
+    expect((dev.frontDoor({ method: "GET", url: "/__nextjs_source-map?filename=x" }) as Door).redirect).toBeNull();
   });
 });
 
