@@ -1,8 +1,9 @@
 /**
  * HTML mail reduced to readable plain text, for mails that come without a text part (or with a
  * useless one) and to feed stripQuoted. Triage stores and shows comments as plain text, so the
- * HTML is never rendered: this is pure string processing, a tokenizer and a line builder, that
- * runs nothing and fetches nothing. Scripts, styles, the head and comments are dropped whole.
+ * HTML is never rendered: htmlparser2's tokenizer reads it (tags, attributes, entities, comments,
+ * raw text of <script> and <style>) and a line builder writes the text; nothing runs, nothing is
+ * fetched. Scripts, styles, the head and comments are dropped whole.
  *
  * With { dropQuotes: true } the quoted history that clients mark in their HTML is cut before it
  * becomes text, which is more reliable than finding it in the text afterwards:
@@ -15,14 +16,15 @@
  * Without dropQuotes a blockquote's lines are prefixed with "> ", as a text client would quote.
  * Images are dropped (their alt text is mostly logos and tracking pixels in mail).
  */
+import { Tokenizer, type TokenizerCallbacks } from "htmlparser2";
 
 export type HtmlToTextOptions = { dropQuotes?: boolean };
 
-// Tags are read by a scanner that never looks at a character twice (readTag): hostile HTML
-// ("<a \"" repeated with no ">" anywhere) costs linear time. Like a browser, a tag still open at
-// the end of the input ends the text there.
+// The tokenizer alone, not htmlparser2's Parser: the Parser keeps its stack of open elements with
+// Array.unshift, which costs quadratic time on hostile nesting (100,000 unclosed <div>s). Like the
+// tokenizer, the conversion keeps no tree and no stack of elements: every tag costs the same,
+// whatever is open. Like a browser, a tag still open at the end of the input ends the text there.
 const DROPPED = new Set(["script", "style", "head", "title", "noscript", "template", "svg", "object"]);
-const NAME = /[a-zA-Z][a-zA-Z0-9:-]{0,100}/y;
 /** Beyond this much HTML the rest is dropped: a comment holds 20,000 characters anyway. */
 const MAX_HTML = 1_000_000;
 const VOID = new Set(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"]);
@@ -32,65 +34,36 @@ const BLOCK = new Set([
   "figcaption", "footer", "form", "header", "li", "main", "nav", "section", "summary", "tbody",
   "thead", "tfoot", "tr", "caption",
 ]);
+/** The only attributes read; the others are not even copied out of the input. */
+const ATTRIBUTES = new Set(["id", "class", "type", "href"]);
+type Attrs = ReadonlyMap<string, string>;
+const NO_ATTRS: Attrs = new Map();
 
 export function htmlToText(html: string, options: HtmlToTextOptions = {}): string {
-  const source = html.slice(0, MAX_HTML).replace(/<!--[\s\S]*?(?:-->|$)/g, "");
+  const source = html.slice(0, MAX_HTML);
   const out = new TextBuilder();
   const links: { href: string | null; start: number }[] = [];
   let listDepth = 0;
+  // An element dropped with its content (a script, a quote): its name and how deep it is nested.
   let skip: { name: string; depth: number } | null = null;
+  let stopped = false;
 
-  let i = 0;
-  while (i < source.length && !out.full) {
-    const lt = source.indexOf("<", i);
-    const textEnd = lt === -1 ? source.length : lt;
-    if (textEnd > i) {
-      if (!skip) out.text(decodeEntities(source.slice(i, textEnd)));
-      i = textEnd;
-      continue;
-    }
-    if (source[i + 1] === "!" || source[i + 1] === "?") {
-      // A declaration or processing instruction: skipped to its ">".
-      const end = source.indexOf(">", i);
-      if (end === -1) break;
-      i = end + 1;
-      continue;
-    }
-    const tag = readTag(source, i);
-    if (tag === "eof") break;
-    if (tag === null) {
-      if (!skip) out.text("<"); // "a < b": a lone "<" is text
-      i++;
-      continue;
-    }
-    i = tag.end;
-    if (DROPPED.has(tag.name.toLowerCase()) && !tag.closing) {
-      // Its content is never text: skip to its end tag, or to the end of the input.
-      const endTag = new RegExp(`</${tag.name}\\b`, "gi");
-      endTag.lastIndex = i;
-      const end = endTag.exec(source)?.index ?? -1;
-      if (end === -1) break;
-      const close = source.indexOf(">", end);
-      if (close === -1) break;
-      i = close + 1;
-      continue;
-    }
-    const closing = tag.closing;
-    const name = tag.name.toLowerCase();
-    const attrs = tag.attrs;
-    const selfClosing = VOID.has(name) || attrs.trimEnd().endsWith("/");
-
+  function tag(name: string, closing: boolean, attrs: Attrs, selfClosing: boolean): void {
     if (skip) {
       if (name === skip.name && !selfClosing) skip.depth += closing ? -1 : 1;
-      if (skip.depth === 0) skip = null;
-      continue;
+      if (skip.depth === 0 || (skip.name === "head" && name === "body")) skip = null;
+      return;
+    }
+    if (!closing && !selfClosing && DROPPED.has(name)) {
+      skip = { name, depth: 1 };
+      return;
     }
     if (options.dropQuotes && !closing) {
       const quote = quoteMarker(name, attrs);
-      if (quote === "rest") break;
+      if (quote === "rest") return stop();
       if (quote === "element") {
         if (!selfClosing) skip = { name, depth: 1 };
-        continue;
+        return;
       }
     }
 
@@ -100,18 +73,13 @@ export function htmlToText(html: string, options: HtmlToTextOptions = {}): strin
     else if (name === "ul" || name === "ol") {
       // A nested list continues its item; only the outermost one is a paragraph.
       listDepth = Math.max(0, listDepth + (closing ? -1 : 1));
-      if (listDepth > (closing ? 0 : 1)) {
-        out.block();
-        continue;
-      }
-    }
-    else if (name === "li" && !closing) {
+      if (listDepth > (closing ? 0 : 1)) return out.block();
+    } else if (name === "li" && !closing) {
       out.block();
-      out.marker(`${"  ".repeat(Math.max(0, listDepth - 1))}- `);
-      continue;
+      return out.marker(`${"  ".repeat(Math.max(0, listDepth - 1))}- `);
     } else if (name === "td" || name === "th") out.text(" ");
     else if (name === "a") {
-      if (!closing) links.push({ href: attribute(attrs, "href"), start: out.length });
+      if (!closing) links.push({ href: attrs.get("href") ?? null, start: out.length });
       else {
         const link = links.pop();
         if (link) out.text(linkSuffix(link.href, out.since(link.start)));
@@ -120,47 +88,67 @@ export function htmlToText(html: string, options: HtmlToTextOptions = {}): strin
 
     if (PARAGRAPH.has(name)) out.paragraph();
     else if (BLOCK.has(name)) out.block();
+    if (out.full) stop();
   }
+  function text(s: string): void {
+    if (skip || stopped) return;
+    out.text(s);
+    if (out.full) stop();
+  }
+  function stop(): void {
+    stopped = true;
+    tokenizer.pause();
+  }
+
+  // What the tokenizer reports is turned into calls of tag() and text().
+  const slice = (start: number, end: number) => source.slice(start, end);
+  let name = "";
+  let attrs = new Map<string, string>();
+  let attr = "";
+  let value = "";
+  const ignore = () => {};
+  const callbacks: TokenizerCallbacks = {
+    onopentagname(start, end) {
+      name = slice(start, end).toLowerCase();
+      attrs = new Map();
+    },
+    onattribname(start, end) {
+      attr = slice(start, end).toLowerCase();
+      value = "";
+    },
+    onattribdata(start, end) {
+      if (ATTRIBUTES.has(attr)) value += slice(start, end);
+    },
+    onattribentity(codepoint) {
+      if (ATTRIBUTES.has(attr)) value += String.fromCodePoint(codepoint);
+    },
+    onattribend() {
+      if (ATTRIBUTES.has(attr) && !attrs.has(attr)) attrs.set(attr, value);
+    },
+    onopentagend: () => tag(name, false, attrs, VOID.has(name)),
+    // "<div/>" counts as closed; "<script/>" does not, as in a browser (only <svg/> of those).
+    onselfclosingtag: () => tag(name, false, attrs, !DROPPED.has(name) || name === "svg"),
+    onclosetag: (start, end) => tag(slice(start, end).toLowerCase(), true, NO_ATTRS, false),
+    ontext: (start, end) => text(slice(start, end)),
+    ontextentity: (codepoint) => text(String.fromCodePoint(codepoint)),
+    oncomment: ignore,
+    oncdata: ignore,
+    ondeclaration: ignore,
+    onprocessinginstruction: ignore,
+    onend: ignore,
+  };
+  const tokenizer = new Tokenizer({ decodeEntities: true }, callbacks);
+  tokenizer.write(source);
+  if (!stopped) tokenizer.end();
   return out.toString();
 }
 
 /**
- * The tag at `i` (where source[i] is "<"): its name, attributes and where it ends; null when
- * "<" does not start a tag ("a < b"); "eof" when the tag is never closed. Quotes count only as
- * attribute values (after "="), as in a browser, and each is skipped with one search.
- */
-function readTag(source: string, i: number): { closing: boolean; name: string; attrs: string; end: number } | null | "eof" {
-  let j = i + 1;
-  const closing = source[j] === "/";
-  if (closing) j++;
-  NAME.lastIndex = j;
-  const name = NAME.exec(source)?.[0];
-  if (!name) return null;
-  j += name.length;
-  const attrStart = j;
-  while (j < source.length) {
-    const c = source[j];
-    if (c === ">") return { closing, name, attrs: source.slice(attrStart, j), end: j + 1 };
-    j++;
-    if (c === "=") {
-      while (source[j] === " " || source[j] === "\t" || source[j] === "\n" || source[j] === "\r") j++;
-      const q = source[j];
-      if (q === '"' || q === "'") {
-        const close = source.indexOf(q, j + 1);
-        if (close === -1) return "eof";
-        j = close + 1;
-      }
-    }
-  }
-  return "eof";
-}
-
-/** Builds text line by line: block breaks, hard breaks, quote prefixes and collapsed spaces. */
-/**
+ * Builds text line by line: block breaks, hard breaks, quote prefixes and collapsed spaces.
  * Every step costs time in proportion to what it adds, never to what is already written: the
  * last two characters are kept aside (endsWith on a long string is a copy), quote prefixes stop
- * at 8 levels, a link's text is looked at up to 4,096 characters, and past MAX_TEXT characters
- * nothing more is written (a comment keeps 20,000).
+ * at 8 levels, a link's text is looked at up to 4,096 characters, and nothing is written past
+ * MAX_TEXT characters (a comment keeps 20,000).
  */
 const MAX_TEXT = 300_000;
 
@@ -227,11 +215,9 @@ class TextBuilder {
   }
   private write(s: string): void {
     if (this.full) return;
-    if (this.atLineStart) {
-      this.append("> ".repeat(Math.min(this.quoteDepth, 8)));
-      this.atLineStart = false;
-    }
-    this.append(s);
+    const prefix = this.atLineStart ? "> ".repeat(Math.min(this.quoteDepth, 8)) : "";
+    this.atLineStart = false;
+    this.append((prefix + s).slice(0, MAX_TEXT - this.buffer.length));
   }
   private append(s: string): void {
     if (s === "") return;
@@ -241,11 +227,11 @@ class TextBuilder {
 }
 
 /** Whether a start tag begins quoted history: as one element, or as everything after it. */
-function quoteMarker(name: string, attrs: string): "element" | "rest" | null {
-  const id = attribute(attrs, "id")?.toLowerCase();
+function quoteMarker(name: string, attrs: Attrs): "element" | "rest" | null {
+  const id = attrs.get("id")?.toLowerCase();
   if (id === "appendonsend" || id === "divrplyfwdmsg") return "rest";
-  if (name === "blockquote" && attribute(attrs, "type")?.toLowerCase() === "cite") return "element";
-  const classes = (attribute(attrs, "class") ?? "").toLowerCase().split(/\s+/);
+  if (name === "blockquote" && attrs.get("type")?.toLowerCase() === "cite") return "element";
+  const classes = (attrs.get("class") ?? "").toLowerCase().split(/\s+/);
   if (name === "div" && classes.some((c) => ["gmail_quote", "gmail_quote_container", "moz-cite-prefix", "yahoo_quoted"].includes(c))) {
     return "element";
   }
@@ -262,37 +248,4 @@ function linkSuffix(href: string | null, text: string): string {
   if (shown === "") return ""; // an image link: a logo or a tracker
   if (bare(shown) === bare(url)) return "";
   return ` (${/^mailto:/i.test(url) ? url.slice(7) : url})`;
-}
-
-function attribute(attrs: string, name: string): string | null {
-  const re = new RegExp(`(?:^|\\s)${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s"'>]+))`, "i");
-  const m = re.exec(attrs);
-  if (!m) return null;
-  return decodeEntities(m[1] ?? m[2] ?? m[3] ?? "");
-}
-
-const NAMED: Record<string, string> = {
-  amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: "\u00a0", shy: "", zwnj: "\u200c", zwj: "\u200d",
-  ensp: "\u2002", emsp: "\u2003", thinsp: "\u2009", ndash: "–", mdash: "—", hellip: "…", bull: "•", middot: "·",
-  lsquo: "‘", rsquo: "’", sbquo: "‚", ldquo: "“", rdquo: "”", bdquo: "„", laquo: "«", raquo: "»",
-  copy: "©", reg: "®", trade: "™", euro: "€", pound: "£", yen: "¥", cent: "¢", sect: "§", para: "¶",
-  deg: "°", plusmn: "±", times: "×", divide: "÷", micro: "µ", frac12: "½", frac14: "¼", frac34: "¾",
-  iexcl: "¡", iquest: "¿", szlig: "ß", rarr: "→", larr: "←", check: "✓",
-  auml: "ä", ouml: "ö", uuml: "ü", Auml: "Ä", Ouml: "Ö", Uuml: "Ü",
-  aacute: "á", agrave: "à", acirc: "â", atilde: "ã", aring: "å", aelig: "æ", ccedil: "ç",
-  eacute: "é", egrave: "è", ecirc: "ê", euml: "ë", iacute: "í", igrave: "ì", icirc: "î", iuml: "ï",
-  ntilde: "ñ", oacute: "ó", ograve: "ò", ocirc: "ô", otilde: "õ", oslash: "ø", oelig: "œ",
-  uacute: "ú", ugrave: "ù", ucirc: "û", yacute: "ý", yuml: "ÿ",
-  Aacute: "Á", Agrave: "À", Acirc: "Â", Aring: "Å", AElig: "Æ", Ccedil: "Ç", Eacute: "É", Egrave: "È",
-  Ecirc: "Ê", Iacute: "Í", Ntilde: "Ñ", Oacute: "Ó", Ocirc: "Ô", Oslash: "Ø", OElig: "Œ", Uacute: "Ú", Ucirc: "Û",
-};
-
-/** Named (a mail-relevant set), decimal and hexadecimal entities; unknown ones stay as written. */
-export function decodeEntities(s: string): string {
-  return s.replace(/&(?:#(\d{1,8})|#[xX]([0-9a-fA-F]{1,7})|([a-zA-Z][a-zA-Z0-9]{1,31}));/g, (whole, dec, hex, name) => {
-    if (name !== undefined) return Object.hasOwn(NAMED, name) ? NAMED[name] : whole;
-    const code = dec !== undefined ? Number.parseInt(dec, 10) : Number.parseInt(hex, 16);
-    if (code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return "\ufffd";
-    return String.fromCodePoint(code);
-  });
 }
