@@ -1,40 +1,29 @@
 import Database from "better-sqlite3";
 import pg from "pg";
+import type { Dialect } from "../lib/env";
+import { bindable, numbered, sqlDate } from "../lib/db/sql";
 import { DATABASE_URL, DB_FILE, ON_POSTGRES } from "./env";
+
+export { sqlDate };
 
 /**
  * The e2e server's database, read and written beside it by the tests: the SQLite file (WAL lets
- * us read while the server writes) or its PostgreSQL database. SQL is written once for both, as in
- * lib/sql.ts: `?` placeholders (numbered `$1, $2, …` for PostgreSQL), quoted camelCase
- * identifiers, a Date bound as the text Prisma stores, a boolean as 0/1 on SQLite.
+ * us read while the server writes) or its PostgreSQL database. SQL is written once for both, with
+ * lib/sql.ts's rules and helpers: `?` placeholders (numbered `$1, $2, …` for PostgreSQL), quoted
+ * camelCase identifiers, a Date bound as the text Prisma stores, a boolean as 0/1 on SQLite.
  *
  * Rows come back as each driver reads them: a date is text on SQLite and a Date on PostgreSQL, a
  * boolean 0/1 or true/false (`CAST(x AS INTEGER)` reads 0/1 on both). Integers are numbers on both
  * (PostgreSQL's bigint, as count(*) returns, too).
  */
 export type Db = {
-  readonly dialect: "sqlite" | "postgres";
+  readonly dialect: Dialect;
   get<T>(sql: string, ...args: unknown[]): Promise<T | undefined>;
   all<T>(sql: string, ...args: unknown[]): Promise<T[]>;
   /** Runs a statement; resolves to the number of rows it changed. */
   run(sql: string, ...args: unknown[]): Promise<number>;
   close(): Promise<void>;
 };
-
-/** A date as Prisma writes it into SQLite; PostgreSQL reads the same text into a `timestamp(3)`. */
-export const sqlDate = (d: Date | number) => new Date(d).toISOString().replace("Z", "+00:00");
-
-/** `?` as `$1, $2, …`, but inside quoted text or identifiers. */
-const numbered = (sql: string) => {
-  let n = 0;
-  return sql.replace(/'[^']*'|"[^"]*"|\?/g, (m) => (m === "?" ? `$${++n}` : m));
-};
-
-function bindable(v: unknown, dialect: Db["dialect"]): unknown {
-  if (v instanceof Date) return sqlDate(v);
-  if (typeof v === "boolean" && dialect === "sqlite") return v ? 1 : 0;
-  return v === undefined ? null : v;
-}
 
 /** A bigint as a number, as better-sqlite3 reads an integer (loudly if it would lose digits). */
 function int8(text: string): number {

@@ -1,9 +1,9 @@
 import "server-only";
 import { z } from "zod";
 import { requireActor } from "./auth/session";
-import { formValues, type FormState } from "./forms";
-import { isSerialId, isTicketNumber, type Actor } from "./tickets/permissions";
-import { USER_ID } from "./tickets/schema";
+import { formValues, type FormState, FORM_INVALID } from "./forms";
+import { type Actor } from "./people/identity";
+import { isSerialId, isTicketNumber, USER_ID } from "./limits";
 
 /**
  * The one way a server action is written. Everything a client sends to an action is input: the
@@ -82,7 +82,7 @@ export function defineAction<
       const errors = z.flattenError(parsed.error).fieldErrors as Partial<Record<string, string[]>>;
       return spec.invalid
         ? spec.invalid(errors, values)
-        : ({ fieldErrors: errors, values, message: "Please correct the highlighted fields." } satisfies FormState as R);
+        : ({ fieldErrors: errors, values, message: FORM_INVALID } satisfies FormState as R);
     }
     return spec.run({
       actor: actor as A extends "actor" ? Actor : null,

@@ -1,7 +1,7 @@
 import { isIP } from "node:net";
 
 /**
- * The client's address, for throttling. It is the TCP peer's address, which scripts/server.mjs
+ * The client's address, for throttling. It is the TCP peer's address, which server/server.mjs
  * records in a header only it knows the name of (TRIAGE_PEER_HEADER; a client cannot set it).
  * `X-Forwarded-For` is believed only as far as it was written by proxies listed in
  * TRIAGE_TRUSTED_PROXIES: from the peer backwards, each trusted hop names the one before it, and

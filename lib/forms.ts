@@ -1,5 +1,3 @@
-import { z } from "zod";
-
 /**
  * What a server action hands back to its form: every field's problems, one message for the form
  * as a whole, and the values that were typed (React 19 resets uncontrolled fields after an
@@ -12,7 +10,9 @@ export type FormState<F extends string = string> = {
   values: Partial<Record<F, string>>;
 };
 
-export const initialFormState: FormState = { fieldErrors: {}, values: {} };
+/** The words every form uses for the same situations. */
+export const FORM_INVALID = "Please correct the highlighted fields.";
+export const FORM_UNREADABLE = "That form could not be read. Reload the page and try again.";
 
 /**
  * A form action for useActionState, with its ids already bound. Bind in the server component and
@@ -29,24 +29,4 @@ export function formValues<F extends string>(form: FormData, fields: readonly F[
     if (typeof v === "string") values[f] = v;
   }
   return values;
-}
-
-export type Parsed<T, F extends string> =
-  | { ok: true; data: T }
-  | { ok: false; state: FormState<F> };
-
-/** Parses a form with a zod object schema; on failure returns every field's errors. */
-export function parseForm<S extends z.ZodObject, F extends string & keyof z.input<S>>(
-  schema: S,
-  form: FormData,
-  fields: readonly F[],
-): Parsed<z.output<S>, F> {
-  const values = formValues(form, fields);
-  const result = schema.safeParse(values);
-  if (result.success) return { ok: true, data: result.data };
-  const flat = z.flattenError(result.error).fieldErrors as Partial<Record<F, string[]>>;
-  return {
-    ok: false,
-    state: { fieldErrors: flat, values, message: "Please correct the highlighted fields." },
-  };
 }

@@ -3,7 +3,7 @@
  * `npm run migration:new -- <name>`: writes the same change for both databases, as the difference
  * between the schema last committed (git HEAD) and prisma/schema.prisma:
  *   prisma/migrations/<timestamp>_<name>/migration.sql            (SQLite, `prisma migrate deploy`)
- *   prisma/postgres/migrations/<timestamp>_<name>/migration.sql   (PostgreSQL, scripts/db/migrate-postgres.ts)
+ *   prisma/postgres/migrations/<timestamp>_<name>/migration.sql   (PostgreSQL, server/migrate-postgres.ts)
  * and rewrites prisma/postgres/schema.prisma from the SQLite one (scripts/db/postgres-schema.mjs).
  * Works offline: `prisma migrate dev` needs a shadow database that the driver adapter cannot
  * give it, so the diff is taken between two schema files instead.

@@ -10,7 +10,7 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { ConfigError, parseEnv, type Env } from "../lib/env";
-import { migratePostgres } from "../scripts/db/migrate-postgres";
+import { migratePostgres } from "./migrate-postgres";
 import { BUILD_SOURCES, newest } from "./newest";
 
 const root = path.resolve(__dirname, "..");

@@ -4,7 +4,7 @@
  * the migrations' checksums, so a changed migration makes a new one.
  */
 import pg from "pg";
-import { migratePostgres } from "../scripts/db/migrate-postgres";
+import { migratePostgres } from "../server/migrate-postgres";
 import { postgresAdminUrl, postgresTemplateName } from "./postgres/server";
 
 export default async function setup() {

@@ -2,8 +2,9 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { PriorityPill, StatusPill } from "@/app/_components/Pill";
 import { formatExact, relative } from "@/app/_components/Time";
-import { escapeHtml, ticketRowsHtml } from "@/app/_components/ticket-rows";
-import type { TicketRow } from "@/lib/tickets/queries";
+import { ticketRowsHtml } from "@/app/_components/ticket-rows";
+import { escapeHtml } from "@/lib/text";
+import type { TicketRow } from "@/lib/tickets/list";
 import { PRIORITIES, STATUSES } from "@/lib/tickets/schema";
 
 /**

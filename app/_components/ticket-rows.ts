@@ -1,4 +1,5 @@
-import type { TicketRow } from "@/lib/tickets/queries";
+import { escapeHtml } from "@/lib/text";
+import type { TicketRow } from "@/lib/tickets/list";
 import { PRIORITY_ICON, STATUS_ICON, slug } from "./Pill";
 import { formatExact, relative } from "./Time";
 
@@ -6,18 +7,15 @@ import { formatExact, relative } from "./Time";
  * The list's rows as one HTML string, for `<tbody dangerouslySetInnerHTML>`. Fifty rows as React
  * elements were most of what a list page costs: each element is built, serialised into the
  * page's RSC payload, read back and rendered to HTML, and the table was 21 elements a row. As a
- * string the rows cost a string in the payload. The markup is byte for byte what the React
- * components render (StatusPill, PriorityPill, Time, a plain link), which
- * tests/ticket-rows.test.tsx checks against React's own rendering for hostile titles and names.
+ * string the rows cost a string in the payload (measured again on Next.js 16 for issue 19: the
+ * figures are in the README). The markup is byte for byte what the React components render
+ * (StatusPill, PriorityPill, Time, a plain link), which tests/ticket-rows.test.tsx checks against
+ * React's own rendering for hostile titles and names. React never hydrates this HTML, so the
+ * links cannot be <Link>: IntentPrefetch, around the table, opens them in place and prefetches.
  *
- * Every value from the database is escaped here, and only here: escapeHtml covers text and
- * attribute values (quoted with "), which is all this markup uses.
+ * Every value from the database is escaped here, and only here, with lib/text's escapeHtml: it
+ * covers text and attribute values (quoted with "), which is all this markup uses.
  */
-const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;" };
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ESCAPES[c]);
-}
 
 /** What the rows need besides themselves: the reader's time zone and the moment of the render. */
 export type RowContext = { zone: string; now: Date };

@@ -2,11 +2,12 @@ import "server-only";
 import { cache } from "react";
 import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
-import type { Actor } from "../tickets/permissions";
+import { isAdmin, type Actor } from "../people/identity";
 import { actorFromHeaders, isHttpsRequest } from "./actor";
 import { getAuth } from "./auth";
 import { safeNextPath } from "./paths";
 import { requestTimeZone } from "../time-zone";
+import { isTimeZone } from "../people/time-zone";
 
 /** The auth instance whose cookies match this request's scheme. */
 export async function requestAuth() {
@@ -17,20 +18,11 @@ export async function requestAuth() {
 export const getActor = cache(async (): Promise<Actor | null> => {
   const actor = await actorFromHeaders(await headers());
   // Every <Time> on this request's pages shows the person's zone.
-  if (actor?.timeZone && isKnownZone(actor.timeZone)) requestTimeZone().zone = actor.timeZone;
+  if (actor?.timeZone && isTimeZone(actor.timeZone)) requestTimeZone().zone = actor.timeZone;
   return actor;
 });
 
-function isKnownZone(zone: string) {
-  try {
-    new Intl.DateTimeFormat("en-GB", { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The path this request was for, as the front door (scripts/front-door.mjs) recorded it. */
+/** The path this request was for, as the front door (server/front-door.mjs) recorded it. */
 export async function requestPath(): Promise<string> {
   const h = await headers();
   return safeNextPath(h.get("x-triage-path")) ?? "/tickets";
@@ -46,6 +38,6 @@ export async function requireActor(): Promise<Actor> {
 /** Admin-only pages answer 404 to everyone else: they do not exist for them. */
 export async function requireAdmin(): Promise<Actor> {
   const actor = await requireActor();
-  if (actor.role !== "admin") notFound();
+  if (!isAdmin(actor)) notFound();
   return actor;
 }

@@ -1,30 +1,37 @@
 import "server-only";
-import { env } from "./env";
+import { env } from "../env";
 import { openPostgres } from "./postgres";
-import { openDatabase, openReader, openRows, openWriter } from "./sqlite";
-import type { Rows } from "./sql";
-import type { Writer } from "./sqlite";
+import { openDatabase, openRows, openWriter, type Writer } from "./sqlite";
+import type { Rows, Tx } from "./sql";
+
+export type { Rows, Tx } from "./sql";
+export { asDate, asDateOrNull, placeholders, sqlDate } from "./sql";
 
 /**
- * The database, opened once per process (kept on globalThis so that dev-mode reloads reuse it):
- * `db` writes (every transaction, every command, Better Auth), `reader` serves the pages' reads,
- * `rows` runs the hand-written SQL of the hottest reads (the session, the list) without Prisma,
- * and `writer` that of the hottest writes (a new ticket). On SQLite (lib/sqlite.ts) these are
- * four connections to one file, `reader` and `rows` read-only so that they never wait for a
- * write, `writer` sharing `db`'s lock; on PostgreSQL (lib/postgres.ts) two pools.
+ * The database seam: every read and write of Triage's own goes through one of two doors, named by
+ * what they guarantee, on SQLite (lib/db/sqlite.ts) and PostgreSQL (lib/db/postgres.ts) alike:
+ *
+ *   read   – hand-written SQL on what is committed; never waits for a write, never writes.
+ *   write  – write(tx => …): one transaction, all or nothing, on disk when it resolves.
+ *
+ * `models` is Prisma's client: Better Auth's adapter writes through it (and tests and tools read
+ * through it); lib/ and app/ may not import it (eslint.config.mjs), so that there is one way to
+ * read and one way to write. Where the two databases' SQL differs (search, planner hints) the
+ * statements live behind lib/db/search.ts. Opened once per process, kept on globalThis so that
+ * dev-mode reloads and Next.js's several bundles share it.
  */
-type Database = { db: ReturnType<typeof openDatabase>; reader: ReturnType<typeof openReader>; rows: Rows; writer: Writer };
+type Database = { models: ReturnType<typeof openDatabase>; read: Rows; writer: Writer };
 
 const globalForDb = globalThis as unknown as { triageDatabase?: Database };
 
 function open(): Database {
   const { dialect, DATABASE_URL } = env();
   if (dialect === "postgres") return openPostgres(DATABASE_URL);
-  return { db: openDatabase(), reader: openReader(), rows: openRows(), writer: openWriter() };
+  return { models: openDatabase(), read: openRows(), writer: openWriter() };
 }
 
 const database = (globalForDb.triageDatabase ??= open());
-export const { db, reader, rows, writer } = database;
+export const { models, read } = database;
 
 /** A write that matched other than exactly one row: thrown inside a transaction to roll it back. */
 export class WriteMismatch extends Error {
@@ -34,20 +41,23 @@ export class WriteMismatch extends Error {
 }
 
 /** Every single-row write checks its count with this: anything but one rolls back. */
-export function expectOne(result: { count: number }): void {
-  if (result.count !== 1) throw new WriteMismatch(result.count);
+export function expectOne(count: number): void {
+  if (count !== 1) throw new WriteMismatch(count);
 }
 
 /**
- * A transaction that reads and then writes what it read (a throttle count, a lease, the first
- * admin), run as if it were the only one: SQLite runs one writing transaction at a time anyway;
- * on PostgreSQL it first takes a transaction-scoped advisory lock that every such transaction
- * shares, so that two of them never both see the old value.
+ * One transaction: `fn` runs its statements on `tx`, and the whole is undone if it throws. The
+ * promise resolves once the transaction is on disk. `tx` refuses statements after `fn` returns,
+ * and Prisma's client refuses to run while `fn` does (on SQLite it would wait for the lock `fn`
+ * holds). On SQLite transactions run one at a time (several asked for together share a commit,
+ * each in a savepoint); `exclusive` makes that so on PostgreSQL too, for a transaction that reads
+ * and then writes what it read (a throttle count, a lease, the first admin): it first takes a
+ * transaction-scoped advisory lock that every exclusive transaction shares.
  */
-export function serialTransaction<T>(fn: (tx: Parameters<Parameters<typeof db.$transaction>[0]>[0]) => Promise<T>): Promise<T> {
-  if (env().dialect === "sqlite") return db.$transaction(fn);
-  return db.$transaction(async (tx) => {
-    await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock(7351902118)");
+export function write<T>(fn: (tx: Tx) => Promise<T>, opts: { exclusive?: boolean } = {}): Promise<T> {
+  if (!opts.exclusive || env().dialect === "sqlite") return database.writer.transaction(fn);
+  return database.writer.transaction(async (tx) => {
+    await tx.get("SELECT pg_advisory_xact_lock(7351902118)");
     return fn(tx);
   });
 }

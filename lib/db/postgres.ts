@@ -1,15 +1,15 @@
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient as PostgresClient } from "./generated/prisma-pg/client";
-import type { PrismaClient } from "./generated/prisma/client";
-import { bindable, numbered, type Rows, type Sql } from "./sql";
+import { PrismaClient as PostgresClient } from "../generated/prisma-pg/client";
+import type { PrismaClient } from "../generated/prisma/client";
+import { bindable, numbered, scoped, type Rows, type Tx } from "./sql";
 import type { Writer } from "./sqlite";
 
 /**
  * Triage on PostgreSQL (DATABASE_URL=postgresql://…): the same Prisma models through the pg
  * driver adapter (its client generated from prisma/postgres/schema.prisma), and the hand-written
- * SQL on a pool of its own. PostgreSQL's MVCC gives what SQLite needed a second connection for:
- * reads never wait for writes, so `reader` is `db`. Every connection runs in UTC, so that the
+ * SQL (reads and write transactions) on a pool of its own. PostgreSQL's MVCC gives what SQLite
+ * needed a second connection for: reads never wait for writes. Every connection runs in UTC, so that the
  * `timestamp` columns (UTC by convention, as Prisma writes them) read and compare as written.
  */
 
@@ -34,7 +34,7 @@ function pool(url: string, max: number) {
   return new pg.Pool({ connectionString: url, max, types: TYPES, options: SESSION_OPTIONS });
 }
 
-function sqlOn(q: (text: string, args: unknown[]) => Promise<pg.QueryResult>): Sql {
+function sqlOn(q: (text: string, args: unknown[]) => Promise<pg.QueryResult>): Tx {
   const bind = (args: unknown[]) => args.map((a) => bindable(a, "postgres"));
   return {
     dialect: "postgres",
@@ -45,20 +45,21 @@ function sqlOn(q: (text: string, args: unknown[]) => Promise<pg.QueryResult>): S
 }
 
 export function openPostgres(url: string) {
-  // The Prisma client (commands, Better Auth, mail) and the raw SQL (pages' reads, creates) share
-  // the server's connections: 10 each per process.
+  // Prisma's client (Better Auth's) and the hand-written SQL (every read and write of Triage's
+  // own) share the server's connections: 10 each per process.
   // Prisma parses its own results: its pool keeps pg's defaults, in UTC too.
   const adapter = new PrismaPg({ connectionString: url, max: 10, options: SESSION_OPTIONS });
   const prisma = new PostgresClient({ adapter }) as unknown as PrismaClient;
   const raw = pool(url, 10);
   const rows: Rows = sqlOn((text, args) => raw.query(text, args));
   const writer: Writer = {
-    async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+    async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
       const client = await raw.connect();
+      const one = scoped(sqlOn((text, args) => client.query(text, args)));
       try {
         await client.query("BEGIN");
         try {
-          const result = await fn(sqlOn((text, args) => client.query(text, args)));
+          const result = await fn(one.tx);
           await client.query("COMMIT");
           return result;
         } catch (e) {
@@ -66,9 +67,10 @@ export function openPostgres(url: string) {
           throw e;
         }
       } finally {
+        one.end();
         client.release();
       }
     },
   };
-  return { db: prisma, reader: prisma, rows, writer };
+  return { models: prisma, read: rows, writer };
 }

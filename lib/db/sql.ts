@@ -1,5 +1,11 @@
-import type { Prisma } from "./generated/prisma/client";
-import { env, type Dialect } from "./env";
+import type { Dialect } from "../env";
+
+/**
+ * Hand-written SQL, written once for both databases where they agree: placeholders are `?`
+ * (numbered for PostgreSQL by `numbered`), identifiers are quoted camelCase as Prisma's schema
+ * names them, a Date is bound as the text below, a boolean as what the database stores. Where the
+ * databases differ (full-text search, planner hints) the statement lives behind lib/db/search.ts.
+ */
 
 /**
  * A timestamp as Prisma's better-sqlite3 adapter stores a DateTime (ISO 8601 text, "+00:00"):
@@ -8,20 +14,15 @@ import { env, type Dialect } from "./env";
  */
 export const sqlDate = (d: Date | number) => new Date(d).toISOString().replace("Z", "+00:00");
 
-/**
- * Hand-written SQL, whatever runs it: the writer's own connection (lib/sqlite.ts and
- * lib/postgres.ts `openWriter`), a Prisma transaction (`sqlOf`), or the read connection (`Rows`).
- * Written once for both databases where they agree: placeholders are `?` (numbered for
- * PostgreSQL by `numbered`), a Date is bound as the text above, a boolean as what the database
- * stores. Where they differ (full-text search) the caller asks `dialect`.
- */
+/** Reads: what `read` gives, and what a transaction can do besides writing. */
 export type Rows = {
   readonly dialect: Dialect;
   all<T>(sql: string, ...args: unknown[]): Promise<T[]>;
   get<T>(sql: string, ...args: unknown[]): Promise<T | undefined>;
 };
 
-export type Sql = Rows & {
+/** A write transaction: `write(tx => …)` (lib/db/index.ts) hands one to its function. */
+export type Tx = Rows & {
   /** Runs a statement; resolves to the number of rows it changed. */
   run(sql: string, ...args: unknown[]): Promise<number>;
 };
@@ -37,8 +38,8 @@ export function bindable(v: unknown, dialect: Dialect = "sqlite"): unknown {
 const numberedCache = new Map<string, string>();
 
 /**
- * `?` placeholders as PostgreSQL's `$1, $2, …`, skipping quoted text and identifiers and `?|`-style
- * operators (there are none in Triage's SQL, but a `?` in a string stays a `?`).
+ * `?` placeholders as PostgreSQL's `$1, $2, …`, skipping quoted text and identifiers (a `?` in a
+ * string stays a `?`).
  */
 export function numbered(sql: string): string {
   const hit = numberedCache.get(sql);
@@ -64,16 +65,28 @@ export function numbered(sql: string): string {
   return out;
 }
 
-/** The Sql of a Prisma transaction (on either database), or the Sql itself. */
-export function sqlOf(tx: Prisma.TransactionClient | Sql, dialect?: Dialect): Sql {
-  if (!("$queryRawUnsafe" in tx)) return tx;
-  const d: Dialect = dialect ?? env().dialect;
-  const text = (sql: string) => (d === "postgres" ? numbered(sql) : sql);
-  const bind = (args: unknown[]) => args.map((a) => bindable(a, d));
+/** "?, ?, ?" for a list of n values. */
+export const placeholders = (n: number) => Array.from({ length: n }, () => "?").join(", ");
+
+/** A date column as either driver reads it (text on SQLite, a Date on PostgreSQL). */
+export const asDate = (v: string | Date): Date => (v instanceof Date ? v : new Date(v));
+export const asDateOrNull = (v: string | Date | null): Date | null => (v === null ? null : asDate(v));
+
+/** A transaction's statements, usable only while its function runs (see `write`). */
+export function scoped(tx: Tx): { tx: Tx; end: () => void } {
+  let live = true;
+  const check = () => {
+    if (!live) throw new Error("write(): this transaction has ended; run statements only inside its function");
+  };
   return {
-    dialect: d,
-    all: <T>(sql: string, ...args: unknown[]) => tx.$queryRawUnsafe<T[]>(text(sql), ...bind(args)),
-    get: async <T>(sql: string, ...args: unknown[]) => (await tx.$queryRawUnsafe<T[]>(text(sql), ...bind(args)))[0],
-    run: (sql: string, ...args: unknown[]) => tx.$executeRawUnsafe(text(sql), ...bind(args)),
+    tx: {
+      dialect: tx.dialect,
+      all: async (sql, ...args) => (check(), tx.all(sql, ...args)),
+      get: async (sql, ...args) => (check(), tx.get(sql, ...args)),
+      run: async (sql, ...args) => (check(), tx.run(sql, ...args)),
+    },
+    end: () => {
+      live = false;
+    },
   };
 }

@@ -2,15 +2,11 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
-import type {
-  SqlDriverAdapter,
-  SqlDriverAdapterFactory,
-  SqlQuery,
-  Transaction,
-} from "@prisma/driver-adapter-utils";
-import { PrismaClient } from "./generated/prisma/client";
-import { databasePathFromUrl, env } from "./env";
-import { bindable, type Rows, type Sql } from "./sql";
+import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import { PrismaClient } from "../generated/prisma/client";
+import { databasePathFromUrl, env } from "../env";
+import { bindable, scoped, type Rows, type Tx } from "./sql";
+import { insideWrite, lockFor, serialised } from "./sqlite-lock";
 
 /**
  * SQLite set up for a web server, on every connection that writes: WAL (readers never wait for
@@ -39,85 +35,6 @@ PRAGMA temp_store = MEMORY;
 PRAGMA query_only = ON;
 `;
 
-/**
- * The better-sqlite3 adapter runs everything on one connection, and only transactions take its
- * lock: a plain query issued by another request while a transaction is open would run inside
- * that transaction (and be rolled back with it). This wrapper puts every top-level query on the
- * writing connection behind the same lock as transactions, so each transaction is isolated from
- * concurrent requests: a statement on this connection waits while another request's interactive
- * transaction is open, even between its statements. That is why pages read through a second,
- * read-only connection (openReader): in WAL mode it reads the last committed state without
- * waiting for the writer at all.
- */
-class Lock {
-  #tail: Promise<void> = Promise.resolve();
-  acquire(): Promise<() => void> {
-    let release!: () => void;
-    const next = new Promise<void>((resolve) => (release = resolve));
-    const ready = this.#tail.then(() => release);
-    this.#tail = this.#tail.then(() => next);
-    return ready;
-  }
-}
-
-/**
- * One lock per database file in this process, shared by the Prisma client that writes and by the
- * writer's own connection (openWriter), so that neither starts a transaction while the other has
- * one open. On globalThis: Next.js may load this module more than once.
- */
-function lockFor(file: string): Lock {
-  const g = globalThis as unknown as { triageWriteLocks?: Map<string, Lock> };
-  const locks = (g.triageWriteLocks ??= new Map());
-  let lock = locks.get(file);
-  if (!lock) locks.set(file, (lock = new Lock()));
-  return lock;
-}
-
-function serialised(inner: SqlDriverAdapter, lock: Lock): SqlDriverAdapter {
-  const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
-    const release = await lock.acquire();
-    try {
-      return await fn();
-    } finally {
-      release();
-    }
-  };
-  return {
-    provider: inner.provider,
-    adapterName: inner.adapterName,
-    queryRaw: (q: SqlQuery) => exclusive(() => inner.queryRaw(q)),
-    executeRaw: (q: SqlQuery) => exclusive(() => inner.executeRaw(q)),
-    executeScript: (s: string) => exclusive(() => inner.executeScript(s)),
-    getConnectionInfo: inner.getConnectionInfo?.bind(inner),
-    dispose: () => inner.dispose(),
-    async startTransaction(level): Promise<Transaction> {
-      const release = await lock.acquire();
-      try {
-        const tx = await inner.startTransaction(level);
-        let released = false;
-        const done = () => {
-          if (!released) {
-            released = true;
-            release();
-          }
-        };
-        return {
-          provider: tx.provider,
-          adapterName: tx.adapterName,
-          options: tx.options,
-          queryRaw: (q) => tx.queryRaw(q),
-          executeRaw: (q) => tx.executeRaw(q),
-          commit: () => tx.commit().finally(done),
-          rollback: () => tx.rollback().finally(done),
-        };
-      } catch (e) {
-        release();
-        throw e;
-      }
-    },
-  };
-}
-
 function adapterFor(file: string): SqlDriverAdapterFactory {
   const factory = new PrismaBetterSQLite3({ url: `file:${file}`, timeout: 5000 });
   return {
@@ -131,7 +48,11 @@ function adapterFor(file: string): SqlDriverAdapterFactory {
   };
 }
 
-/** Opens the database at DATABASE_URL (or `url`) for writing, creating its folder. */
+/**
+ * Prisma's client on the database at DATABASE_URL (or `url`), creating its folder: what Better
+ * Auth's adapter reads and writes through (and tests and tools). Triage's own reads and writes
+ * are hand-written SQL on the two connections below.
+ */
 export function openDatabase(url: string = env().DATABASE_URL) {
   const file = databasePathFromUrl(url);
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -140,35 +61,14 @@ export function openDatabase(url: string = env().DATABASE_URL) {
   return new PrismaClient({ adapter: adapterFor(file) });
 }
 
-/**
- * A second connection to the same file for reads that are not part of a write: the pages' lists,
- * counts and tickets. It never writes (query_only), takes no lock of ours, and in WAL mode sees
- * every transaction committed before each statement starts, so a page read right after a write
- * (the redirect after a save) sees that write.
- */
-export function openReader(url: string = env().DATABASE_URL) {
-  const file = databasePathFromUrl(url);
-  const factory = new PrismaBetterSQLite3({ url: `file:${file}`, timeout: 5000 });
-  const adapter: SqlDriverAdapterFactory = {
-    provider: factory.provider,
-    adapterName: factory.adapterName,
-    async connect() {
-      const inner = await factory.connect();
-      await inner.executeScript(READER_PRAGMAS);
-      return inner;
-    },
-  };
-  return new PrismaClient({ adapter });
-}
-
 export type Db = ReturnType<typeof openDatabase>;
 
 /**
- * A third connection, read-only, for the hand-written SQL of the hottest reads (the session
- * lookup on every page, the list's count, page and quick views). It runs statements straight on
- * better-sqlite3, each prepared once: through Prisma's `$queryRaw` the same statement costs
- * about 17 times as much (0.29 ms against 0.017 ms for the session lookup at 100,000 tickets),
- * and a page runs four of them. Like the reader it never waits for the writer (WAL).
+ * The read connection: every read that is not part of a write (pages, lists, counts, the session
+ * lookup). Read-only (query_only), it takes no lock of ours and in WAL mode sees every
+ * transaction committed before each statement starts, so a page read right after a write (the
+ * redirect after a save) sees that write, and never waits for the writer. Statements run straight
+ * on better-sqlite3, each prepared once (Prisma's $queryRaw costs many times more per statement).
  */
 export function openRows(url: string = env().DATABASE_URL): Rows {
   const file = databasePathFromUrl(url);
@@ -181,7 +81,7 @@ export function openRows(url: string = env().DATABASE_URL): Rows {
  * Hand-written SQL on a better-sqlite3 connection opened on first use (when the migrations have
  * made the file), each statement prepared once and kept, up to `keep` of them.
  */
-function preparedSql(open: () => Database.Database, keep: number): Sql & { connection: () => Database.Database } {
+function preparedSql(open: () => Database.Database, keep: number): Tx & { connection: () => Database.Database } {
   let conn: Database.Database | undefined;
   const connection = () => (conn ??= open());
   const statements = new Map<string, Database.Statement>();
@@ -213,23 +113,24 @@ function openRowsConnection(file: string) {
 /** What openWriter returns: write transactions of hand-written SQL. */
 export type Writer = {
   /**
-   * Runs `fn` in a transaction, undone if it throws, and resolves once it is on disk. `fn` must
-   * only run SQL on `tx` (no other awaits): it runs inside a transaction others may share.
+   * Runs `fn` in a transaction, undone if it throws, and resolves once it is on disk. `fn` runs
+   * its statements on `tx`, which refuses any after `fn` has finished, and may not use Prisma's
+   * client meanwhile (it refuses too: see refuseInsideWrite). Work that is not SQL (hashing,
+   * network) belongs before or after: others' transactions wait while `fn` runs.
    */
-  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
 };
 
 /** At most this many transactions share one commit. */
 const GROUP_MAX = 32;
 
-type Job = { fn: (tx: Sql) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void };
+type Job = { fn: (tx: Tx) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void };
 
 /**
- * A fourth connection, the writer's own, for the hottest writes (a new ticket with its history
- * and mail): the same statements through a Prisma interactive transaction cost about a third of a
- * create's CPU in Prisma's client alone. It takes the same lock as `db`, so transactions on the
- * two connections never overlap and neither ever waits on SQLite's busy handler (which would
- * block the event loop); each statement is prepared once.
+ * The writer's connection, for every write of Triage's own (Better Auth writes through Prisma's).
+ * It takes the same lock as Prisma's client, so transactions on the two connections never
+ * overlap and neither ever waits on SQLite's busy handler (which would block the event loop);
+ * each statement is prepared once.
  *
  * Group commit: the fsync of a commit blocks the event loop (better-sqlite3 is synchronous), about
  * 1 ms under load. Transactions asked for while one commit is being written, or in the same turn
@@ -254,13 +155,16 @@ export function openWriter(url: string = env().DATABASE_URL): Writer {
       try {
         for (const job of group) {
           c.exec("SAVEPOINT one");
+          const one = scoped(tx);
           try {
-            const result = await job.fn(tx);
+            const result = await insideWrite.run(true, () => job.fn(one.tx));
             c.exec("RELEASE one");
             done.push([job, result]);
           } catch (e) {
             c.exec("ROLLBACK TO one; RELEASE one");
             job.reject(e);
+          } finally {
+            one.end();
           }
         }
         c.exec("COMMIT");
@@ -291,7 +195,7 @@ export function openWriter(url: string = env().DATABASE_URL): Writer {
   }
 
   return {
-    transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+    transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
       return new Promise<T>((resolve, reject) => {
         waiting.push({ fn, resolve: resolve as (v: unknown) => void, reject });
         if (!draining) void drain();

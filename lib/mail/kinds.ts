@@ -1,4 +1,4 @@
-import type { Role } from "../tickets/permissions";
+import { isStaff, type Role } from "../people/identity";
 
 /**
  * The kinds of notification a person can turn on or off at /settings. Who hears what by default
@@ -18,13 +18,9 @@ export type NotificationKind = (typeof NOTIFICATION_KINDS)[number]["kind"];
 
 export const KIND_NAMES = NOTIFICATION_KINDS.map((k) => k.kind) as [NotificationKind, ...NotificationKind[]];
 
-export function isNotificationKind(v: string): v is NotificationKind {
-  return (KIND_NAMES as readonly string[]).includes(v);
-}
-
 /** The kinds a person of this role can receive (a requester is never assigned a ticket). */
 export function kindsFor(role: Role) {
-  return NOTIFICATION_KINDS.filter((k) => k.audience === "everyone" || role !== "requester");
+  return NOTIFICATION_KINDS.filter((k) => k.audience === "everyone" || isStaff({ role }));
 }
 
 export function builtInDefault(kind: NotificationKind): boolean {

@@ -1,7 +1,7 @@
 import "server-only";
 import crypto from "node:crypto";
 import nodemailer, { type Transporter } from "nodemailer";
-import { db, reader } from "../db";
+import { placeholders, read, sqlDate, write } from "../db";
 import { env } from "../env";
 import { isLocalHost } from "./local-host";
 
@@ -67,30 +67,48 @@ export function smtpTransport(): Transport | null {
 
 export const workerId = `${process.pid}-${crypto.randomBytes(4).toString("hex")}`;
 
+/** A claimed message, as the worker sends it. */
+export type Claimed = {
+  id: number;
+  ticketNumber: number | null;
+  toAddress: string;
+  subject: string;
+  text: string;
+  html: string;
+  messageId: string;
+  inReplyTo: string | null;
+  references: string | null;
+  replyTo: string | null;
+  attempts: number;
+};
+
+const DUE = `(("status" = 'queued' AND "nextAttemptAt" <= ?) OR ("status" = 'sending' AND "leaseUntil" < ?))`;
+
 /** Takes up to `limit` due messages for this worker, atomically. */
-export async function claimDue(owner: string, limit: number, now = new Date()) {
-  const until = new Date(now.getTime() + LEASE_MS);
-  const due = {
-    OR: [
-      { status: "queued", nextAttemptAt: { lte: now } },
-      { status: "sending", leaseUntil: { lt: now } },
-    ],
-  };
-  // A look on the reader first: an idle outbox costs no write lock.
-  if (!(await reader.outboundMail.findFirst({ where: due, select: { id: true } }))) return [];
-  return db.$transaction(async (tx) => {
-    const ids = (await tx.outboundMail.findMany({ where: due, orderBy: { id: "asc" }, take: limit, select: { id: true } })).map((r) => r.id);
+export async function claimDue(owner: string, limit: number, now = new Date()): Promise<Claimed[]> {
+  const until = sqlDate(now.getTime() + LEASE_MS);
+  const at = sqlDate(now);
+  // A look on the read connection first: an idle outbox costs no write lock.
+  if (!(await read.get(`SELECT "id" FROM "outbound_mail" WHERE ${DUE} LIMIT 1`, at, at))) return [];
+  const rows = await write(async (tx) => {
+    const ids = (await tx.all<{ id: number }>(`SELECT "id" FROM "outbound_mail" WHERE ${DUE} ORDER BY "id" ASC LIMIT ?`, at, at, limit)).map((r) => Number(r.id));
     if (ids.length === 0) return [];
     // The condition again: a row another process claimed in between is not taken twice.
-    await tx.outboundMail.updateMany({
-      where: { id: { in: ids }, ...due },
-      data: { status: "sending", leaseOwner: owner, leaseUntil: until, attempts: { increment: 1 } },
-    });
-    return tx.outboundMail.findMany({ where: { id: { in: ids }, leaseOwner: owner, leaseUntil: until, status: "sending" }, orderBy: { id: "asc" } });
+    await tx.run(
+      `UPDATE "outbound_mail" SET "status" = 'sending', "leaseOwner" = ?, "leaseUntil" = ?, "attempts" = "attempts" + 1
+       WHERE "id" IN (${placeholders(ids.length)}) AND ${DUE}`,
+      owner, until, ...ids, at, at,
+    );
+    return tx.all<Claimed>(
+      `SELECT "id", "ticketNumber", "toAddress", "subject", "text", "html", "messageId", "inReplyTo", "references", "replyTo", "attempts"
+       FROM "outbound_mail" WHERE "id" IN (${placeholders(ids.length)}) AND "leaseOwner" = ? AND "leaseUntil" = ? AND "status" = 'sending'
+       ORDER BY "id" ASC`,
+      ...ids, owner, until,
+    );
   });
+  return rows.map((m) => ({ ...m, id: Number(m.id), attempts: Number(m.attempts), ticketNumber: m.ticketNumber === null ? null : Number(m.ticketNumber) }));
 }
 
-type Claimed = Awaited<ReturnType<typeof claimDue>>[number];
 
 function headersFor(m: Claimed) {
   const from = env().mailFrom;
@@ -134,25 +152,28 @@ async function send(transport: Transport, m: Claimed): Promise<SmtpOutcome> {
 async function record(owner: string, done: Array<{ m: Claimed; outcome: SmtpOutcome }>) {
   if (done.length === 0) return;
   const now = new Date();
-  const held = { leaseOwner: owner, status: "sending" };
-  const release = { leaseOwner: null, leaseUntil: null };
-  await db.$transaction(async (tx) => {
+  const at = sqlDate(now);
+  const held = `"leaseOwner" = ? AND "status" = 'sending'`;
+  const release = `"leaseOwner" = NULL, "leaseUntil" = NULL`;
+  await write(async (tx) => {
     const sent = done.filter((d) => d.outcome.kind === "sent");
     // Most answers are the same "250 …": one statement for all the rows that got it.
     for (const [response, rows] of groupBy(sent, (d) => d.outcome.response)) {
-      await tx.outboundMail.updateMany({
-        where: { id: { in: rows.map((d) => d.m.id) }, ...held },
-        data: { status: "sent", sentAt: now, lastResponse: response, ...release },
-      });
+      await tx.run(
+        `UPDATE "outbound_mail" SET "status" = 'sent', "sentAt" = ?, "lastResponse" = ?, ${release}
+         WHERE "id" IN (${placeholders(rows.length)}) AND ${held}`,
+        at, response, ...rows.map((d) => d.m.id), owner,
+      );
     }
     for (const { m, outcome } of done.filter((d) => d.outcome.kind !== "sent")) {
-      await tx.outboundMail.updateMany({
-        where: { id: m.id, ...held },
-        data:
-          outcome.kind === "fail"
-            ? { status: "failed", lastResponse: outcome.response, ...release }
-            : { status: "queued", lastResponse: outcome.response, nextAttemptAt: new Date(now.getTime() + backoffMs(m.attempts)), ...release },
-      });
+      if (outcome.kind === "fail") {
+        await tx.run(`UPDATE "outbound_mail" SET "status" = 'failed', "lastResponse" = ?, ${release} WHERE "id" = ? AND ${held}`, outcome.response, m.id, owner);
+      } else {
+        await tx.run(
+          `UPDATE "outbound_mail" SET "status" = 'queued', "lastResponse" = ?, "nextAttemptAt" = ?, ${release} WHERE "id" = ? AND ${held}`,
+          outcome.response, sqlDate(now.getTime() + backoffMs(m.attempts)), m.id, owner,
+        );
+      }
     }
   });
 }
@@ -187,12 +208,14 @@ export async function deliverDue(
 
 /** An admin's "Retry": a failed message goes back to the queue, due now, with a fresh count. */
 export async function retryMail(id: number): Promise<boolean> {
-  const r = await db.outboundMail.updateMany({
-    where: { id, status: "failed" },
-    data: { status: "queued", attempts: 0, nextAttemptAt: new Date(), lastResponse: null },
-  });
+  const changed = await write((tx) =>
+    tx.run(
+      `UPDATE "outbound_mail" SET "status" = 'queued', "attempts" = 0, "nextAttemptAt" = ?, "lastResponse" = NULL WHERE "id" = ? AND "status" = 'failed'`,
+      sqlDate(new Date()), id,
+    ),
+  );
   wakeOutbox();
-  return r.count === 1;
+  return changed === 1;
 }
 
 const globalForWake = globalThis as unknown as { triageOutboxWake?: () => void };

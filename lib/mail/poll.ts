@@ -1,12 +1,14 @@
 import "server-only";
 import { ImapFlow } from "imapflow";
 import { env } from "../env";
-import { db } from "../db";
-import { importMessage, messageKeyOf, retryStored, senderOf, type ImportOutcome } from "./import";
+import { read, write } from "../db";
+import { importMessage, retryStored, type ImportOutcome } from "./import";
+import { messageKeyOf, senderOf } from "./inbound/sender";
+import { recordRefused } from "./store";
 import { releaseLease, takeLease } from "./lease";
 import { workerId, wakeOutbox } from "./outbox";
 import { oversizeMail } from "./compose";
-import { newMessageId, sentRecently } from "./notify";
+import { queueToAddress, sentRecently } from "./notify";
 import { isLocalHost } from "./local-host";
 
 /**
@@ -149,29 +151,17 @@ async function refuseOversize(headers: Buffer, size: number, uidKey: string, max
   const { default: PostalMime } = await import("postal-mime");
   const email = await PostalMime.parse(Buffer.concat([headers, Buffer.from("\r\n")]));
   const key = messageKeyOf(Buffer.concat([headers, Buffer.from(`size:${size}`)]), email.messageId);
-  if (await db.inboundMail.findFirst({ where: { OR: [{ messageKey: key }, { uidKey }] }, select: { id: true } })) return "duplicate";
-  const { from: sender, subject, robot } = senderOf(email);
+  if (await read.get(`SELECT 1 AS "x" FROM "inbound_mail" WHERE "messageKey" = ? OR "uidKey" = ? LIMIT 1`, key, uidKey)) return "duplicate";
+  const { from: sender, subject, robot } = senderOf(email, env().mailFrom.address);
   const from = sender?.address ?? null;
   const reason = `larger than ${Math.round(maxBytes / 1024 / 1024)} MB (${Math.round(size / 1024 / 1024)} MB); not downloaded`;
-  await db.$transaction(async (tx) => {
-    await tx.inboundMail.create({
-      data: { messageKey: key, uidKey, fromAddress: from ?? "", subject, raw: new Uint8Array(headers), size, status: "refused", reason },
-    });
+  await write(async (tx) => {
+    await recordRefused(tx, { key, uidKey, from: from ?? "", subject, raw: new Uint8Array(headers) }, size, reason);
     if (robot || !from) return;
     // A note per address a few times an hour at most: a forged From cannot aim a stream of them.
     if ((await sentRecently(tx, from, "oversize_refusal", new Date())) >= 3) return;
     const mail = oversizeMail({ name: sender!.name || from, timeZone: null }, subject || "(no subject)", maxBytes, { publicUrl: env().publicUrl, replyRef: null });
-    await tx.outboundMail.create({
-      data: {
-        kind: "oversize_refusal",
-        toAddress: from,
-        subject: mail.subject,
-        text: mail.text,
-        html: mail.html,
-        messageId: newMessageId(),
-        inReplyTo: email.messageId ? email.messageId.replace(/^<|>$/g, "") : null,
-      },
-    });
+    await queueToAddress(tx, "oversize_refusal", from, mail, email.messageId ? email.messageId.replace(/^<|>$/g, "") : null);
   });
   return "refused";
 }

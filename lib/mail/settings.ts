@@ -1,68 +1,58 @@
 import "server-only";
-import { db, reader } from "../db";
-import type { Actor } from "../tickets/permissions";
+import { read, write } from "../db";
+import { setTimeZoneIn } from "../people/commands";
+import { isAdmin, type Actor } from "../people/identity";
 import { builtInDefault, kindsFor, NOTIFICATION_KINDS, type NotificationKind } from "./kinds";
 
 /** What each person hears, and what people hear who have not chosen (admins set that). */
 
 export type Choice = { kind: NotificationKind; label: string; enabled: boolean };
 
-/** Every time zone this server knows, for the settings form (UTC first). */
-export function timeZones(): string[] {
-  const all = Intl.supportedValuesOf("timeZone");
-  return ["UTC", ...all.filter((z) => z !== "UTC")];
-}
-
-export function isTimeZone(v: string): boolean {
-  return timeZones().includes(v);
-}
-
 export async function defaults(): Promise<Choice[]> {
-  const rows = await reader.notificationDefault.findMany();
-  return NOTIFICATION_KINDS.map((k) => ({
-    kind: k.kind,
-    label: k.label,
-    enabled: rows.find((r) => r.kind === k.kind)?.enabled ?? builtInDefault(k.kind),
-  }));
+  const rows = await read.all<{ kind: string; enabled: number | boolean }>(`SELECT "kind", "enabled" FROM "notification_default"`);
+  return NOTIFICATION_KINDS.map((k) => {
+    const row = rows.find((r) => r.kind === k.kind);
+    return { kind: k.kind, label: k.label, enabled: row ? Boolean(row.enabled) : builtInDefault(k.kind) };
+  });
 }
 
-/** The person's settings: each kind they can receive, as it stands for them now. */
+/** The person's settings: each kind they can receive, as it stands for them now, and their time zone. */
 export async function settingsOf(actor: Actor) {
   const [user, choices, defs] = await Promise.all([
-    reader.user.findUnique({ where: { id: actor.id }, select: { timeZone: true, email: true } }),
-    reader.notificationChoice.findMany({ where: { userId: actor.id } }),
+    read.get<{ timeZone: string | null; email: string }>(`SELECT "timeZone", "email" FROM "user" WHERE "id" = ?`, actor.id),
+    read.all<{ kind: string; enabled: number | boolean }>(`SELECT "kind", "enabled" FROM "notification_choice" WHERE "userId" = ?`, actor.id),
     defaults(),
   ]);
-  const kinds = kindsFor(actor.role).map((k) => ({
-    kind: k.kind,
-    label: k.label,
-    enabled: choices.find((c) => c.kind === k.kind)?.enabled ?? defs.find((d) => d.kind === k.kind)!.enabled,
-  }));
+  const kinds = kindsFor(actor.role).map((k) => {
+    const mine = choices.find((c) => c.kind === k.kind);
+    return { kind: k.kind, label: k.label, enabled: mine ? Boolean(mine.enabled) : defs.find((d) => d.kind === k.kind)!.enabled };
+  });
   return { timeZone: user?.timeZone ?? "UTC", email: user?.email ?? "", kinds };
 }
 
-/** Saves the person's choices for the kinds their role receives, and their time zone. */
+/** Saves the person's choices for the kinds their role receives, and their time zone (a zone isTimeZone accepted). */
 export async function saveSettings(actor: Actor, input: { enabled: Set<NotificationKind>; timeZone: string }) {
-  await db.$transaction(async (tx) => {
+  await write(async (tx) => {
     for (const k of kindsFor(actor.role)) {
-      const enabled = input.enabled.has(k.kind);
-      await tx.notificationChoice.upsert({
-        where: { userId_kind: { userId: actor.id, kind: k.kind } },
-        create: { userId: actor.id, kind: k.kind, enabled },
-        update: { enabled },
-      });
+      await tx.run(
+        `INSERT INTO "notification_choice" ("userId", "kind", "enabled") VALUES (?, ?, ?)
+         ON CONFLICT ("userId", "kind") DO UPDATE SET "enabled" = excluded."enabled"`,
+        actor.id, k.kind, input.enabled.has(k.kind),
+      );
     }
-    await tx.user.update({ where: { id: actor.id }, data: { timeZone: input.timeZone === "UTC" ? null : input.timeZone } });
+    await setTimeZoneIn(tx, actor.id, input.timeZone);
   });
 }
 
 /** An admin sets what everyone who has not chosen hears. */
 export async function saveDefaults(actor: Actor, enabled: Set<NotificationKind>): Promise<boolean> {
-  if (actor.role !== "admin") return false;
-  await db.$transaction(async (tx) => {
+  if (!isAdmin(actor)) return false;
+  await write(async (tx) => {
     for (const k of NOTIFICATION_KINDS) {
-      const on = enabled.has(k.kind);
-      await tx.notificationDefault.upsert({ where: { kind: k.kind }, create: { kind: k.kind, enabled: on }, update: { enabled: on } });
+      await tx.run(
+        `INSERT INTO "notification_default" ("kind", "enabled") VALUES (?, ?) ON CONFLICT ("kind") DO UPDATE SET "enabled" = excluded."enabled"`,
+        k.kind, enabled.has(k.kind),
+      );
     }
   });
   return true;

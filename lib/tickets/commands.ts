@@ -1,9 +1,9 @@
 import "server-only";
-import { db, expectOne, writer, WriteMismatch } from "../db";
-import { sqlDate } from "../sql";
-import { getTicketRow } from "./queries";
-import { notifyTicketChanged, notifyTicketCreated, WEB_ACKS_PER_HOUR } from "../mail/notify";
-import { maySetStatus, can, type Actor, mayCreateTicket, ticketWhere } from "./permissions";
+import { expectOne, sqlDate, write, WriteMismatch, type Tx } from "../db";
+import { isStaffSql, type Actor } from "../people/identity";
+import { ticketEvents, type Change, type Channel, type TicketFacts } from "./events";
+import { can, maySetStatus, mayCreateTicket, ticketWhere, ticketWhereSql } from "./permissions";
+import { getTicketRow, type TicketRowForChange } from "./reads";
 import {
   isDone,
   priorityFromRank,
@@ -15,41 +15,49 @@ import {
   type Status,
 } from "./schema";
 
+export type { Change } from "./events";
+
 /**
- * Ticket writes. Each takes the actor first, checks it against the row itself, and writes the
- * change and its history in one transaction. Expected refusals are return values.
+ * Ticket writes: the one place a ticket, its history or its status is written, whatever the
+ * channel (the web's actions, mail import). Each takes the actor first, checks it against the row
+ * itself, writes the change and its history, and emits what happened (lib/tickets/events.ts) in
+ * the same transaction. Expected refusals are return values.
+ *
+ * Each command has two forms: `fooIn(tx, …)` runs inside a transaction the caller holds (mail
+ * import commits a ticket with the row that records the message), and `foo(…)` is its own.
  */
 
-export async function createTicket(actor: Actor, input: NewTicketInput): Promise<{ number: number }> {
+const WEB: Channel = { via: "web" };
+
+export async function createTicketIn(tx: Tx, actor: Actor, input: NewTicketInput, channel: Channel = WEB): Promise<{ number: number }> {
   if (!mayCreateTicket(actor)) throw new Error("createTicket: actor may not create tickets");
   const now = new Date();
   const at = sqlDate(now);
-  // The ticket, its first history entry and the mail it causes commit together, on the writer's
-  // own connection (lib/sqlite.ts openWriter): through a Prisma interactive transaction the same
-  // statements cost about a third of a create's CPU in Prisma's client alone.
-  return writer.transaction(async (tx) => {
-    const ticket = await tx.get<{ number: number | bigint }>(
-      `INSERT INTO "ticket" ("title", "description", "priority", "status", "requesterId", "requesterName", "createdAt", "updatedAt")
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING "number"`,
-      input.title, input.description, priorityRank(input.priority), statusRank("Open"), actor.id, actor.name, at, at,
-    );
-    const number = Number(ticket!.number);
-    expectOne({
-      count: await tx.run(
-        `INSERT INTO "activity" ("ticketNumber", "actorId", "field", "toValue", "createdAt") VALUES (?, ?, 'created', NULL, ?)`,
-        number, actor.id, at,
-      ),
-    });
-    await notifyTicketCreated(tx, {
-      number,
-      title: input.title,
-      description: input.description,
-      createdAt: now,
-      requesterId: actor.id,
-      requesterName: actor.name,
-    }, { ackLimit: actor.role === "requester" ? WEB_ACKS_PER_HOUR : undefined });
-    return { number };
+  const ticket = await tx.get<{ number: number | bigint }>(
+    `INSERT INTO "ticket" ("title", "description", "priority", "status", "requesterId", "requesterName", "createdAt", "updatedAt")
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING "number"`,
+    input.title, input.description, priorityRank(input.priority), statusRank("Open"), actor.id, actor.name, at, at,
+  );
+  const number = Number(ticket!.number);
+  expectOne(
+    await tx.run(
+      `INSERT INTO "activity" ("ticketNumber", "actorId", "field", "toValue", "createdAt") VALUES (?, ?, 'created', NULL, ?)`,
+      number, actor.id, at,
+    ),
+  );
+  await ticketEvents.emit(tx, {
+    kind: "created",
+    at: now,
+    actor,
+    channel,
+    ticket: { number, title: input.title, description: input.description, requesterId: actor.id, requesterName: actor.name, assigneeId: null },
   });
+  return { number };
+}
+
+/** A new ticket from the web: its requester is the actor. */
+export function createTicket(actor: Actor, input: NewTicketInput): Promise<{ number: number }> {
+  return write((tx) => createTicketIn(tx, actor, input));
 }
 
 export type TicketChanges = {
@@ -62,8 +70,6 @@ export type TicketChanges = {
   /** What the form showed when it was loaded, to explain a conflict. */
   seen?: { status?: Status; priority?: Priority; assigneeId?: string; assigneeName?: string };
 };
-
-export type Change = { field: "status" | "priority" | "assignee"; from: string; to: string };
 
 export type UpdateResult =
   | { kind: "updated"; changes: Change[] }
@@ -79,106 +85,119 @@ const UNASSIGNED = "Unassigned";
  * Changes a ticket's status, priority and assignee. Refused as a conflict when the ticket has
  * moved on since `version`; the result then says what changed in between.
  */
-export async function updateTicket(
-  actor: Actor,
-  number: number,
-  changes: TicketChanges,
-): Promise<UpdateResult> {
-  const where = ticketWhere(actor, number);
-  return db.$transaction(async (tx) => {
-    const current = await getTicketRow(actor, number, tx);
-    if (!current) return { kind: "not_found" } as const;
+export async function updateTicketIn(tx: Tx, actor: Actor, number: number, changes: TicketChanges, channel: Channel = WEB): Promise<UpdateResult> {
+  // Anything but a ticket number is a bug upstream (the actions parse it): throw, write nothing.
+  ticketWhere(actor, number);
+  const current = await getTicketRow(actor, number, tx);
+  if (!current) return { kind: "not_found" };
+  if (current.version !== changes.version) return { kind: "conflict", changes: changedSince(changes.seen, current) };
 
-    if (current.version !== changes.version) {
-      return { kind: "conflict", changes: changedSince(changes.seen, current) } as const;
+  const from = {
+    status: statusFromRank(current.status),
+    priority: priorityFromRank(current.priority),
+    assigneeId: current.assigneeId,
+    assigneeName: current.assigneeName ?? UNASSIGNED,
+  };
+  const to = {
+    status: changes.status,
+    priority: changes.priority ?? from.priority,
+    assigneeId: changes.assigneeId === undefined ? from.assigneeId : changes.assigneeId,
+    assigneeName: from.assigneeName,
+  };
+
+  if (!maySetStatus(actor, { requesterId: current.requesterId, status: from.status }, to.status)) {
+    return { kind: "forbidden", field: "status", message: "You may not set that status." };
+  }
+  if (to.priority !== from.priority && !can(actor, "changePriority", current)) {
+    return { kind: "forbidden", field: "priority", message: "You may not change the priority." };
+  }
+  if (to.assigneeId !== from.assigneeId) {
+    if (!can(actor, "changeAssignee", current)) {
+      return { kind: "forbidden", field: "assigneeId", message: "You may not change the assignee." };
     }
-
-    const from = {
-      status: statusFromRank(current.status),
-      priority: priorityFromRank(current.priority),
-      assigneeId: current.assigneeId,
-      assigneeName: current.assigneeName ?? UNASSIGNED,
-    };
-    const to = {
-      status: changes.status,
-      priority: changes.priority ?? from.priority,
-      assigneeId: changes.assigneeId === undefined ? from.assigneeId : changes.assigneeId,
-      assigneeName: from.assigneeName,
-    };
-
-    if (!maySetStatus(actor, { requesterId: current.requesterId, status: from.status }, to.status)) {
-      return { kind: "forbidden", field: "status", message: "You may not set that status." } as const;
+    if (to.assigneeId !== null) {
+      const assignee = await tx.get<{ name: string }>(`SELECT "name" FROM "user" WHERE "id" = ? AND ${isStaffSql(`"role"`)}`, to.assigneeId);
+      if (!assignee) return { kind: "invalid", field: "assigneeId", message: "Choose an agent from the list." };
+      to.assigneeName = assignee.name;
+    } else {
+      to.assigneeName = UNASSIGNED;
     }
-    if (to.priority !== from.priority && !can(actor, "changePriority", current)) {
-      return { kind: "forbidden", field: "priority", message: "You may not change the priority." } as const;
-    }
-    if (to.assigneeId !== from.assigneeId) {
-      if (!can(actor, "changeAssignee", current)) {
-        return { kind: "forbidden", field: "assigneeId", message: "You may not change the assignee." } as const;
-      }
-      if (to.assigneeId !== null) {
-        const assignee = await tx.user.findFirst({
-          where: { id: to.assigneeId, role: { in: ["agent", "admin"] } },
-          select: { name: true },
-        });
-        if (!assignee) {
-          return { kind: "invalid", field: "assigneeId", message: "Choose an agent from the list." } as const;
-        }
-        to.assigneeName = assignee.name;
-      } else {
-        to.assigneeName = UNASSIGNED;
-      }
-    }
+  }
 
-    const diff: Change[] = [];
-    if (to.status !== from.status) diff.push({ field: "status", from: from.status, to: to.status });
-    if (to.priority !== from.priority) diff.push({ field: "priority", from: from.priority, to: to.priority });
-    if (to.assigneeId !== from.assigneeId)
-      diff.push({ field: "assignee", from: from.assigneeName, to: to.assigneeName });
-    if (diff.length === 0) return { kind: "unchanged" } as const;
+  const diff: Change[] = [];
+  if (to.status !== from.status) diff.push({ field: "status", from: from.status, to: to.status });
+  if (to.priority !== from.priority) diff.push({ field: "priority", from: from.priority, to: to.priority });
+  if (to.assigneeId !== from.assigneeId) diff.push({ field: "assignee", from: from.assigneeName, to: to.assigneeName });
+  if (diff.length === 0) return { kind: "unchanged" };
 
-    const now = new Date();
-    const resolvedAt =
-      isDone(to.status) && !isDone(from.status)
-        ? now
-        : !isDone(to.status)
-          ? null
-          : current.resolvedAt;
-    // Exactly this ticket, as this actor may see it, at the version read above; anything but one
-    // row rolls the whole transaction back.
-    expectOne(await tx.ticket.updateMany({
-      where: { ...where, version: changes.version },
-      data: {
-        status: statusRank(to.status),
-        priority: priorityRank(to.priority),
-        assigneeId: to.assigneeId,
-        assigneeName: to.assigneeId === null ? null : to.assigneeName,
-        resolvedAt,
-        updatedAt: now,
-        version: { increment: 1 },
-      },
-    }));
-    await tx.activity.createMany({
-      data: diff.map((c) => ({
-        ticketNumber: number,
-        actorId: actor.id,
-        field: c.field,
-        fromValue: c.from,
-        toValue: c.to,
-        createdAt: now,
-      })),
-    });
-    await notifyTicketChanged(tx, { number, title: current.title, requesterId: current.requesterId }, {
-      actor,
-      at: now,
-      resolved: to.status === "Resolved" && from.status !== "Resolved",
-      newAssigneeId: to.assigneeId !== from.assigneeId ? to.assigneeId : undefined,
-    });
-    return { kind: "updated", changes: diff } as const;
-  }).catch((e: unknown) => {
+  await writeChange(tx, actor, current, { ...to, assigneeName: to.assigneeId === null ? null : to.assigneeName }, diff, channel);
+  return { kind: "updated", changes: diff };
+}
+
+export function updateTicket(actor: Actor, number: number, changes: TicketChanges): Promise<UpdateResult> {
+  return write((tx) => updateTicketIn(tx, actor, number, changes)).catch((e: unknown) => {
     if (e instanceof WriteMismatch) return { kind: "conflict", changes: [] } as const;
     throw e;
   });
+}
+
+/**
+ * A decided change: the row (exactly this ticket as this actor may see it, at the version read;
+ * anything but one row rolls the transaction back), its history, and the event.
+ */
+async function writeChange(
+  tx: Tx,
+  actor: Actor,
+  current: TicketRowForChange,
+  to: { status: Status; priority: Priority; assigneeId: string | null; assigneeName: string | null },
+  diff: Change[],
+  channel: Channel,
+) {
+  const now = new Date();
+  const at = sqlDate(now);
+  const from = statusFromRank(current.status);
+  const resolvedAt = isDone(to.status) && !isDone(from) ? at : !isDone(to.status) ? null : current.resolvedAt && sqlDate(current.resolvedAt);
+  const w = ticketWhereSql(actor, current.number, `"ticket"`);
+  expectOne(
+    await tx.run(
+      `UPDATE "ticket" SET "status" = ?, "priority" = ?, "assigneeId" = ?, "assigneeName" = ?, "resolvedAt" = ?, "updatedAt" = ?,
+         "version" = "version" + 1
+       WHERE ${w.sql} AND "version" = ?`,
+      statusRank(to.status), priorityRank(to.priority), to.assigneeId, to.assigneeName, resolvedAt, at, ...w.args, current.version,
+    ),
+  );
+  for (const c of diff) {
+    await tx.run(
+      `INSERT INTO "activity" ("ticketNumber", "actorId", "field", "fromValue", "toValue", "createdAt") VALUES (?, ?, ?, ?, ?, ?)`,
+      current.number, actor.id, c.field, c.from, c.to, at,
+    );
+  }
+  await ticketEvents.emit(tx, {
+    kind: "changed",
+    at: now,
+    actor,
+    channel,
+    ticket: facts(current, to.assigneeId),
+    changes: diff,
+    previousAssigneeId: current.assigneeId,
+  });
+}
+
+export function facts(row: TicketRowForChange, assigneeId: string | null = row.assigneeId): TicketFacts {
+  return { number: row.number, title: row.title, requesterId: row.requesterId, requesterName: row.requesterName, assigneeId };
+}
+
+/**
+ * The requester answering a Resolved ticket ("it is not fixed", as the Resolved mail invites)
+ * opens it again, with its history entry; only when the status rules let them (maySetStatus).
+ */
+export async function reopenResolvedIn(tx: Tx, actor: Actor, number: number, channel: Channel): Promise<boolean> {
+  const current = await getTicketRow(actor, number, tx);
+  if (!current || statusFromRank(current.status) !== "Resolved" || current.requesterId !== actor.id) return false;
+  if (!maySetStatus(actor, { requesterId: current.requesterId, status: "Resolved" }, "Open")) return false;
+  const to = { status: "Open" as const, priority: priorityFromRank(current.priority), assigneeId: current.assigneeId, assigneeName: current.assigneeName };
+  await writeChange(tx, actor, current, to, [{ field: "status", from: "Resolved", to: "Open" }], channel);
+  return true;
 }
 
 /**
@@ -195,10 +214,8 @@ function changedSince(
     assignee: current.assigneeName ?? UNASSIGNED,
   };
   const out: Change[] = [];
-  if (seen?.status && seen.status !== now.status)
-    out.push({ field: "status", from: seen.status, to: now.status });
-  if (seen?.priority && seen.priority !== now.priority)
-    out.push({ field: "priority", from: seen.priority, to: now.priority });
+  if (seen?.status && seen.status !== now.status) out.push({ field: "status", from: seen.status, to: now.status });
+  if (seen?.priority && seen.priority !== now.priority) out.push({ field: "priority", from: seen.priority, to: now.priority });
   if (seen && seen.assigneeId !== undefined && (seen.assigneeId || null) !== current.assigneeId)
     out.push({ field: "assignee", from: seen.assigneeName ?? "", to: now.assignee });
   return out;

@@ -1,14 +1,24 @@
 import { describe, expect, it } from "vitest";
 import {
   DEFAULT_DIRECTION,
-  QUERY_MAX,
   SORTS,
-  ftsQuery,
-  tsQuery,
   listQuery,
   parseListParams,
+  searchWords,
   type ListParams,
 } from "./list-params";
+import { QUERY_MAX } from "../limits";
+import { postgresSearch, sqliteSearch } from "../db/search";
+
+/** What each database is asked for what was typed (lib/db/search.ts), null when nothing searchable. */
+const ftsQuery = (q: string) => {
+  const words = searchWords(q);
+  return words && sqliteSearch.query(words);
+};
+const tsQuery = (q: string) => {
+  const words = searchWords(q);
+  return words && postgresSearch.query(words);
+};
 
 const DEFAULTS: ListParams = {
   q: "",

@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { PRIORITIES, STATUSES, USER_ID, type Priority, type Status } from "./schema";
+import type { SearchWord } from "../db/search";
+import { PRIORITIES, STATUSES, type Priority, type Status } from "./schema";
+import { QUERY_MAX, USER_ID } from "../limits";
 
 /**
  * The ticket list's URL, parsed. Search params are untrusted: anything unknown, negative, huge or
@@ -10,7 +12,6 @@ export type Sort = (typeof SORTS)[number];
 export type Direction = "asc" | "desc";
 export const PAGE_SIZES = [25, 50, 100] as const;
 export const DEFAULT_PAGE_SIZE = 50;
-export const QUERY_MAX = 200;
 
 /** The direction a column sorts in when first clicked: newest, highest and most urgent first. */
 export const DEFAULT_DIRECTION: Record<Sort, Direction> = {
@@ -136,23 +137,11 @@ export const SEARCH_WORDS_MAX = 12;
  * (0.4 s at 100,000 tickets, and twelve of them 1.5 s). Quotes, operators and brackets are never
  * syntax. Null when nothing searchable was typed.
  */
-function searchWords(q: string): { word: string; prefix: boolean }[] | null {
+export function searchWords(q: string): SearchWord[] | null {
   const words = q.normalize("NFKC").toLowerCase().match(/[\p{L}\p{N}]+/gu);
   if (!words) return null;
   return [...new Set(words)]
     .slice(0, SEARCH_WORDS_MAX)
     .map((w) => Array.from(w).slice(0, 64))
     .map((cps) => ({ word: cps.join(""), prefix: cps.length >= PREFIX_MIN }));
-}
-
-/** The FTS5 query (SQLite) for what a person typed: all words must match. */
-export function ftsQuery(q: string): string | null {
-  const words = searchWords(q);
-  return words && words.map((w) => `"${w.word}"${w.prefix ? "*" : ""}`).join(" ");
-}
-
-/** The tsquery text (PostgreSQL, for to_tsquery('simple', …)) of the same words. */
-export function tsQuery(q: string): string | null {
-  const words = searchWords(q);
-  return words && words.map((w) => `'${w.word}'${w.prefix ? ":*" : ""}`).join(" & ");
 }

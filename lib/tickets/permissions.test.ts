@@ -1,20 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { STATUSES, type Status } from "./schema";
 import {
-  ROLES,
   TICKET_PERMISSIONS,
   can,
-  isStaff,
   mayCreateTicket,
-  mayManageUsers,
   maySetStatus,
   statusChoices,
   visibleTicketsWhere,
-  type Actor,
   type Ownership,
-  type Role,
   type TicketAction,
 } from "./permissions";
+import { isAdmin, isStaff, isStaffSql, parseRole, ROLES, type Actor, type Role } from "../people/identity";
 
 /**
  * The expected answers, written out from the specification rather than copied from the code:
@@ -95,7 +91,7 @@ describe("the permission table", () => {
       expect(can(forged, action, { requesterId: "y" })).toBe(false);
     }
     expect(mayCreateTicket(forged)).toBe(false);
-    expect(mayManageUsers(forged)).toBe(false);
+    expect(isAdmin(forged)).toBe(false);
     expect(isStaff(forged)).toBe(false);
   });
 
@@ -108,10 +104,20 @@ describe("the permission table", () => {
 });
 
 describe("role helpers", () => {
-  it("isStaff, mayCreateTicket, mayManageUsers", () => {
+  it("isStaff, mayCreateTicket, isAdmin", () => {
     expect(ROLES.filter((r) => isStaff(actor(r)))).toEqual(["agent", "admin"]);
     expect(ROLES.filter((r) => mayCreateTicket(actor(r)))).toEqual(["requester", "agent", "admin"]);
-    expect(ROLES.filter((r) => mayManageUsers(actor(r)))).toEqual(["admin"]);
+    expect(ROLES.filter((r) => isAdmin(actor(r)))).toEqual(["admin"]);
+  });
+});
+
+describe("identity (lib/people/identity.ts)", () => {
+  it("reads a stored role, and anything unknown as the least privileged", () => {
+    expect(ROLES.map(parseRole)).toEqual(["requester", "agent", "admin"]);
+    for (const stored of ["", "Admin", "superuser", null, undefined, "admin "]) expect(parseRole(stored)).toBe("requester");
+  });
+  it("says who is staff in SQL as in code", () => {
+    expect(isStaffSql(`u."role"`)).toBe(`u."role" IN ('agent', 'admin')`);
   });
 });
 

@@ -1,19 +1,11 @@
+import { isStaff, ROLES, type Actor, type Role } from "../people/identity";
+import { isTicketNumber } from "../limits";
 import type { Status } from "./schema";
 
 /**
  * Who may do what to a ticket: the one table that every action and query consults.
  * Pure: no database, no React, so that a unit test can walk every case.
  */
-export const ROLES = ["requester", "agent", "admin"] as const;
-export type Role = (typeof ROLES)[number];
-
-export type Actor = {
-  id: string;
-  role: Role;
-  name: string;
-  /** IANA zone for the times shown to this person; absent or null: UTC. */
-  timeZone?: string | null;
-};
 
 export type TicketAction =
   | "view"
@@ -66,13 +58,8 @@ export function can(actor: Actor, action: TicketAction, ticket: { requesterId: s
   return TICKET_PERMISSIONS[actor.role]?.[action]?.[ownership] === true;
 }
 
-/** Agents and admins work every ticket; requesters only see their own. */
-export const isStaff = (actor: Pick<Actor, "role">) => actor.role === "agent" || actor.role === "admin";
-
 /** Anyone signed in may open a ticket (they become its requester). */
 export const mayCreateTicket = (actor: Actor) => ROLES.includes(actor.role);
-
-export const mayManageUsers = (actor: Actor) => actor.role === "admin";
 
 /**
  * A status change: staff set any status; a requester may only close their own ticket or reopen
@@ -105,21 +92,6 @@ export function visibleTicketsWhere(actor: Actor): { requesterId?: string } {
 }
 
 /**
- * The largest number a SERIAL column holds (ticket numbers, outbox ids): PostgreSQL's `integer`,
- * past which a query throws (SQLite's is wider).
- */
-export const MAX_SERIAL = 2_147_483_647;
-export const MAX_TICKET_NUMBER = MAX_SERIAL;
-
-/** A row number that may go into a query: a positive integer that fits a SERIAL column, never an object. */
-export function isSerialId(n: unknown): n is number {
-  return typeof n === "number" && Number.isInteger(n) && n > 0 && n <= MAX_SERIAL;
-}
-
-/** A ticket number that may go into a query (isSerialId). */
-export const isTicketNumber = isSerialId;
-
-/**
  * The where clause for one ticket as this actor may see it: the exact key and the visibility
  * scope. Throws on anything but a ticket number, so that no value from outside can become a
  * Prisma filter (`{"gt":0}` would match every ticket).
@@ -127,4 +99,15 @@ export const isTicketNumber = isSerialId;
 export function ticketWhere(actor: Actor, number: number): { number: number; requesterId?: string } {
   if (!isTicketNumber(number)) throw new TypeError("ticketWhere: not a ticket number");
   return { number, ...visibleTicketsWhere(actor) };
+}
+
+/**
+ * ticketWhere as SQL on the ticket table under `alias`: the exact number and the actor's scope,
+ * with its bound values. Every hand-written statement about one ticket starts from this.
+ */
+export function ticketWhereSql(actor: Actor, number: number, alias = "t"): { sql: string; args: unknown[] } {
+  const w = ticketWhere(actor, number);
+  return w.requesterId === undefined
+    ? { sql: `${alias}."number" = ?`, args: [w.number] }
+    : { sql: `${alias}."number" = ? AND ${alias}."requesterId" = ?`, args: [w.number, w.requesterId] };
 }

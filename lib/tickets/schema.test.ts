@@ -1,22 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  DESCRIPTION_MAX,
-  PRIORITIES,
-  STATUSES,
-  TITLE_MAX,
-  description,
-  isDone,
-  newTicketSchema,
-  parseTicketNumber,
-  priority,
-  priorityFromRank,
-  priorityRank,
-  status,
-  statusFromRank,
-  statusRank,
-  title,
-  updateTicketSchema,
-} from "./schema";
+import { PRIORITIES, STATUSES, description, isDone, newTicketSchema, priority, priorityFromRank, priorityRank, status, statusFromRank, statusRank, title, updateTicketSchema } from "./schema";
+import { DESCRIPTION_MAX, TITLE_MAX, parseTicketNumber } from "../limits";
 
 const valid = { title: "Printer on fire", description: "It is on fire.", priority: "High" };
 
@@ -123,7 +107,9 @@ describe("parseTicketNumber", () => {
   it("accepts plain positive integers", () => {
     expect(parseTicketNumber("42")).toBe(42);
     expect(parseTicketNumber("1")).toBe(1);
-    expect(parseTicketNumber("999999999999999")).toBe(999_999_999_999_999);
+    expect(parseTicketNumber("2147483647")).toBe(2_147_483_647);
+    expect(parseTicketNumber("2147483648")).toBeNull();
+    expect(parseTicketNumber("999999999999999")).toBeNull();
   });
   it("rejects everything else", () => {
     const bad = [

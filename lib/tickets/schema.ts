@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { COMMENT_MAX, DESCRIPTION_MAX, formatLimit, TITLE_MAX } from "../limits";
+import { normalizeNewlines, oneLine } from "../text";
 
 /**
  * What a ticket is made of, as people name it. No server imports: forms and tests use it too.
@@ -9,9 +11,6 @@ export type Priority = (typeof PRIORITIES)[number];
 
 export const STATUSES = ["Open", "In progress", "Waiting", "Resolved", "Closed"] as const;
 export type Status = (typeof STATUSES)[number];
-
-export const TITLE_MAX = 200;
-export const DESCRIPTION_MAX = 20_000;
 
 export const priorityRank = (p: Priority): number => PRIORITIES.indexOf(p) + 1;
 export const priorityFromRank = (rank: number): Priority => PRIORITIES[rank - 1] ?? "Medium";
@@ -25,8 +24,8 @@ export const isDone = (s: Status) => s === "Resolved" || s === "Closed";
 const text = z.preprocess((v) => (typeof v === "string" ? v : ""), z.string());
 
 export const title = text
-  // A title is one line: line breaks and tabs sent by a tampered form become spaces.
-  .transform((v) => v.replace(/[\r\n\t]+/g, " "))
+  // A title is one line: line breaks and control characters sent by a tampered form become spaces.
+  .transform(oneLine)
   .pipe(
   z
     .string()
@@ -36,15 +35,14 @@ export const title = text
 );
 
 export const description = text
-  // Browsers send CRLF for textarea line breaks; store the text as typed, with \n.
-  .transform((v) => v.replace(/\r\n?/g, "\n"))
+  .transform(normalizeNewlines)
   .pipe(
     z
       .string()
       .refine((v) => v.trim().length > 0, "Enter a description.")
       .refine(
         (v) => v.length <= DESCRIPTION_MAX,
-        `Keep the description to ${DESCRIPTION_MAX.toLocaleString("en-US")} characters or fewer.`,
+        `Keep the description to ${formatLimit(DESCRIPTION_MAX)} characters or fewer.`,
       ),
   );
 
@@ -78,31 +76,15 @@ export const updateTicketSchema = z.object({
   seenAssigneeId: z.string().max(100).optional().catch(undefined),
   seenAssigneeName: z.string().max(200).optional().catch(undefined),
 });
-export type UpdateTicketInput = z.infer<typeof updateTicketSchema>;
-
-/**
- * A ticket number from the URL: digits only, no sign, no decimals, within SQLite's integer
- * range as JavaScript can hold it exactly. Anything else is "no such ticket".
- */
-export function parseTicketNumber(raw: string): number | null {
-  if (!/^[1-9]\d{0,14}$/.test(raw)) return null;
-  const n = Number(raw);
-  return Number.isSafeInteger(n) ? n : null;
-}
-
-/** A user id as it may appear in a URL or a bound argument (Better Auth ids are UUIDs). */
-export const USER_ID = /^[A-Za-z0-9_-]{1,64}$/;
-
-export const COMMENT_MAX = 20_000;
 
 export const commentSchema = z.object({
   body: text
-    .transform((v) => v.replace(/\r\n?/g, "\n"))
+    .transform(normalizeNewlines)
     .pipe(
       z
         .string()
         .refine((v) => v.trim().length > 0, "Write a comment first.")
-        .refine((v) => v.length <= COMMENT_MAX, `Keep the comment to ${COMMENT_MAX.toLocaleString("en-US")} characters or fewer.`),
+        .refine((v) => v.length <= COMMENT_MAX, `Keep the comment to ${formatLimit(COMMENT_MAX)} characters or fewer.`),
     ),
   internal: z.preprocess((v) => v === "on" || v === "true", z.boolean()),
 });

@@ -8,7 +8,7 @@
  *      its own .git, which keeps Next.js from taking this repository as its workspace root);
  *   2. this node_modules, copied as hard links (`cp -al`, a few seconds): `npm ci` would compile
  *      better-sqlite3 for minutes, and 35c6a25's lockfile is a subset of this one, same versions;
- *   3. its Prisma client (`prisma generate`, into the clone's lib/generated/prisma);
+ *   3. its Prisma clients (`prisma generate`, into the clone's lib/generated/, one per schema);
  *   4. `next build` into the clone's .next.
  * It is served as that commit served itself, `next start` (its scripts/start.ts without the build
  * and the migrations: the database is the current code's, a superset of the older schema), on a
@@ -72,6 +72,12 @@ export function prepareBaseline(rev: string): string {
     fs.renameSync(partial, path.join(dir, "node_modules"));
   });
   step("prisma generate", "lib/generated/prisma/client.ts", () => run(logFile, dir, bin("prisma"), ["generate"]));
+  // A commit that runs on PostgreSQL too has a second client, from its own schema.
+  if (fs.existsSync(path.join(dir, "prisma/postgres/schema.prisma"))) {
+    step("prisma generate (PostgreSQL)", "lib/generated/prisma-pg/client.ts", () =>
+      run(logFile, dir, bin("prisma"), ["generate", "--schema", "prisma/postgres/schema.prisma"]),
+    );
+  }
   step("next build", ".next/BUILD_ID", () =>
     run(logFile, dir, bin("next"), ["build"], { ...stepEnv(), NODE_ENV: "production" }),
   );
@@ -83,7 +89,8 @@ export function prepareBaseline(rev: string): string {
 
 /**
  * Prepares (once, cached) a production build of `rev` in .tmp/bench-baseline/<rev> and starts it
- * on `dbFile` as that commit served itself (`next start`), with server.ts's launch: a free port
+ * on `dbFile` as that commit served itself (its own server when it has one, else `next start`),
+ * with server.ts's launch: a free port
  * from 3321–3330, stopped with everything else.
  */
 export async function startBaseline(rev: string, dbFile: string, label: string): Promise<Server> {
@@ -105,6 +112,10 @@ export async function startBaseline(rev: string, dbFile: string, label: string):
         TRIAGE_MAIL_WORKERS: "off",
       };
       delete env.NEXT_DIST_DIR;
+      // A commit with a server of its own (a front door before Next.js) is served by it, as its
+      // `npm start` did; an older one by `next start`.
+      const own = ["server/server.mjs", "scripts/server.mjs"].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
+      if (own) return { args: [own], env };
       return { args: [path.join(dir, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port)], env };
     },
   });

@@ -24,6 +24,9 @@ export const SMALL = 1_000;
 export const LARGE = 100_000;
 export const HUGE = Math.max(LARGE + 1, Number(process.env.BENCH_HUGE) || 1_000_000);
 
+/** The databases a scenario runs on, side by side. */
+export type Column = "SQLite" | "PostgreSQL";
+
 export const nf = new Intl.NumberFormat("en-US");
 export const percentile = (sorted: number[], p: number) =>
   sorted.length ? sorted[Math.max(0, Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1))] : 0;

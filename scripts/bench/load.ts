@@ -10,9 +10,8 @@ import http from "node:http";
 import autocannon from "autocannon";
 import pg from "pg";
 import { formWithField, multipart } from "../lib/forms";
-import { CONNECTIONS, log, ms, nf, percentile, ROUNDS, SECONDS, WARMUP_MAX_SECONDS, WARMUP_REQUESTS, WARMUP_SECONDS } from "./config";
+import { CONNECTIONS, log, ms, nf, percentile, ROUNDS, SECONDS, WARMUP_MAX_SECONDS, WARMUP_REQUESTS, WARMUP_SECONDS, type Column } from "./config";
 import { storedOf, ticketCount, type BenchDb } from "./databases";
-import type { Column } from "./postgres";
 import { get, type Server } from "./server";
 
 /** A page slower than this for one request is reported, not loaded (it would only queue up). */

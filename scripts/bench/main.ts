@@ -37,7 +37,7 @@ import { ensureBuild } from "./build";
 import { CONNECTIONS, HUGE, LARGE, log, nf, RESULTS, ROOT, SMALL, WORK } from "./config";
 import { mailProbe, makeDatabase, probe, setAcknowledgements, type BenchDb } from "./databases";
 import { creates, loadAll, type Creates, type Load, type Scenario, type Target } from "./load";
-import { columnScenarios, postgresCopies, POSTGRES_WANTED, type Column, type PostgresDbs } from "./postgres";
+import { columnScenarios, postgresCopies, POSTGRES_WANTED, type Column, type PostgresRun } from "./postgres";
 import { report } from "./report";
 import { killAll, signIn, startServer, stopServersOnExit, type Server } from "./server";
 import { startBaseline } from "./baseline";
@@ -46,8 +46,13 @@ import { startBaseline } from "./baseline";
 const RUN_LIMIT_MS = 60 * 60_000;
 /** The commit the list's render cost is compared with (issue 10's reference point; the README has the figures). */
 const BASELINE = process.env.BENCH_BASELINE || "35c6a25";
+/** The searches also measured on the baseline's server: [what, query]. */
+const BASELINE_SEARCHES: [string, string][] = [
+  ["search + 2 filters + sort", "q=printer&status=Open&status=In%20progress&priority=High&sort=updated"],
+  ["search: a rarer word (q=printer)", "q=printer"],
+  ["search: a word in most tickets (q=the)", "q=the"],
+];
 /** PostgreSQL's databases and its creates, with one process and with two. */
-export type PostgresRun = Omit<PostgresDbs, "drop"> & { one: Creates; two: Creates };
 
 /** Builds, seeds, serves, loads, measures and reports. */
 async function main() {
@@ -85,6 +90,7 @@ async function main() {
   let createQuiet: Creates;
   let createWithReaders: Creates;
   let createFloor: Creates;
+  let createBaseline: Creates | undefined;
   let browser: BrowserCost;
   try {
     const largeServer = await startServer(large, "100k");
@@ -97,6 +103,16 @@ async function main() {
       const scenarios: Scenario[] = [
         { name: "/tickets", kind: "list", path: "/tickets", server: smallServer, cookie: smallCookie, tickets: SMALL, expect: list(SMALL) },
         { name: `/tickets as ${BASELINE} served it`, kind: "baseline", path: "/tickets", server: baseline, cookie: baselineCookie, tickets: LARGE, expect: list(LARGE) },
+        // The searches as the baseline served them too: a change of structure must not cost them.
+        ...BASELINE_SEARCHES.map(([what, query]) => ({
+          name: `${what}, as ${BASELINE} served it`,
+          kind: "baseline" as const,
+          path: `/tickets?${query}`,
+          server: baseline!,
+          cookie: baselineCookie,
+          tickets: LARGE,
+          expect: "Showing ",
+        })),
         { name: "floor: the same page from memory", kind: "floor", path: "/bench-floor", server: largeServer, tickets: null, expect: "Filter tickets" },
         { name: "part: its 50 rows alone, from memory", kind: "part", path: "/bench-floor?part=rows", server: largeServer, tickets: null, expect: "<table" },
         // Parts of the cost: a public page (front door and layout, no session), a signed-in page without the list.
@@ -138,6 +154,9 @@ async function main() {
       createWithReaders = await creates({ server: largeServer, cookie }, large, { readers: CONNECTIONS });
       log("Creates' floor: the same form posted to an action that saves nothing…");
       createFloor = await creates({ server: largeServer, cookie }, large, { floor: true });
+      log(`Creates as ${BASELINE} served them (acknowledgement written)…`);
+      setAcknowledgements(baselineFile, true);
+      createBaseline = await creates({ server: baseline, cookie: await signIn(baseline.base, agent.email, agent.password) }, { ...large, file: baselineFile });
       if (pgDbs) {
         log("Creates on PostgreSQL (acknowledgement written): one process, then two on the same database…");
         const one = targets.get("pg-100k")!;
@@ -161,7 +180,7 @@ async function main() {
   const sql = probe(large);
   log("Mail: outbox delivery to a local SMTP server, and 1,000 messages imported from Dovecot…");
   const mail = mailProbe(template);
-  const md = report({ startedAt, loadBefore, loadAfter: os.loadavg(), seeds: [small, large, huge], loads, columnLoads: columnLoads!, postgres, create, createQuiet: createQuiet!, createWithReaders: createWithReaders!, createFloor: createFloor!, sql, browser: browser!, mail });
+  const md = report({ startedAt, loadBefore, loadAfter: os.loadavg(), seeds: [small, large, huge], loads, columnLoads: columnLoads!, postgres, create, createQuiet: createQuiet!, createWithReaders: createWithReaders!, createFloor: createFloor!, createBaseline, baselineRev: BASELINE, sql, browser: browser!, mail });
   fs.writeFileSync(RESULTS, md);
   console.log(`\n${md}`);
   console.log(`Written to ${path.relative(ROOT, RESULTS)}.`);

@@ -13,9 +13,9 @@ import pg from "pg";
 import { freshDatabase, postgresAdminUrl } from "../../tests/postgres/server";
 import { copyToPostgres } from "../db/copy-to-postgres";
 import { LONG_QUERY } from "../lib/search-cases";
-import { log, nf } from "./config";
+import { log, nf, type Column } from "./config";
 import type { BenchDb } from "./databases";
-import type { Scenario } from "./load";
+import type { Creates, Scenario } from "./load";
 import type { Server } from "./server";
 
 export const POSTGRES_WANTED = process.env.BENCH_POSTGRES !== "0";
@@ -24,7 +24,7 @@ export const POSTGRES_WANTED = process.env.BENCH_POSTGRES !== "0";
 export const OPEN = "status=Open&status=In+progress&status=Waiting";
 
 /** Which database a scenario's server runs on. */
-export type Column = "SQLite" | "PostgreSQL";
+export type { Column } from "./config";
 
 export type Copy = { tickets: number; seconds: number };
 export type PostgresDbs = {
@@ -104,3 +104,6 @@ export function columnScenarios(column: Column, server: Server, cookie: string, 
     { name: "search: a rarer word (q=printer), best match first", kind: "search", path: "/tickets?q=printer", ...at, expect: "Showing " },
   ];
 }
+
+/** What the PostgreSQL column of a run measured: its databases, and creates with one and two processes. */
+export type PostgresRun = Omit<PostgresDbs, "drop"> & { one: Creates; two: Creates };

@@ -12,7 +12,7 @@ import type { BrowserCost } from "./browser";
 import { CONNECTIONS, DIST, HUGE, LARGE, ms, nf, ROUNDS, SECONDS, SMALL, WARMUP_MAX_SECONDS, WARMUP_REQUESTS } from "./config";
 import type { BenchDb } from "./databases";
 import type { Creates, Load } from "./load";
-import type { PostgresRun } from "./main";
+import type { PostgresRun } from "./postgres";
 
 const us = (v: number) => (v >= 10_000 ? nf.format(Math.round(v)) : v >= 100 ? v.toFixed(0) : v.toFixed(1));
 const check = (ok: boolean) => (ok ? "✓" : "✗");
@@ -29,6 +29,9 @@ export function report(r: {
   createQuiet: Creates;
   createWithReaders: Creates;
   createFloor: Creates;
+  /** Creates on the baseline's server, when it ran. */
+  createBaseline?: Creates;
+  baselineRev?: string;
   sql: ProbeResult;
   browser: BrowserCost;
   mail: MailProbe;
@@ -77,6 +80,12 @@ export function report(r: {
   out.push(
     `| create's floor: the same form, an action that saves nothing | — | ${f.perSecond.toFixed(1)} | ${ms(f.p50)} | ${ms(f.p99)} | ${cpu(f.cpuPerRequest)} | ${nf.format(f.redirects)} × 303 | ${[f.other, f.errors ? `${f.errors} errors` : ""].filter(Boolean).join("; ")} |`,
   );
+  const cb = r.createBaseline;
+  if (cb) {
+    out.push(
+      `| create, as ${r.baselineRev} served it (acknowledgement written) | ${nf.format(cb.before)} | ${cb.perSecond.toFixed(1)} | ${ms(cb.p50)} | ${ms(cb.p99)} | ${cpu(cb.cpuPerRequest)} | ${nf.format(cb.redirects)} × 303 | ${[cb.other, cb.errors ? `${cb.errors} errors` : ""].filter(Boolean).join("; ")} |`,
+    );
+  }
   out.push("");
   out.push("| Ratio | Value | Target | |");
   out.push("|---|---:|---:|---|");

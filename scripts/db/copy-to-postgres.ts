@@ -4,7 +4,7 @@
  *   npm run db:copy-to-postgres -- file:./data/triage.db postgresql://triage@db.example/triage
  *
  * Stop Triage first. The PostgreSQL database must be empty or freshly migrated (no rows): it is
- * migrated first (scripts/db/migrate-postgres.ts), then every row of every table is copied
+ * migrated first (server/migrate-postgres.ts), then every row of every table is copied
  * (people, sessions, accounts, tickets, history, comments, mail, settings, leases), in batches,
  * in one transaction: all of it or nothing. The ticket and comment triggers are off while the rows
  * go in (the copied names arrive as SQLite kept them); the tally and the search index are then
@@ -17,7 +17,7 @@
  */
 import Database from "better-sqlite3";
 import pg from "pg";
-import { migratePostgres } from "./migrate-postgres";
+import { migratePostgres } from "../../server/migrate-postgres";
 
 /** Tables in the order their foreign keys need; the tally and the search index are derived. */
 export const TABLES = [

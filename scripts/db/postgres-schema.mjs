@@ -28,7 +28,7 @@ export function postgresSchema(sqlite) {
     throw new Error("prisma/schema.prisma: the generator output or the datasource was not found");
   }
   return `// GENERATED from prisma/schema.prisma by scripts/db/postgres-schema.mjs: do not edit. The same
-// models on PostgreSQL; its migrations are in prisma/postgres/migrations (scripts/db/migrate-postgres.ts).
+// models on PostgreSQL; its migrations are in prisma/postgres/migrations (server/migrate-postgres.ts).
 
 ${out}
 `;

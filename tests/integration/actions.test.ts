@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import type { Actor } from "@/lib/tickets/permissions";
+import type { Actor } from "@/lib/people/identity";
 
 /**
  * Server actions called the way Next.js calls them, with whatever a client put in their
@@ -20,7 +20,7 @@ vi.mock("@/lib/auth/session", () => ({
 }));
 vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
 
-const { db } = await import("@/lib/db");
+const { models: db } = await import("@/lib/db");
 const { ACTION_INFO } = await import("@/lib/action");
 const { addCommentAction, updateTicketAction, createTicketAction } = await import("@/app/(desk)/tickets/actions");
 const { changeRoleAction } = await import("@/app/(desk)/admin/users/actions");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { getAuth } from "@/lib/auth/auth";
-import { db } from "@/lib/db";
+import { models as db } from "@/lib/db";
 
 describe("the first account", () => {
   it("becomes admin exactly once, even when several people sign up at the same moment", async () => {

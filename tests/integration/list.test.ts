@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
+import { models as db } from "@/lib/db";
 import { updateTicket } from "@/lib/tickets/commands";
-import { ftsQuery, parseListParams, SORTS, type ListParams, type Sort } from "@/lib/tickets/list-params";
-import { countTickets, exportTickets, listTickets, quickViews } from "@/lib/tickets/queries";
-import type { Actor, Role } from "@/lib/tickets/permissions";
+import { parseListParams, searchWords, SORTS, type ListParams, type Sort } from "@/lib/tickets/list-params";
+import { countTickets, exportTickets, listTickets, quickViews } from "@/lib/tickets/list";
+import type { Actor, Role } from "@/lib/people/identity";
 import { PRIORITIES, STATUSES, priorityFromRank, statusFromRank, type Priority, type Status } from "@/lib/tickets/schema";
 
 /* ------------------------------------------------------------------------------------------- */
@@ -133,7 +133,7 @@ function expectedRows(actor: Actor, p: ListParams): Full[] {
   const staff = actor.role === "agent" || actor.role === "admin";
   const statuses = p.status.map((s) => STATUSES.indexOf(s) + 1);
   const priorities = p.priority.map((x) => PRIORITIES.indexOf(x) + 1);
-  const searching = p.q ? ftsQuery(p.q) !== null : false;
+  const searching = p.q ? searchWords(p.q) !== null : false;
   const rows = all.filter((t) => {
     if (!staff && t.requesterId !== actor.id) return false;
     if (staff && p.requester && t.requesterId !== p.requester) return false;
@@ -528,6 +528,7 @@ describe("exportTickets", () => {
     ["assignee none, sorted by requester", agent, { assignee: "none", sort: "requester", dir: "desc" }, 11],
     ["requester sees own only", rita, { requester: "r2" }, 5],
     ["search", agent, { q: "room", sort: "priority", dir: "desc" }, 13],
+    ["a requester's search", rita, { q: "room" }, 3],
     ["empty view", quiet, {}, 10],
   ];
   it.each(cases)("%s", async (_, actor, f, batch) => {

@@ -17,12 +17,14 @@
  * Every combination's verdict is printed at the end, failing or not.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
+import { models as db } from "@/lib/db";
 import { SORTS, type ListParams, type Sort } from "@/lib/tickets/list-params";
-import type { Actor, Role } from "@/lib/tickets/permissions";
-import { countSql, listSql, PEOPLE_SQL } from "@/lib/tickets/queries";
+import type { Actor, Role } from "@/lib/people/identity";
+import { countSql, listSql } from "@/lib/tickets/list-sql";
+import { PEOPLE_SQL } from "@/lib/people/queries";
 import { onPostgres } from "../dialect";
-import { bindable, numbered } from "@/lib/sql";
+import { bindable, numbered } from "@/lib/db/sql";
+import { SEARCH_SQL } from "@/lib/db/search";
 
 const TICKETS = 6000;
 const REQUESTERS = 400;
@@ -252,12 +254,12 @@ describe.runIf(onPostgres)("EXPLAIN on PostgreSQL: the ticket list", () => {
       const sorts: (Sort | "relevance")[] = combo.search ? ["relevance", ...SORTS] : [...SORTS];
       const cases = sorts.flatMap((sort): [Sort | "relevance", "asc" | "desc"][] => (sort === "relevance" ? [[sort, "desc"]] : [[sort, "asc"], [sort, "desc"]]));
       it.each(cases)("list sorted by %s %s", async (sort, dir) => {
-        const q = listSql(combo.actor, params({ ...combo.filters, sort, dir }), 100, "postgres");
+        const q = listSql(combo.actor, params({ ...combo.filters, sort, dir }), 100, SEARCH_SQL.postgres);
         const { scans, plan } = await seqScans(q.sql, q.args);
         expect(scans, plan).toEqual([]);
       });
       it("count", async () => {
-        const q = countSql(combo.actor, params(combo.filters), "postgres");
+        const q = countSql(combo.actor, params(combo.filters), SEARCH_SQL.postgres);
         const { scans, plan } = await seqScans(q.sql, q.args);
         expect(scans, plan).toEqual([]);
       });

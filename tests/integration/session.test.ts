@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getAuth } from "@/lib/auth/auth";
 import { actorFromHeaders, sessionToken } from "@/lib/auth/actor";
-import { db } from "@/lib/db";
+import { models as db } from "@/lib/db";
 
 /**
  * Every page asks actorFromHeaders who is there. A live session is answered by one statement on

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
+import { models as db } from "@/lib/db";
 import { onPostgres } from "../dialect";
 import { createTicket, updateTicket, type TicketChanges } from "@/lib/tickets/commands";
-import { getTicket, getTicketRow } from "@/lib/tickets/queries";
-import type { Actor, Role } from "@/lib/tickets/permissions";
+import { getTicket, getTicketRow } from "@/lib/tickets/reads";
+import type { Actor, Role } from "@/lib/people/identity";
 import type { Priority } from "@/lib/tickets/schema";
 
 const alice: Actor = { id: "alice", name: "Alice Requester", role: "requester" };
@@ -433,7 +433,7 @@ describe("timestamps written by hand-written SQL", () => {
 
 describe("ticketVisible (the proxy's 404 question)", () => {
   it("answers as getTicketRow does, for every role, own and others' tickets and missing ones", async () => {
-    const { ticketVisible } = await import("@/lib/tickets/queries");
+    const { ticketVisible } = await import("@/lib/tickets/reads");
     const mine = await newTicket(alice);
     const theirs = await newTicket(bob);
     for (const actor of [alice, bob, agent, admin]) {

@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
-import type { Actor, Role } from "@/lib/tickets/permissions";
-import { changeRole, listUsers } from "@/lib/users/commands";
+import { models as db } from "@/lib/db";
+import type { Actor, Role } from "@/lib/people/identity";
+import { changeRole } from "@/lib/people/commands";
+import { listUsers } from "@/lib/people/queries";
 
 const people: { id: string; name: string; role: Role }[] = [
   { id: "admin1", name: "Ann Admin", role: "admin" },

@@ -1,19 +1,19 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { db, rows, writer } from "@/lib/db";
+import { models as db, read, write, type Tx } from "@/lib/db";
 import { onPostgres } from "../dialect";
 
 /**
- * The writer (lib/sqlite.ts and lib/postgres.ts openWriter): on SQLite, transactions asked for
+ * write() (lib/db: the writer of lib/db/sqlite.ts and lib/db/postgres.ts): on SQLite, transactions asked for
  * together share one commit, each in its own savepoint. Either way, what one of them writes is
  * undone alone when it throws, and every answer comes after the commit; on SQLite the Prisma
  * client's transactions never interleave with it.
  */
 /** Leases whose name starts with `prefix`, counted on the read connection (what is committed). */
 const count = async (prefix: string) =>
-  Number((await rows.get<{ n: number }>(`SELECT count(*) AS "n" FROM "lease" WHERE "name" LIKE ?`, `${prefix}%`))?.n);
+  Number((await read.get<{ n: number }>(`SELECT count(*) AS "n" FROM "lease" WHERE "name" LIKE ?`, `${prefix}%`))?.n);
 
 const insert = (name: string) =>
-  writer.transaction(async (tx) => {
+  write(async (tx) => {
     await tx.run(`INSERT INTO "lease" ("name", "owner", "until") VALUES (?, 'test', ?)`, name, new Date());
     return name;
   });
@@ -37,11 +37,11 @@ describe("the writer", () => {
     await insert("mixed-dup");
     const results = await Promise.allSettled([
       insert("mixed-a"),
-      writer.transaction(async (tx) => {
+      write(async (tx) => {
         await tx.run(`INSERT INTO "lease" ("name", "owner", "until") VALUES ('mixed-bad', 'test', ?)`, new Date());
         throw new Error("refused after writing");
       }),
-      writer.transaction(async (tx) => {
+      write(async (tx) => {
         // A constraint failure inside the database: a duplicate key.
         await tx.run(`INSERT INTO "lease" ("name", "owner", "until") VALUES ('mixed-dup', 'test', ?)`, new Date());
       }),
@@ -63,7 +63,7 @@ describe("the writer", () => {
         order.push("prisma ends");
       }),
       new Promise((r) => setTimeout(r, 5)).then(() =>
-        writer.transaction(async (tx) => {
+        write(async (tx) => {
           order.push("writer runs");
           await tx.run(`INSERT INTO "lease" ("name", "owner", "until") VALUES ('lock-writer', 'test', ?)`, new Date());
         }),
@@ -75,8 +75,28 @@ describe("the writer", () => {
 
   it("binds a Date as the text Prisma stores, so rows written either way read back alike", async () => {
     const at = new Date("2026-01-02T03:04:05.678Z");
-    await writer.transaction((tx) => tx.run(`INSERT INTO "lease" ("name", "owner", "until") VALUES ('date-writer', 'test', ?)`, at));
+    await write((tx) => tx.run(`INSERT INTO "lease" ("name", "owner", "until") VALUES ('date-writer', 'test', ?)`, at));
     const row = await db.lease.findUnique({ where: { name: "date-writer" } });
     expect(row?.until.toISOString()).toBe(at.toISOString());
+  });
+
+  it("refuses a statement on a transaction whose function has returned", async () => {
+    let kept: Tx | undefined;
+    await write(async (tx) => {
+      kept = tx;
+    });
+    await expect(kept!.run(`INSERT INTO "lease" ("name", "owner", "until") VALUES ('late', 'test', ?)`, new Date())).rejects.toThrow(/ended/);
+    expect(await count("late")).toBe(0);
+  });
+
+  // On SQLite Prisma's client waits for the lock a write() holds: used inside one it would hang.
+  it.skipIf(onPostgres)("refuses Prisma's client inside a write(), and undoes the transaction", async () => {
+    await expect(
+      write(async (tx) => {
+        await tx.run(`INSERT INTO "lease" ("name", "owner", "until") VALUES ('inside-1', 'test', ?)`, new Date());
+        await db.lease.create({ data: { name: "inside-2", owner: "test", until: new Date() } });
+      }),
+    ).rejects.toThrow(/inside write/);
+    expect(await count("inside-")).toBe(0);
   });
 });

@@ -1,10 +1,10 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
+import { models as db } from "@/lib/db";
 import { createTicket, updateTicket } from "@/lib/tickets/commands";
 import { importMessage } from "@/lib/mail/import";
-import type { Actor } from "@/lib/tickets/permissions";
+import type { Actor } from "@/lib/people/identity";
 import { pollMailbox, MAILBOX_LEASE } from "@/lib/mail/poll";
 import { getAuth } from "@/lib/auth/auth";
 import { startDovecot, type Dovecot } from "./dovecot";

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import nodemailer from "nodemailer";
-import { db } from "@/lib/db";
+import { models as db } from "@/lib/db";
 import { createTicket } from "@/lib/tickets/commands";
 import { addComment } from "@/lib/tickets/comments";
-import type { Actor } from "@/lib/tickets/permissions";
+import type { Actor } from "@/lib/people/identity";
 import { deliverDue, retryMail, type Transport } from "@/lib/mail/outbox";
 import { startSmtp, type Smtp } from "./smtp";
 

@@ -3,6 +3,10 @@
  * Run as: node --conditions=react-server --import tsx tests/mail/poll-once.ts <imap-url>
  */
 import { pollMailbox } from "../../lib/mail/poll";
+import { startReactions } from "../../lib/reactions-start";
+
+// As the server does at start (instrumentation.ts): what a change sets off is registered first.
+startReactions();
 
 pollMailbox({ url: process.argv[2], owner: `child-${process.pid}` }).then(
   () => process.exit(0),

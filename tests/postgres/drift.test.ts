@@ -3,13 +3,13 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databasePathFromUrl } from "@/lib/env";
-import { migratePostgres, postgresMigrations } from "../../scripts/db/migrate-postgres";
+import { migratePostgres, postgresMigrations } from "../../server/migrate-postgres";
 import { freshDatabase } from "./server";
 
 /**
  * The two migration histories must leave the same schema: SQLite's (prisma/migrations, applied by
  * `prisma migrate deploy`; this file's DATABASE_URL is a fresh copy, tests/setup.ts) and
- * PostgreSQL's (prisma/postgres/migrations, applied by scripts/db/migrate-postgres.ts to an empty
+ * PostgreSQL's (prisma/postgres/migrations, applied by server/migrate-postgres.ts to an empty
  * database here). Compared: every table, column (type, nullability, default or not), primary key,
  * index, foreign key and trigger. Only each dialect's own bookkeeping and search tables differ.
  */

@@ -7,7 +7,7 @@
 import { execFileSync } from "node:child_process";
 import crypto from "node:crypto";
 import pg from "pg";
-import { postgresMigrations } from "../../scripts/db/migrate-postgres";
+import { postgresMigrations } from "../../server/migrate-postgres";
 
 const ROLE = "triage_test";
 

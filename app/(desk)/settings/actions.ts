@@ -3,9 +3,10 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { defineAction } from "@/lib/action";
-import type { FormState } from "@/lib/forms";
+import { type FormState, FORM_UNREADABLE } from "@/lib/forms";
 import { KIND_NAMES, type NotificationKind } from "@/lib/mail/kinds";
-import { isTimeZone, saveDefaults, saveSettings } from "@/lib/mail/settings";
+import { saveDefaults, saveSettings } from "@/lib/mail/settings";
+import { isTimeZone } from "@/lib/people/time-zone";
 
 export type SettingsField = "timeZone";
 
@@ -24,7 +25,7 @@ const settingsForm = z.object({
   ),
 });
 
-const unreadable: FormState<SettingsField> = { fieldErrors: {}, values: {}, message: "That form could not be read. Reload the page and try again." };
+const unreadable: FormState<SettingsField> = { fieldErrors: {}, values: {}, message: FORM_UNREADABLE };
 
 export const saveSettingsAction = defineAction({
   who: "actor",
@@ -46,7 +47,7 @@ export const saveDefaultsAction = defineAction({
   withState: true,
   form: z.object(checkboxes),
   echo: [] as never[],
-  rejected: { fieldErrors: {}, values: {}, message: "That form could not be read. Reload the page and try again." } as FormState<never>,
+  rejected: { fieldErrors: {}, values: {}, message: FORM_UNREADABLE } as FormState<never>,
   async run({ actor, data }) {
     if (!(await saveDefaults(actor, ticked(data)))) {
       return { fieldErrors: {}, values: {}, message: "Only admins can change the defaults." };

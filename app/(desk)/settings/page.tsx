@@ -1,5 +1,6 @@
 import { requireActor } from "@/lib/auth/session";
-import { settingsOf, timeZones } from "@/lib/mail/settings";
+import { settingsOf } from "@/lib/mail/settings";
+import { timeZones } from "@/lib/people/time-zone";
 import { NotificationsForm } from "./NotificationsForm";
 import { saveSettingsAction } from "./actions";
 

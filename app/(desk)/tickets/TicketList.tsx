@@ -1,10 +1,12 @@
 import Form from "next/form";
 import Link from "next/link";
-import type { Actor } from "@/lib/tickets/permissions";
-import { isStaff } from "@/lib/tickets/permissions";
-import type { Person, QuickView, TicketPage } from "@/lib/tickets/queries";
+import type { Actor } from "@/lib/people/identity";
+import { isStaff } from "@/lib/people/identity";
+import type { QuickView, TicketPage } from "@/lib/tickets/list";
+import type { Person } from "@/lib/people/queries";
 import { DEFAULT_DIRECTION, PAGE_SIZES, listQuery, type ListParams, type Sort } from "@/lib/tickets/list-params";
 import { PRIORITIES, STATUSES } from "@/lib/tickets/schema";
+import { QUERY_MAX } from "@/lib/limits";
 import { IntentPrefetch } from "../../_components/IntentPrefetch";
 import { ticketRowsHtml, type RowContext } from "../../_components/ticket-rows";
 
@@ -80,7 +82,7 @@ export function TicketList({ actor, params, page, views, assignees, requesters, 
       <Form key={listQuery({ ...params, page: 1 })} action="/tickets" className="filters" role="search" aria-label="Filter tickets">
         <div className="field grow">
           <label htmlFor="q">Search</label>
-          <input id="q" name="q" type="search" defaultValue={params.q} maxLength={200} placeholder="Words in titles and descriptions" />
+          <input id="q" name="q" type="search" defaultValue={params.q} maxLength={QUERY_MAX} placeholder="Words in titles and descriptions" />
         </div>
         {/* On a phone the filters fold under one line that says which are on (a <details>: no
             JavaScript needed); on wider screens they are always shown (globals.css). */}
@@ -167,7 +169,7 @@ export function TicketList({ actor, params, page, views, assignees, requesters, 
           )}
         </div>
       ) : (
-        <IntentPrefetch className="table-wrap">
+        <IntentPrefetch scope={listQuery(params)} className="table-wrap">
           <table className="tickets">
             <caption className="visually-hidden">
               Tickets, sorted by {page.sort === "relevance" ? "best match" : `${COLUMNS.find((c) => c.sort === page.sort)?.label ?? ""} ${page.dir === "asc" ? "ascending" : "descending"}`}

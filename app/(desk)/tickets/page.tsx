@@ -1,8 +1,9 @@
 import type { Metadata } from "next";
 import { requireActor } from "@/lib/auth/session";
 import { requestTimeZone } from "@/lib/time-zone";
-import { isStaff } from "@/lib/tickets/permissions";
-import { listAssignees, listRequesters, listTickets, quickViews } from "@/lib/tickets/queries";
+import { isStaff } from "@/lib/people/identity";
+import { listTickets, quickViews } from "@/lib/tickets/list";
+import { listAssignees, listRequesters } from "@/lib/people/queries";
 import { parseListParams } from "@/lib/tickets/list-params";
 import { TicketList } from "./TicketList";
 

@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { defineAction, serialIdArg } from "@/lib/action";
 import { retryMail } from "@/lib/mail/outbox";
+import { isAdmin } from "@/lib/people/identity";
 
 export type RetryState = { ok?: boolean; message?: string };
 
@@ -17,7 +18,7 @@ export const retryMailAction = defineAction({
   rejected: { message: "That message no longer exists." } as RetryState,
   invalid: () => ({ message: "That message no longer exists." }),
   async run({ actor, args: [id] }): Promise<RetryState> {
-    if (actor.role !== "admin") return { message: "That message no longer exists." };
+    if (!isAdmin(actor)) return { message: "That message no longer exists." };
     const ok = await retryMail(id);
     revalidatePath("/admin/mail");
     return ok ? { ok: true, message: "Queued again." } : { message: "That message is not failed any more." };

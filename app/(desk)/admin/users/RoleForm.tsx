@@ -3,7 +3,7 @@
 import { useActionState } from "react";
 import { SubmitButton } from "../../../_components/SubmitButton";
 import type { BoundFormAction, FormState } from "@/lib/forms";
-import { ROLES, type Role } from "@/lib/tickets/permissions";
+import { ROLES, type Role } from "@/lib/people/identity";
 
 const initial: FormState<"role"> = { fieldErrors: {}, values: {} };
 

@@ -3,9 +3,9 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { defineAction, userIdArg } from "@/lib/action";
-import { changeRole } from "@/lib/users/commands";
+import { changeRole } from "@/lib/people/commands";
 import type { FormState } from "@/lib/forms";
-import { ROLES } from "@/lib/tickets/permissions";
+import { ROLES } from "@/lib/people/identity";
 
 /** "an admin", "an agent", "a requester". */
 const withArticle = (role: string) => `${/^[aeiou]/i.test(role) ? "an" : "a"} ${role}`;

@@ -1,5 +1,5 @@
 import { requireAdmin } from "@/lib/auth/session";
-import { listUsers } from "@/lib/users/commands";
+import { listUsers } from "@/lib/people/queries";
 import { Time } from "../../../_components/Time";
 import { RoleForm } from "./RoleForm";
 import { changeRoleAction } from "./actions";

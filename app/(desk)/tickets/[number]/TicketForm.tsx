@@ -5,7 +5,7 @@ import { SelectField } from "../../../_components/Field";
 import { FormMessage } from "../../../_components/FormMessage";
 import { SubmitButton } from "../../../_components/SubmitButton";
 import type { BoundFormAction, FormState } from "@/lib/forms";
-import type { Person } from "@/lib/tickets/queries";
+import type { Person } from "@/lib/people/queries";
 import { PRIORITIES, type Priority, type Status } from "@/lib/tickets/schema";
 import type { UpdateField } from "../actions";
 

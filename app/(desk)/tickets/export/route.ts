@@ -1,6 +1,6 @@
 import { getActor } from "@/lib/auth/session";
 import { parseListParams } from "@/lib/tickets/list-params";
-import { exportTickets } from "@/lib/tickets/queries";
+import { exportTickets } from "@/lib/tickets/list";
 import { csvLine } from "@/lib/tickets/csv";
 
 /**
@@ -9,11 +9,13 @@ import { csvLine } from "@/lib/tickets/csv";
  */
 export async function GET(request: Request) {
   const actor = await getActor();
-  if (!actor) {
-    const url = new URL(request.url);
-    return Response.redirect(new URL(`/sign-in?next=${encodeURIComponent(`/tickets${url.search}`)}`, url), 303);
-  }
   const url = new URL(request.url);
+  if (!actor) {
+    // A relative Location: request.url names the host Next.js listens on (localhost behind a
+    // proxy), not the one the person used.
+    const next = encodeURIComponent(`/tickets${url.search}`);
+    return new Response(null, { status: 303, headers: { Location: `/sign-in?next=${next}`, "Cache-Control": "no-store" } });
+  }
   const params = parseListParams(Object.fromEntries([...new Set(url.searchParams.keys())].map((k) => {
     const all = url.searchParams.getAll(k);
     return [k, all.length > 1 ? all : all[0]];

@@ -5,7 +5,8 @@ import { TextArea, TextField, SelectField } from "../../../_components/Field";
 import { FormMessage } from "../../../_components/FormMessage";
 import { SubmitButton } from "../../../_components/SubmitButton";
 import type { FormState } from "@/lib/forms";
-import { DESCRIPTION_MAX, PRIORITIES, TITLE_MAX } from "@/lib/tickets/schema";
+import { PRIORITIES } from "@/lib/tickets/schema";
+import { DESCRIPTION_MAX, TITLE_MAX } from "@/lib/limits";
 import { createTicketAction, type NewTicketField } from "../actions";
 
 const initial: FormState<NewTicketField> = { fieldErrors: {}, values: {} };

@@ -10,7 +10,7 @@
  * the files are plain SQL that `prisma migrate diff` writes, and what applying them needs is the
  * four rules above, in some 60 lines, with no dependency beyond `pg`.
  *
- * `tsx scripts/db/migrate-postgres.ts` migrates DATABASE_URL; server/start.ts calls
+ * `tsx server/migrate-postgres.ts` migrates DATABASE_URL; server/start.ts calls
  * migratePostgres when DATABASE_URL is a postgresql:// address.
  */
 import crypto from "node:crypto";
@@ -18,7 +18,7 @@ import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
 
-export const POSTGRES_MIGRATIONS = path.resolve(import.meta.dirname, "../../prisma/postgres/migrations");
+export const POSTGRES_MIGRATIONS = path.resolve(import.meta.dirname, "../prisma/postgres/migrations");
 
 /** An arbitrary constant: the advisory lock every Triage process takes to migrate. */
 const LOCK = 7_351_902_117;

@@ -1,0 +1,123 @@
+import { env, type Dialect } from "../env";
+
+/**
+ * Where the two databases' SQL differs: full-text search above all, and the few planner hints the
+ * ticket list needs. lib/tickets/list-sql.ts builds the list's statements from these pieces and
+ * never asks which database it is on.
+ *
+ * The search index holds one document per ticket (title and description) and one per public
+ * comment; internal notes are never in it. A ticket matches through any of its documents.
+ */
+export type SearchWord = { word: string; prefix: boolean };
+
+export type SearchSql = {
+  readonly dialect: Dialect;
+  /** The database's query text for these words: every word must match. */
+  query(words: SearchWord[]): string;
+  /** SELECT of the matching documents' ticket numbers as "number" (one ? for the query); a ticket matched twice appears twice. */
+  readonly matched: string;
+  /** A derived table of ("number", "rank"), one row per ticket, lower rank better (one ? for the query). */
+  readonly matches: string;
+  /**
+   * How many documents the words match ("docs") and how many tickets ("n"), with no other filter,
+   * and the query's values for its ?s.
+   */
+  countAll(query: string): { sql: string; args: unknown[] };
+  /**
+   * `col` is one of the numbers `subquery` returns: fetched by primary key (`fetch`), or probed
+   * while another index is walked (`probe`).
+   */
+  inSet(col: string, subquery: string, use: "fetch" | "probe"): string;
+  /** The ORDER BY suffix that puts a null name first ascending and last descending, as SQLite does by itself. */
+  nulls(dir: "ASC" | "DESC"): string;
+  /** A column in a WHERE that must not pick the index (SQLite's unary +); as is where the planner weighs it well. */
+  unindexed(col: string): string;
+  /**
+   * Whether the ticket numbered `col` matches, through its own document or a public comment's,
+   * looked up by that ticket's keys: its cost depends on the tickets the rest of the WHERE lets
+   * through, not on how many documents in the whole index match. With its values for the ?s.
+   */
+  matchesTicket(col: string, query: string): { sql: string; args: unknown[] };
+};
+
+/**
+ * SQLite: FTS5 over "search_index", rowid = the ticket's number for its own document, minus the
+ * comment's id for a comment's. bm25 ranks, the title weighing five times the body.
+ */
+const FTS_MATCHED = `SELECT CASE WHEN s.rowid > 0 THEN s.rowid
+        ELSE (SELECT c."ticketNumber" FROM "comment" c WHERE c."id" = -s.rowid) END AS "number"
+    FROM "search_index" s WHERE "search_index" MATCH ?`;
+
+export const sqliteSearch: SearchSql = {
+  dialect: "sqlite",
+  query: (words) => words.map((w) => `"${w.word}"${w.prefix ? "*" : ""}`).join(" "),
+  matched: FTS_MATCHED,
+  matches: `(SELECT "number", min("rank") AS "rank" FROM (
+    SELECT CASE WHEN s.rowid > 0 THEN s.rowid
+                ELSE (SELECT c."ticketNumber" FROM "comment" c WHERE c."id" = -s.rowid) END AS "number",
+           bm25("search_index", 5.0, 1.0) AS "rank"
+    FROM "search_index" s WHERE "search_index" MATCH ?
+    -- LIMIT -1 keeps this subquery from being flattened into the GROUP BY, where SQLite refuses
+    -- bm25() ("unable to use function bm25 in the requested context").
+    LIMIT -1) GROUP BY "number")`,
+  // FTS5 counts its own matches without building a set. Only when a comment matched can one
+  // ticket be counted twice, and only then are numbers deduplicated.
+  countAll: (query) => ({
+    sql: `SELECT f."docs" AS "docs",
+            CASE WHEN f."comments" = 0 THEN f."docs" ELSE (SELECT count(DISTINCT "number") FROM (${FTS_MATCHED})) END AS "n"
+          FROM (SELECT count(*) AS "docs", coalesce(sum(rowid < 0), 0) AS "comments"
+                FROM "search_index" WHERE "search_index" MATCH ?) f`,
+    args: [query, query],
+  }),
+  // `IN (…)` fetches by number; for a probe SQLite builds the set once (with a Bloom filter), and
+  // the + keeps it off the primary key so that the other index is walked.
+  inSet: (col, subquery, use) => `${use === "probe" ? "+" : ""}${col} IN (${subquery})`,
+  nulls: () => "",
+  unindexed: (col) => `+${col}`,
+  // FTS5 seeks each word's list to the one rowid asked for.
+  matchesTicket: (col, query) => ({
+    sql: `(EXISTS (SELECT 1 FROM "search_index" WHERE "search_index" MATCH ? AND rowid = ${col})
+       OR EXISTS (SELECT 1 FROM "comment" c WHERE c."ticketNumber" = ${col}
+                  AND EXISTS (SELECT 1 FROM "search_index" WHERE "search_index" MATCH ? AND rowid = -c."id")))`,
+    args: [query, query],
+  }),
+};
+
+/**
+ * PostgreSQL (prisma/postgres/migrations): a row per document with its ticket's number and a
+ * tsvector, GIN-indexed. The words typed lose their diacritics as the documents' did. Ranks are
+ * negated ts_rank, so that lower is better as with bm25; the title's words (weight A) count five
+ * times the rest (D).
+ */
+const TS_QUERY = `to_tsquery('simple', unaccent(?))`;
+
+export const postgresSearch: SearchSql = {
+  dialect: "postgres",
+  query: (words) => words.map((w) => `'${w.word}'${w.prefix ? ":*" : ""}`).join(" & "),
+  matched: `SELECT s."ticketNumber" AS "number" FROM "search_index" s WHERE s."document" @@ ${TS_QUERY}`,
+  matches: `(SELECT s."ticketNumber" AS "number", min(-ts_rank('{0.2, 0.2, 0.2, 1.0}', s."document", q)) AS "rank"
+    FROM "search_index" s, ${TS_QUERY} q WHERE s."document" @@ q GROUP BY s."ticketNumber")`,
+  countAll: (query) => ({
+    sql: `SELECT count(*) AS "docs", count(DISTINCT s."ticketNumber") AS "n" FROM "search_index" s WHERE s."document" @@ ${TS_QUERY}`,
+    args: [query],
+  }),
+  // `= ANY (ARRAY(…))` runs the subquery once and fetches just those rows by primary key, where
+  // `IN (…)` lets the planner hash-join against a sequential scan of the whole table.
+  inSet: (col, subquery) => `${col} = ANY (ARRAY(${subquery}))`,
+  // The name indexes are built NULLS FIRST to match, so these stay index walks.
+  nulls: (dir) => (dir === "ASC" ? " NULLS FIRST" : " NULLS LAST"),
+  // PostgreSQL weighs the indexes itself; hiding one would only lose it.
+  unindexed: (col) => col,
+  // Each document by its primary key (the number, or minus the comment's id), then @@ on that row.
+  matchesTicket: (col, query) => ({
+    sql: `(EXISTS (SELECT 1 FROM "search_index" s WHERE s."id" = ${col} AND s."document" @@ ${TS_QUERY})
+       OR EXISTS (SELECT 1 FROM "comment" c JOIN "search_index" s ON s."id" = -c."id"
+                  WHERE c."ticketNumber" = ${col} AND s."document" @@ ${TS_QUERY}))`,
+    args: [query, query],
+  }),
+};
+
+export const SEARCH_SQL: Record<Dialect, SearchSql> = { sqlite: sqliteSearch, postgres: postgresSearch };
+
+/** The search SQL of the database DATABASE_URL names. */
+export const searchSql = (): SearchSql => SEARCH_SQL[env().dialect];

@@ -1,0 +1,67 @@
+/**
+ * Every size limit of Triage's data, one home each: the schemas validate with these, the forms
+ * read their minLength/maxLength and hints from them, mail import cuts to them, and the commands
+ * refuse what exceeds them. Pure: no server imports.
+ */
+
+/** A person's name (sign-up, and the name a mailed-in sender gets). */
+export const NAME_MAX = 100;
+export const EMAIL_MAX = 254;
+export const PASSWORD_MIN = 10;
+export const PASSWORD_MAX = 128;
+/** "10 to 128 characters.": the hint and the error alike. */
+export const PASSWORD_RULE = `Use ${PASSWORD_MIN} to ${PASSWORD_MAX} characters.`;
+
+export const TITLE_MAX = 200;
+export const DESCRIPTION_MAX = 20_000;
+export const COMMENT_MAX = 20_000;
+/** What the list's search box takes. */
+export const QUERY_MAX = 200;
+
+/**
+ * One page of a ticket's conversation: at most this many comments, and no more text than
+ * COMMENTS_PAGE_CHARS (a page always shows at least one comment), so that a ticket page costs
+ * the same with 10 comments or 10,000, however long each is.
+ */
+export const COMMENTS_PAGE = 50;
+export const COMMENTS_PAGE_CHARS = 100_000;
+
+/**
+ * One mail about new comments carries at most this many, and no more text than MAIL_COMMENT_CHARS
+ * (the first always goes whole: it is at most COMMENT_MAX); the rest are "N more on the ticket page".
+ */
+export const MAIL_COMMENTS_MAX = 10;
+export const MAIL_COMMENT_CHARS = COMMENT_MAX;
+
+/**
+ * The largest number a SERIAL column holds (ticket numbers, outbox ids): PostgreSQL's `integer`,
+ * past which a query throws (SQLite's is wider).
+ */
+export const MAX_SERIAL = 2_147_483_647;
+
+/** A row number that may go into a query: a positive integer that fits a SERIAL column, never an object. */
+export function isSerialId(n: unknown): n is number {
+  return typeof n === "number" && Number.isInteger(n) && n > 0 && n <= MAX_SERIAL;
+}
+
+/** A ticket number that may go into a query. */
+export const isTicketNumber = isSerialId;
+
+/**
+ * A ticket number from a URL or a mail subject: digits only, no sign, no decimals, no leading
+ * zero, within MAX_SERIAL. Anything else is "no such ticket".
+ */
+export function parseTicketNumber(raw: string): number | null {
+  if (!/^[1-9]\d{0,9}$/.test(raw)) return null;
+  const n = Number(raw);
+  return isTicketNumber(n) ? n : null;
+}
+
+/** A row id from a URL (a comment to page from): the same rule as a ticket number. */
+export const parseSerialId = (raw: string): number | null => parseTicketNumber(raw);
+
+/** A user id as it may appear in a URL or a bound argument (Better Auth ids are UUIDs). */
+export const USER_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Numbers as people read them in hints and errors: 20,000. */
+export const formatLimit = (n: number) => n.toLocaleString("en-US");

@@ -1,0 +1,51 @@
+import { registry } from "../reactions";
+import type { Actor } from "../people/identity";
+
+/**
+ * What a ticket command emits, in its transaction, after writing the change and its history.
+ * Facts, not instructions: each reaction (lib/mail/reactions.ts) decides who hears of it.
+ */
+
+/** Where a change came from: the web, or a message from the mailbox. */
+export type Channel =
+  | { via: "web" }
+  | {
+      via: "mail";
+      /** The sender's message this answers (its key), so that mail about it joins the thread. */
+      messageKey?: string;
+      /** For a requester created from this message: a link to set a password. */
+      invite?: string;
+    };
+
+export type TicketFacts = {
+  number: number;
+  title: string;
+  requesterId: string;
+  requesterName: string;
+  assigneeId: string | null;
+};
+
+export type Change = { field: "status" | "priority" | "assignee"; from: string; to: string };
+
+export type TicketEvent =
+  | { kind: "created"; at: Date; actor: Actor; channel: Channel; ticket: TicketFacts & { description: string } }
+  | {
+      kind: "changed";
+      at: Date;
+      actor: Actor;
+      channel: Channel;
+      ticket: TicketFacts;
+      changes: Change[];
+      /** The assignee before the change (the ticket's facts hold the new one). */
+      previousAssigneeId: string | null;
+    }
+  | {
+      kind: "commented";
+      at: Date;
+      actor: Actor;
+      channel: Channel;
+      ticket: TicketFacts;
+      comment: { id: number; body: string; internal: boolean };
+    };
+
+export const ticketEvents = registry<TicketEvent>("tickets");
