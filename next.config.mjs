@@ -12,7 +12,9 @@ const nextConfig = {
   // benchmark makes (scripts/bench/build.ts sets TRIAGE_BENCH_FLOOR=1); the product has no such route.
   pageExtensions: ["tsx", "ts", "jsx", "js", ...(process.env.TRIAGE_BENCH_FLOOR === "1" ? ["bench.tsx"] : [])],
   // Native module and mail libraries: loaded by Node at run time, never bundled.
-  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "pg", "@prisma/adapter-pg", "nodemailer", "imapflow", "postal-mime", "email-reply-parser"],
+  // better-auth too: bundled, it is one copy per runtime (pages and actions, route handlers), each
+  // with its own APIError class, and an error thrown by one copy is not recognised by the other.
+  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "pg", "@prisma/adapter-pg", "nodemailer", "imapflow", "postal-mime", "email-reply-parser", "better-auth"],
   experimental: {
     serverActions: {
       // Far above any valid form (a 20,000-character description is at most 80 kB), so that an

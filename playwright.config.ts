@@ -45,6 +45,15 @@ const SERVER_ENV = {
   TRIAGE_IMAP_URL: IMAP_URL,
   TRIAGE_IMAP_POLL_SECONDS: "1",
   TRIAGE_MAIL_FROM: `Triage Help <${MAIL_FROM}>`,
+  // Shared accounts post a few comments a minute; e2e/conversation.spec.ts seeds 1,000 for a fresh
+  // account, so keep this below 1,000.
+  TRIAGE_COMMENTS_PER_MINUTE: "60",
+  // Comment mail gathered for 1 s instead of 2 min: tests wait for it.
+  TRIAGE_MAIL_COALESCE_SECONDS: "1",
+  // Every spec signs up and fails passwords from this machine's one address (e2e/abuse-accounts
+  // claims addresses of its own through X-Forwarded-For to meet the limits).
+  TRIAGE_SIGNUPS_PER_HOUR_PER_ADDRESS: "100000",
+  TRIAGE_SIGNIN_FAILURES_PER_ADDRESS: "100000",
 };
 
 export default defineConfig({

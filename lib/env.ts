@@ -1,14 +1,15 @@
 import path from "node:path";
 import { z } from "zod";
-import { parseTrustedProxies } from "./auth/address";
+import { parseTrustedProxies } from "./address";
+import { ADDRESS_FAILURES_DEFAULT, SIGNED_OUT_MAX_BODY_KB, SIGNUPS_PER_HOUR_DEFAULT } from "./limits";
 
 /**
  * Triage's configuration, read once and validated: a bad value stops the start with a message
  * that names the variable. Everything in lib/ reads its settings from here. Two readers of
  * process.env sit outside it because they run before any of this is loaded: next.config.mjs
  * (TRIAGE_ALLOWED_ORIGINS, NEXT_DIST_DIR, read by Next.js at build and start) and
- * scripts/server.mjs (PORT); scripts/start.ts validates all of them first. TRIAGE_PEER_HEADER is
- * not configuration: scripts/server.mjs draws it at random and the sign-in action reads it.
+ * server/server.mjs (PORT); server/start.ts validates all of them first. TRIAGE_PEER_HEADER is
+ * not configuration: server/server.mjs draws it at random and the sign-in action reads it.
  */
 const schema = z.object({
   DATABASE_URL: z
@@ -71,6 +72,52 @@ const schema = z.object({
     .min(1, "must be between 1 and 86400")
     .max(86400, "must be between 1 and 86400")
     .default(60),
+  /** Comments (and internal notes) one person may add in a minute, on the web and by mail alike. */
+  TRIAGE_COMMENTS_PER_MINUTE: z.coerce
+    .number({ message: "must be a number of comments" })
+    .int("must be a whole number")
+    .min(1, "must be between 1 and 100000")
+    .max(100_000, "must be between 1 and 100000")
+    .default(10),
+  /**
+   * How long mail about new comments waits to gather more, per ticket and recipient: at most one
+   * such mail in this many seconds (the first after a quiet spell goes at once). 0: one mail per
+   * comment, at once.
+   */
+  TRIAGE_MAIL_COALESCE_SECONDS: z.coerce
+    .number({ message: "must be a number of seconds" })
+    .int("must be a whole number of seconds")
+    .min(0, "must be between 0 and 86400")
+    .max(86400, "must be between 0 and 86400")
+    .default(120),
+  /**
+   * Wrong passwords one client address may send in 15 minutes, whatever the accounts, before it
+   * must wait 15 minutes (lib/auth/throttle-policy.ts). Raise it for many people behind one address.
+   */
+  TRIAGE_SIGNIN_FAILURES_PER_ADDRESS: z.coerce
+    .number({ message: "must be a number of attempts" })
+    .int("must be a whole number")
+    .min(1, "must be between 1 and 1000000")
+    .max(1_000_000, "must be between 1 and 1000000")
+    .default(ADDRESS_FAILURES_DEFAULT),
+  /** Accounts one client address may create in an hour (an office behind one address, a test suite: raise it). */
+  TRIAGE_SIGNUPS_PER_HOUR_PER_ADDRESS: z.coerce
+    .number({ message: "must be a number of sign-ups" })
+    .int("must be a whole number")
+    .min(1, "must be between 1 and 1000000")
+    .max(1_000_000, "must be between 1 and 1000000")
+    .default(SIGNUPS_PER_HOUR_DEFAULT),
+  /**
+   * The largest post a signed-out form (sign-in, sign-up, the password pages, any post without a
+   * session cookie) takes, in KB: refused with a 413 before more is read (server/post-guard.mjs,
+   * which reads it from the environment itself: it runs before lib/ is loaded).
+   */
+  TRIAGE_SIGNED_OUT_MAX_BODY_KB: z.coerce
+    .number({ message: "must be a number of kilobytes" })
+    .int("must be a whole number of kilobytes")
+    .min(8, "must be between 8 and 4096")
+    .max(4096, "must be between 8 and 4096")
+    .default(SIGNED_OUT_MAX_BODY_KB),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
 });
 
@@ -112,6 +159,11 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     TRIAGE_MAIL_FROM: empty(source.TRIAGE_MAIL_FROM),
     TRIAGE_IMAP_URL: empty(source.TRIAGE_IMAP_URL),
     TRIAGE_IMAP_POLL_SECONDS: empty(source.TRIAGE_IMAP_POLL_SECONDS),
+    TRIAGE_COMMENTS_PER_MINUTE: empty(source.TRIAGE_COMMENTS_PER_MINUTE),
+    TRIAGE_MAIL_COALESCE_SECONDS: empty(source.TRIAGE_MAIL_COALESCE_SECONDS),
+    TRIAGE_SIGNIN_FAILURES_PER_ADDRESS: empty(source.TRIAGE_SIGNIN_FAILURES_PER_ADDRESS),
+    TRIAGE_SIGNUPS_PER_HOUR_PER_ADDRESS: empty(source.TRIAGE_SIGNUPS_PER_HOUR_PER_ADDRESS),
+    TRIAGE_SIGNED_OUT_MAX_BODY_KB: empty(source.TRIAGE_SIGNED_OUT_MAX_BODY_KB),
     NODE_ENV: empty(source.NODE_ENV),
   });
   if (!result.success) {

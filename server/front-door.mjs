@@ -30,6 +30,12 @@ const OPEN_PAGES = new Set([
 ]);
 /** Over HTTPS Better Auth names the cookie with the __Secure- prefix. */
 const SESSION_COOKIE = /(?:^|;)\s*(?:__Secure-)?triage\.session_token=[^;\s]/;
+
+/** Whether a page is one anyone may open (its forms are the signed-out ones). */
+export const isOpenPage = (pathname) => OPEN_PAGES.has(pathname);
+
+/** Whether a request carries a session cookie at all (what it is worth, the app decides). */
+export const hasSessionCookie = (cookie) => SESSION_COOKIE.test(cookie ?? "");
 /**
  * Files: no sign-in redirect, no recorded path, no nonce. In development also Next.js's own
  * endpoints for its error overlay (/__nextjs_source-map and the like), which exist only there.

@@ -9,9 +9,24 @@
  */
 import http from "node:http";
 import { checkFormPost, checkReply } from "./action-guard.mjs";
+import { hasSessionCookie, isOpenPage } from "./front-door.mjs";
 
 /** Matches serverActions.bodySizeLimit in next.config.mjs. */
 export const MAX_BODY = 4 * 1024 * 1024;
+
+/**
+ * The ceiling of a signed-out form (sign-in, sign-up, the password pages, or any post without a
+ * session cookie): their largest real body is a few KB, so an anonymous client cannot make the
+ * server hold megabytes per request. TRIAGE_SIGNED_OUT_MAX_BODY_KB (validated by lib/env.ts).
+ */
+export const SIGNED_OUT_MAX_BODY = (Number(process.env.TRIAGE_SIGNED_OUT_MAX_BODY_KB) || 64) * 1024;
+
+/** The most a post may carry: the signed-out ceiling for the signed-out forms, else MAX_BODY. */
+export function bodyLimit(url, headers) {
+  const q = (url ?? "/").indexOf("?");
+  const pathname = q === -1 ? (url ?? "/") : url.slice(0, q);
+  return isOpenPage(pathname) || !hasSessionCookie(headers.cookie) ? SIGNED_OUT_MAX_BODY : MAX_BODY;
+}
 
 /** A plain page for a post refused before any action ran. */
 function refusalPage(title, body) {
@@ -23,6 +38,11 @@ function refusalPage(title, body) {
 export const TOO_LARGE = refusalPage(
   "That was too large to accept",
   "<p>The form you sent is over 4 MB. Titles can be up to 200 characters and descriptions and comments up to 20,000. Nothing was saved.</p><p>Go back, shorten the text, and send it again.</p>",
+);
+
+export const TOO_LARGE_SIGNED_OUT = refusalPage(
+  "That was too large to accept",
+  `<p>The form you sent is over ${Math.round(SIGNED_OUT_MAX_BODY / 1024)} KB, far more than signing in or creating an account takes. Nothing was saved.</p><p>Go back, and send the form again.</p>`,
 );
 
 export const UNREADABLE = refusalPage(
@@ -68,16 +88,17 @@ export async function checkPost(headers, body) {
   }
 }
 
-/** The body, or null when it is over MAX_BODY (read to the end all the same, and dropped). */
-function readBody(req) {
+/** The body, or null when it is over `limit` (read to the end all the same, and dropped: nothing past the limit is kept). */
+function readBody(req, limit) {
   return new Promise((resolve, reject) => {
     const chunks = [];
     let size = 0;
     req.on("data", (chunk) => {
       size += chunk.length;
-      if (size <= MAX_BODY) chunks.push(chunk);
+      if (size <= limit) chunks.push(chunk);
+      else chunks.length = 0;
     });
-    req.on("end", () => resolve(size > MAX_BODY ? null : Buffer.concat(chunks, size)));
+    req.on("end", () => resolve(size > limit ? null : Buffer.concat(chunks, size)));
     req.on("error", reject);
   });
 }
@@ -108,13 +129,15 @@ function refuse(res, status, page) {
  */
 export function guardPost(req, res, pass) {
   if (!isCheckedPost(req.method, req.headers)) return pass(req);
-  if (Number(req.headers["content-length"] ?? 0) > MAX_BODY) {
+  const limit = bodyLimit(req.url, req.headers);
+  const tooLarge = limit < MAX_BODY ? TOO_LARGE_SIGNED_OUT : TOO_LARGE;
+  if (Number(req.headers["content-length"] ?? 0) > limit) {
     // Node reads and drops the rest of the body after the answer, keeping the connection usable.
-    return refuse(res, 413, TOO_LARGE);
+    return refuse(res, 413, tooLarge);
   }
-  readBody(req).then(
+  readBody(req, limit).then(
     async (body) => {
-      if (body === null) return refuse(res, 413, TOO_LARGE);
+      if (body === null) return refuse(res, 413, tooLarge);
       if (!(await checkPost(req.headers, body)).ok) return refuse(res, 400, UNREADABLE);
       pass(replay(req, body));
     },

@@ -41,3 +41,12 @@ function newestMigration(): number {
     fs.statSync(path.resolve("prisma/schema.prisma")).mtimeMs,
   );
 }
+
+// Tests post comments much faster than a person: no per-minute limit, one mail per comment at once
+// (tests/integration/conversation.test.ts sets its own).
+process.env.TRIAGE_COMMENTS_PER_MINUTE ??= "100000";
+process.env.TRIAGE_MAIL_COALESCE_SECONDS ??= "0";
+
+// What ticket changes set off (mail) is registered as the server does at start (instrumentation.ts).
+const { startReactions } = await import("../lib/reactions-start");
+startReactions();

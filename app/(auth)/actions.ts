@@ -6,26 +6,33 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { APIError } from "better-auth/api";
 import { defineAction } from "@/lib/action";
-import type { FormState } from "@/lib/forms";
+import { type FormState, FORM_INVALID, FORM_UNREADABLE } from "@/lib/forms";
 import { requestAuth } from "@/lib/auth/session";
-import { clientAddress, throttleKey } from "@/lib/auth/address";
+import { confirmAddress } from "@/lib/auth/address-proof";
+import { signUp } from "@/lib/auth/sign-up";
+import { clientAddress, throttleKey } from "@/lib/address";
 import { safeNextPath } from "@/lib/auth/paths";
 import {
+  confirmAddressSchema,
   EXPIRED_LINK,
   forgotPasswordSchema,
+  PROOF_LINK_INVALID,
+  PROOF_LINK_OTHER_ACCOUNT,
   RESET_SENT,
   resetPasswordSchema,
   signInSchema,
   signUpSchema,
 } from "@/lib/auth/schema";
 import { noteSignInSuccess, reserveResetRequest, reserveSignInAttempt } from "@/lib/auth/throttle";
-import { tooManyAttemptsMessage } from "@/lib/auth/throttle-policy";
+import { tooManyAttemptsMessage, tooManySignUpsMessage } from "@/lib/auth/throttle-policy";
 import { env } from "@/lib/env";
+import { PASSWORD_RULE } from "@/lib/limits";
 
 export type SignInField = "email" | "password";
 export type SignUpField = "name" | "email" | "password";
 export type ForgotField = "email";
 export type ResetField = "newPassword";
+export type ConfirmField = "token";
 
 /** Where to go afterwards: a path on this site, or nowhere (`safeNextPath` decides). */
 const next = z.preprocess((v) => (typeof v === "string" ? v : undefined), z.string().optional());
@@ -34,7 +41,7 @@ let warnedUntrusted = false;
 
 /**
  * The client's address as throttling counts it: the TCP peer, or what trusted proxies say it was
- * (lib/auth/address.ts), IPv6 by its /64. Null when Triage was not started by scripts/server.mjs.
+ * (lib/address.ts), IPv6 by its /64. Null when Triage was not started by server/server.mjs.
  */
 async function requestAddress(): Promise<string | null> {
   const h = await headers();
@@ -54,7 +61,7 @@ const INVALID = "Invalid email or password";
 const unreadable = <F extends string>(): FormState<F> => ({
   fieldErrors: {},
   values: {},
-  message: "That form could not be read. Reload the page and try again.",
+  message: FORM_UNREADABLE,
 });
 
 export const signInAction = defineAction({
@@ -66,9 +73,11 @@ export const signInAction = defineAction({
   rejected: unreadable<SignInField>(),
   async run({ data: { email, password, next }, values }) {
     const address = await requestAddress();
-    // Checked and counted in one step before the password is hashed (lib/auth/throttle.ts).
-    const locked = await reserveSignInAttempt(email, address);
+    // Checked and counted in one step before the password is hashed (lib/auth/throttle.ts): a
+    // client that guessed too often is refused; an account many clients guess at is slowed down.
+    const { locked, delayMs } = await reserveSignInAttempt(email, address);
     if (locked) return { fieldErrors: {}, values, message: tooManyAttemptsMessage(locked) };
+    if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
     const auth = await requestAuth();
     try {
       await auth.api.signInEmail({ body: { email, password }, headers: await headers() });
@@ -91,23 +100,23 @@ export const signUpAction = defineAction({
   echo: ["name", "email"] as SignUpField[],
   rejected: unreadable<SignUpField>(),
   async run({ data: { next, ...body }, values }) {
-    const auth = await requestAuth();
-    try {
-      await auth.api.signUpEmail({ body, headers: await headers() });
-    } catch (e) {
-      if (e instanceof APIError) {
-        const code = (e.body as { code?: string } | undefined)?.code ?? "";
-        if (code.includes("ALREADY_EXISTS") || e.statusCode === 422) {
-          const message = "An account with this email already exists. Sign in instead.";
-          return { fieldErrors: { email: [message] }, values, message };
-        }
-        if (code.includes("PASSWORD")) {
-          return { fieldErrors: { password: ["Use 10 to 128 characters."] }, values, message: "Please correct the highlighted fields." };
-        }
+    const result = await signUp(await requestAuth(), body, await requestAddress(), await headers());
+    switch (result.kind) {
+      case "locked": {
+        const message = result.why === "signups" ? tooManySignUpsMessage(result.minutes) : tooManyAttemptsMessage(result.minutes);
+        return { fieldErrors: {}, values, message };
       }
-      throw e;
+      case "exists": {
+        // Said plainly: a new address would have been signed in, so the answer tells either way
+        // (README, "What sign-up reveals"); it is counted and slowed like a wrong password.
+        const message = "An account with this email already exists. Sign in instead.";
+        return { fieldErrors: { email: [message] }, values, message };
+      }
+      case "password":
+        return { fieldErrors: { password: [PASSWORD_RULE] }, values, message: FORM_INVALID };
+      case "created":
+        redirect(safeNextPath(next) ?? "/tickets");
     }
-    redirect(safeNextPath(next) ?? "/tickets");
   },
 });
 
@@ -167,7 +176,7 @@ export const resetPasswordAction = defineAction({
   invalid: (errors, values) =>
     errors.token
       ? { fieldErrors: {}, values, message: EXPIRED_LINK }
-      : { fieldErrors: { newPassword: errors.newPassword }, values, message: "Please correct the highlighted fields." },
+      : { fieldErrors: { newPassword: errors.newPassword }, values, message: FORM_INVALID },
   async run({ data: { token, newPassword }, values }) {
     const auth = await requestAuth();
     try {
@@ -176,12 +185,34 @@ export const resetPasswordAction = defineAction({
       if (e instanceof APIError && e.statusCode === 400) {
         const code = (e.body as { code?: string } | undefined)?.code ?? "";
         if (code.includes("PASSWORD")) {
-          return { fieldErrors: { newPassword: ["Use 10 to 128 characters."] }, values, message: "Please correct the highlighted fields." };
+          return { fieldErrors: { newPassword: [PASSWORD_RULE] }, values, message: FORM_INVALID };
         }
         return { fieldErrors: {}, values, message: EXPIRED_LINK };
       }
       throw e;
     }
     redirect("/sign-in?reset=1");
+  },
+});
+
+/**
+ * Following the link mailed on sign-up (/confirm-address): the signed-in person confirms that the
+ * address is theirs (lib/auth/address-proof.ts).
+ */
+export const confirmAddressAction = defineAction({
+  who: "actor",
+  bound: [],
+  withState: true,
+  form: confirmAddressSchema,
+  echo: [] as ConfirmField[],
+  rejected: unreadable<ConfirmField>(),
+  invalid: (_errors, values) => ({ fieldErrors: {}, values, message: PROOF_LINK_INVALID }),
+  async run({ actor, data: { token }, values }): Promise<FormState<ConfirmField>> {
+    const result = await confirmAddress(actor, token);
+    if (result === "other_account") {
+      return { fieldErrors: {}, values, message: PROOF_LINK_OTHER_ACCOUNT };
+    }
+    if (result === "invalid") return { fieldErrors: {}, values, message: PROOF_LINK_INVALID };
+    redirect("/confirm-address");
   },
 });

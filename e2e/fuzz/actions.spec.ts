@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { ACCOUNTS, PASSWORD } from "../accounts";
 import { openDb, sqlDate } from "../db";
+import { linkIn, waitForMail } from "../mail";
 import {
   buildActions,
   changed,
@@ -50,6 +51,8 @@ type Ctx = {
   /** Per poster: a failed outbox message of the suite's own, for Retry; and one that was sent. */
   failedMail: Record<Poster, number>;
   sentMail: number;
+  /** Per poster: the address-proof token mailed to that shared account on sign-up (anonymous: Rita's). */
+  proofToken: Record<Poster, string>;
 };
 
 const version = async (n: number) => (await db.get<{ version: number }>(`SELECT "version" FROM "ticket" WHERE "number" = ?`, n))!.version;
@@ -103,6 +106,7 @@ const choicesOf = (id: string) => db.all(`SELECT "kind", CAST("enabled" AS INTEG
 const passwordOf = async (id: string) => (await db.get<{ password: string }>(`SELECT "password" FROM "account" WHERE "userId" = ?`, id))!.password;
 const resetLinksOf = async (id: string) =>
   (await db.get<{ n: number }>(`SELECT count(*) AS "n" FROM "verification" WHERE "value" = ? AND "identifier" LIKE 'reset-password:%'`, id))!.n;
+const verifiedOf = async (id: string) => (await db.get<{ v: number }>(`SELECT CAST("emailVerified" AS INTEGER) AS "v" FROM "user" WHERE "id" = ?`, id))!.v === 1;
 const linkLeft = async (token: string) => (await db.get(`SELECT 1 FROM "verification" WHERE "identifier" = ?`, `reset-password:${token}`)) !== undefined;
 const mailRow = async (id: number) =>
   (await db.get<{ status: string; attempts: number; lastResponse: string | null }>(`SELECT "status", "attempts", "lastResponse" FROM "outbound_mail" WHERE "id" = ?`, id))!;
@@ -198,6 +202,8 @@ const CASES: Record<string, Case> = {
     page: () => "/sign-up",
     bound: () => [],
     withState: true,
+    // An address that has an account counts like a wrong password (and its owner, if proven, is told).
+    counts: ["sign_in_throttle", "outbound_mail"],
     valid: () => [["name", "Fuzz Person"], ["email", `fuzz${Date.now()}${Math.random().toString(36).slice(2, 6)}@example.test`], ["password", PASSWORD]],
     allowed: () => true,
     hostile: () => ({
@@ -205,6 +211,25 @@ const CASES: Record<string, Case> = {
       email: [MISSING, "", "nope", ACCOUNTS.admin.email, ACCOUNTS.admin.email.toUpperCase()],
       password: [MISSING, "", "short", long(129)],
     }),
+  },
+  "app/(auth)/actions.ts#confirmAddressAction": {
+    page: () => "/confirm-address",
+    bound: () => [],
+    withState: true,
+    valid: (c, who) => [["token", c.proofToken[who]]],
+    allowed: signedIn,
+    hostile: (c, who) => {
+      const token = c.proofToken[who];
+      const [h, p, s] = token.split(".");
+      const relabelled = `${h}.${Buffer.from(JSON.stringify({ email: "someone@example.test", userId: idOf(c, who) ?? "x" })).toString("base64url")}.${s}`;
+      return {
+        token: [MISSING, "", "a.b.c", `${token}x`, ` ${token}`, `${h}.${p}.${s.slice(0, -2)}AA`, relabelled, c.proofToken[who === "other" ? "requester" : "other"], long(2001), '{"gt":""}'],
+      };
+    },
+    effect: async (c, who) => async (mayAct) => {
+      const id = idOf(c, who);
+      if (id) expect(await verifiedOf(id), "control: the address is proven").toBe(mayAct);
+    },
   },
   "app/(auth)/actions.ts#signOutAction": {
     page: () => "/tickets",
@@ -442,7 +467,10 @@ test.beforeAll(async () => {
     const a = await postForm({ who, page: "/tickets/new", action, bound: JSON.stringify(["$undefined"]), fields: await create.valid({} as Ctx, who) });
     expect(a.status, `creating ${who}'s ticket`).toBeLessThan(400);
   }
-  ctx = { rita: await newest(ids.requester), otto: await newest(ids.other), ids, resetIds, forgot, resetToken, orphanToken, failedMail, sentMail };
+  // The address-proof links the shared accounts were mailed when they signed up (mail is on).
+  const proofOf = async (email: string) => decodeURIComponent(linkIn(await waitForMail(email, "Confirm your address"), "/confirm-address?token=").split("token=")[1]);
+  const proofToken = await perPoster((who) => proofOf(ACCOUNTS[who === "anonymous" ? "requester" : who].email));
+  ctx = { rita: await newest(ids.requester), otto: await newest(ids.other), ids, resetIds, forgot, resetToken, orphanToken, failedMail, sentMail, proofToken };
   expect(ctx.rita).toBeGreaterThan(0);
   expect(ctx.otto).toBeGreaterThan(0);
 });

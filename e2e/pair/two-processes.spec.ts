@@ -1,7 +1,7 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { ACCOUNTS, PASSWORD } from "../accounts";
 import { PORT } from "../env";
-import { mailTo, waitForMail } from "../mail";
+import { linkIn, mailTo, waitForMail } from "../mail";
 
 /**
  * Two Triage processes on one PostgreSQL database (playwright.config.ts starts the second on
@@ -115,6 +115,10 @@ test("through nginx taking the two in turn, a whole visit works: sign in, create
 test("mail goes out once, though both processes run the outbox", async ({ browser }) => {
   // Someone new (the shared requester may have had this hour's acknowledgements already).
   const { page, email } = await signUp(browser, A, "Once Only");
+  // The desk mails an address nothing but its proof link until the link is followed.
+  await page.goto(linkIn(await waitForMail(email, "Confirm your address"), "/confirm-address?token="));
+  await page.getByRole("button", { name: "Confirm address" }).click();
+  await expect(page.getByRole("status")).toContainText("is confirmed");
   const title = `Acknowledged once ${word()}`;
   await createTicket(page, B, title);
   await waitForMail(email, new RegExp(title));

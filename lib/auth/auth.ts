@@ -2,17 +2,20 @@ import "server-only";
 import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
 import { nextCookies } from "better-auth/next-js";
-import { db, serialTransaction } from "../db";
+import { models, sqlDate, write } from "../db";
 import { env } from "../env";
 import { authSecret } from "./secret";
-import { queuePasswordReset } from "../mail/notify";
-import { wakeOutbox } from "../mail/outbox";
+import { PASSWORD_MAX, PASSWORD_MIN } from "../limits";
+import { accountEvents } from "./events";
+import { resetPasswordUrl } from "./reset-url";
+import { confirmAddressUrl } from "./confirm-url";
+import { clearEmailThrottle } from "./throttle";
 
 /** How long a reset link works. */
 export const RESET_LINK_SECONDS = 60 * 60;
+/** How long the link that proves an address works (mailed on sign-up while mail is on). */
+export const PROOF_LINK_SECONDS = 3 * 24 * 60 * 60;
 
-export const PASSWORD_MIN = 10;
-export const PASSWORD_MAX = 128;
 /** Sliding expiry: a session lives a week past its last use (refreshed at most daily)… */
 export const SESSION_IDLE_SECONDS = 60 * 60 * 24 * 7;
 export const SESSION_REFRESH_SECONDS = 60 * 60 * 24;
@@ -25,7 +28,7 @@ function createAuth(secure: boolean) {
     appName: "Triage",
     baseURL: TRIAGE_URL ?? `http://localhost:${PORT}`,
     secret: authSecret(),
-    database: prismaAdapter(db, { provider: env().dialect === "postgres" ? "postgresql" : "sqlite" }),
+    database: prismaAdapter(models, { provider: env().dialect === "postgres" ? "postgresql" : "sqlite" }),
     telemetry: { enabled: false },
     // Triage throttles sign-in itself, in the database (lib/auth/throttle.ts).
     rateLimit: { enabled: false },
@@ -37,20 +40,33 @@ function createAuth(secure: boolean) {
       resetPasswordTokenExpiresIn: RESET_LINK_SECONDS,
       // A new password ends every session: whoever knew the old one is out.
       revokeSessionsOnPasswordReset: true,
-      // The link goes through the outbox like every other message (lib/mail/notify.ts).
+      // The link goes out like every other message: whoever reacts to the event (the outbox).
       sendResetPassword: async ({ user, token }) => {
-        await db.$transaction((tx) => queuePasswordReset(tx, user.id, resetLink(token)));
-        wakeOutbox();
+        await write((tx) => accountEvents.emit(tx, { kind: "reset_link", userId: user.id, link: resetPasswordUrl(token) }));
       },
       // Better Auth uses up only the link that was followed: every other reset link (or mailed
       // invitation) for the account dies with it, so an older mail cannot set the password again.
       // Following a link mailed to the address also proves the address: mail from it that waited
-      // (lib/mail/import.ts) is imported on the next poll.
+      // (lib/mail/import.ts) is imported on the next poll. And whoever holds the mailbox signs in
+      // at once with the new password, from anywhere: the email's throttle rows go.
       onPasswordReset: async ({ user }) => {
-        await db.$transaction([
-          db.verification.deleteMany({ where: { value: user.id, identifier: { startsWith: "reset-password:" } } }),
-          db.user.update({ where: { id: user.id }, data: { emailVerified: true } }),
-        ]);
+        await write(async (tx) => {
+          await tx.run(`DELETE FROM "verification" WHERE "value" = ? AND substr("identifier", 1, 15) = 'reset-password:'`, user.id);
+          await tx.run(`UPDATE "user" SET "emailVerified" = ?, "updatedAt" = ? WHERE "id" = ?`, true, sqlDate(new Date()), user.id);
+          await clearEmailThrottle(tx, user.email);
+        });
+      },
+    },
+    // While mail is on, an account made on the web gets one link that proves its address (a
+    // Better Auth email-verification token, followed on /confirm-address); until it is followed
+    // the desk mails nothing else there (lib/mail/notify.ts). The account is made and signed in
+    // at once all the same. With mail off there is nothing to prove.
+    emailVerification: {
+      sendOnSignUp: Boolean(env().TRIAGE_SMTP_URL),
+      expiresIn: PROOF_LINK_SECONDS,
+      autoSignInAfterVerification: false,
+      sendVerificationEmail: async ({ user, token }) => {
+        await write((tx) => accountEvents.emit(tx, { kind: "address_proof", userId: user.id, link: confirmAddressUrl(token) }));
       },
     },
     session: {
@@ -72,8 +88,10 @@ function createAuth(secure: boolean) {
           // one statement, so that two simultaneous first sign-ups make exactly one admin: the
           // UPDATE runs only while nobody is admin, one such transaction at a time.
           after: async (user) => {
-            await serialTransaction((tx) => tx.$executeRaw`UPDATE "user" SET "role" = 'admin'
-              WHERE "id" = ${user.id} AND NOT EXISTS (SELECT 1 FROM "user" WHERE "role" = 'admin')`);
+            await write(
+              (tx) => tx.run(`UPDATE "user" SET "role" = 'admin' WHERE "id" = ? AND NOT EXISTS (SELECT 1 FROM "user" WHERE "role" = 'admin')`, user.id),
+              { exclusive: true },
+            );
           },
         },
       },
@@ -88,8 +106,22 @@ function createAuth(secure: boolean) {
 }
 
 type Auth = ReturnType<typeof createAuth>;
-const globalForAuth = globalThis as unknown as { triageAuth?: { plain?: Auth; secure?: Auth } };
-const instances = (globalForAuth.triageAuth ??= {});
+type Instances = { plain?: Auth; secure?: Auth };
+
+/**
+ * The instances, per copy of Better Auth in this process. A production build loads its own copy
+ * of a bundled package per runtime: pages and server actions run in one, route handlers
+ * (/tickets/export) in another, each with its own APIError class. An instance made by one copy
+ * throws that copy's errors, which `instanceof APIError` in the other copy does not recognise (a
+ * wrong password answered 500 when the first request after a start was the export). So each copy
+ * gets instances of its own, made by that copy's betterAuth; keyed on globalThis by that function,
+ * so that a development reload of this file finds the ones it made before. With better-auth in
+ * next.config.mjs's serverExternalPackages there is one copy, and so one entry.
+ */
+const globalForAuth = globalThis as unknown as { triageAuthByCopy?: WeakMap<typeof betterAuth, Instances> };
+const copies = (globalForAuth.triageAuthByCopy ??= new WeakMap());
+const instances: Instances = copies.get(betterAuth) ?? {};
+copies.set(betterAuth, instances);
 
 /**
  * Better Auth fixes a cookie's Secure flag when it starts; Triage may be reached over plain HTTP
@@ -99,9 +131,4 @@ const instances = (globalForAuth.triageAuth ??= {});
 export function getAuth(secure: boolean): Auth {
   const key = secure ? "secure" : "plain";
   return (instances[key] ??= createAuth(secure));
-}
-
-/** The page where a reset link lands; the token is Better Auth's, single-use and expiring. */
-export function resetLink(token: string) {
-  return `${env().publicUrl}/reset-password?token=${encodeURIComponent(token)}`;
 }

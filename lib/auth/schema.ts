@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { EMAIL_MAX, NAME_MAX, PASSWORD_MAX, PASSWORD_MIN, PASSWORD_RULE } from "../limits";
+import { oneLine } from "../text";
 
 /** Sign-in and sign-up forms. No server imports. */
 const text = z.preprocess((v) => (typeof v === "string" ? v : ""), z.string());
@@ -9,7 +11,7 @@ export const email = text.pipe(
     .trim()
     .toLowerCase()
     .min(1, "Enter your email address.")
-    .max(254, "That email address is too long.")
+    .max(EMAIL_MAX, "That email address is too long.")
     .pipe(z.email({ message: "Enter an email address like name@example.com." })),
 );
 
@@ -19,22 +21,23 @@ export const signInSchema = z.object({
 });
 
 export const signUpSchema = z.object({
-  name: text.pipe(
-    z.string().trim().min(1, "Enter your name.").max(100, "Keep your name to 100 characters or fewer."),
+  // A name is one line: it reaches mail headers and the lines of plain-text mail.
+  name: text.transform(oneLine).pipe(
+    z.string().trim().min(1, "Enter your name.").max(NAME_MAX, `Keep your name to ${NAME_MAX} characters or fewer.`),
   ),
   email,
   password: text.pipe(
     z
       .string()
-      .min(10, "Use at least 10 characters.")
-      .max(128, "Use at most 128 characters."),
+      .min(PASSWORD_MIN, `Use at least ${PASSWORD_MIN} characters.`)
+      .max(PASSWORD_MAX, `Use at most ${PASSWORD_MAX} characters.`),
   ),
 });
 
 export const forgotPasswordSchema = z.object({ email });
 
 export const newPassword = text.pipe(
-  z.string().min(10, "Use at least 10 characters.").max(128, "Use at most 128 characters."),
+  z.string().min(PASSWORD_MIN, `Use at least ${PASSWORD_MIN} characters.`).max(PASSWORD_MAX, `Use at most ${PASSWORD_MAX} characters.`),
 );
 
 export const resetPasswordSchema = z.object({
@@ -46,4 +49,21 @@ export const resetPasswordSchema = z.object({
 export const RESET_SENT =
   "If an account uses that address, a link to set a new password is on its way. It works once, for one hour.";
 
+/** What a refused password says (Better Auth checked the length again). */
+export const PASSWORD_REFUSED = PASSWORD_RULE;
+
 export const EXPIRED_LINK = "This link has expired or has already been used. Ask for a new one.";
+
+/**
+ * The token of an address-proof link (lib/auth/address-proof.ts): a Better Auth
+ * email-verification token, a JWT of three base64url parts.
+ */
+export const PROOF_TOKEN_MAX = 2000;
+export const isProofToken = (t: unknown): t is string =>
+  typeof t === "string" && t.length <= PROOF_TOKEN_MAX && /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(t);
+
+export const confirmAddressSchema = z.object({ token: z.custom<string>(isProofToken) });
+
+export const PROOF_LINK_INVALID =
+  "This link has expired or is not valid. A link from \u201cForgot password?\u201d on the sign-in page confirms your address too.";
+export const PROOF_LINK_OTHER_ACCOUNT = "This link is for another account. Sign out, then sign in with the account it was sent for.";

@@ -4,6 +4,10 @@
  */
 
 import { replyMarker } from "./inbound/token";
+import { escapeHtml, oneLine } from "../text";
+
+/** A title or subject inside a line of mail: one line, trimmed. */
+const line = (s: string) => oneLine(s).trim();
 
 export type Recipient = { name: string; timeZone: string | null };
 export type TicketFacts = { number: number; title: string };
@@ -19,14 +23,9 @@ export function ticketUrl(ctx: MailContext, n: number) {
 
 /** "[#123] Title": the number in brackets is what threads a reply when nothing else does. */
 export function ticketSubject(t: TicketFacts, prefix = "") {
-  return `${prefix}[#${t.number}] ${oneLine(t.title)}`;
+  return `${prefix}[#${t.number}] ${line(t.title)}`;
 }
 
-const oneLine = (s: string) => s.replace(/[\r\n\t]+/g, " ").trim();
-
-export function escapeHtml(s: string) {
-  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
-}
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -38,7 +37,10 @@ export function formatWhen(d: Date, timeZone: string | null) {
   return `${f.format(d)} ${zone === "UTC" ? "UTC" : `(${zone})`}`;
 }
 
-type Block = { kind: "p"; text: string } | { kind: "quote"; text: string; by: string } | { kind: "link"; text: string; href: string };
+/** A quote is what someone wrote; `at`, when given, says when ("Ada wrote on 1 Dec 2026, 10:02 UTC:"). */
+type Block = { kind: "p"; text: string } | { kind: "quote"; text: string; by: string; at?: string } | { kind: "link"; text: string; href: string };
+
+const wrote = (b: { by: string; at?: string }) => `${b.by} wrote${b.at ? ` on ${b.at}` : ""}:`;
 
 /**
  * Lays the blocks out twice: plain text for every client, simple HTML for the rest. The footer
@@ -48,10 +50,11 @@ type Block = { kind: "p"; text: string } | { kind: "quote"; text: string; by: st
 function render(to: Recipient, blocks: Block[], ctx: MailContext, footer: string): { text: string; html: string } {
   const ref = ctx.replyRef ? replyMarker(ctx.replyRef) : "";
   const text = [
-    `Hello ${to.name},`,
+    // No name for an address nobody proved (the name is whatever the account's maker typed).
+    to.name ? `Hello ${to.name},` : "Hello,",
     "",
     ...blocks.flatMap((b) =>
-      b.kind === "p" ? [b.text, ""] : b.kind === "link" ? [`${b.text}: ${b.href}`, ""] : [`${b.by} wrote:`, "", b.text, ""],
+      b.kind === "p" ? [b.text, ""] : b.kind === "link" ? [`${b.text}: ${b.href}`, ""] : [wrote(b), "", b.text, ""],
     ),
     // No "-- " signature line: clients drop what follows it from the quote, and the reference
     // below must survive in replies.
@@ -63,13 +66,13 @@ function render(to: Recipient, blocks: Block[], ctx: MailContext, footer: string
     .trimEnd();
   const html = [
     `<!doctype html><html><body style="font-family:system-ui,sans-serif;font-size:15px;line-height:1.5;color:#1f2328">`,
-    `<p>Hello ${escapeHtml(to.name)},</p>`,
+    to.name ? `<p>Hello ${escapeHtml(to.name)},</p>` : "<p>Hello,</p>",
     ...blocks.map((b) =>
       b.kind === "p"
         ? `<p>${escapeHtml(b.text)}</p>`
         : b.kind === "link"
           ? `<p><a href="${escapeHtml(b.href)}">${escapeHtml(b.text)}</a></p>`
-          : `<p><strong>${escapeHtml(b.by)}</strong> wrote:</p><div style="white-space:pre-wrap;border-left:3px solid #d0d7de;padding-left:12px">${escapeHtml(b.text)}</div>`,
+          : `<p><strong>${escapeHtml(b.by)}</strong> wrote${b.at ? ` on ${escapeHtml(b.at)}` : ""}:</p><div style="white-space:pre-wrap;border-left:3px solid #d0d7de;padding-left:12px">${escapeHtml(b.text)}</div>`,
     ),
     `<p style="color:#656d76;font-size:13px">${escapeHtml(footer)}${ref ? `<br><span style="color:#8c959f">${escapeHtml(ref)}</span>` : ""}</p>`,
     `</body></html>`,
@@ -81,7 +84,7 @@ const REPLY_FOOTER = "Reply to this email to add a comment to the ticket.";
 
 export function ticketCreatedMail(to: Recipient, t: TicketFacts & { createdAt: Date }, ctx: MailContext, opts: { invite?: string } = {}): Composed {
   const blocks: Block[] = [
-    { kind: "p", text: `We received your request "${oneLine(t.title)}" on ${formatWhen(t.createdAt, to.timeZone)}. Its number is #${t.number}; the team will answer here.` },
+    { kind: "p", text: `We received your request "${line(t.title)}" on ${formatWhen(t.createdAt, to.timeZone)}. Its number is #${t.number}; the team will answer here.` },
     { kind: "link", text: `Ticket #${t.number}`, href: ticketUrl(ctx, t.number) },
   ];
   if (opts.invite) {
@@ -91,12 +94,27 @@ export function ticketCreatedMail(to: Recipient, t: TicketFacts & { createdAt: D
   return { subject: ticketSubject(t, "Received: "), ...render(to, blocks, ctx, REPLY_FOOTER) };
 }
 
-export function commentMail(to: Recipient, t: TicketFacts, c: { author: string; body: string; at: Date }, ctx: MailContext): Composed {
-  const blocks: Block[] = [
-    { kind: "p", text: `${c.author} commented on ticket #${t.number} on ${formatWhen(c.at, to.timeZone)}.` },
-    { kind: "quote", by: c.author, text: c.body },
-    { kind: "link", text: `Ticket #${t.number}`, href: ticketUrl(ctx, t.number) },
-  ];
+export type MailedComment = { author: string; body: string; at: Date };
+
+/**
+ * New comments on a ticket, in one message: `comments` (oldest first, already cut to what one mail
+ * carries), and `more` that did not fit, which the message sends to the ticket page for.
+ */
+export function commentsMail(to: Recipient, t: TicketFacts, comments: MailedComment[], more: number, ctx: MailContext): Composed {
+  const first = comments[0];
+  const total = comments.length + more;
+  const blocks: Block[] =
+    total === 1
+      ? [
+          { kind: "p", text: `${line(first.author)} commented on ticket #${t.number} on ${formatWhen(first.at, to.timeZone)}.` },
+          { kind: "quote", by: line(first.author), text: first.body },
+        ]
+      : [
+          { kind: "p", text: `${total} new comments on ticket #${t.number}, the first on ${formatWhen(first.at, to.timeZone)}.` },
+          ...comments.map((c): Block => ({ kind: "quote", by: line(c.author), at: formatWhen(c.at, to.timeZone), text: c.body })),
+        ];
+  if (more > 0) blocks.push({ kind: "p", text: `…and ${more} more ${more === 1 ? "comment" : "comments"} on the ticket page.` });
+  blocks.push({ kind: "link", text: `Ticket #${t.number}`, href: ticketUrl(ctx, t.number) });
   return { subject: ticketSubject(t, "Re: "), ...render(to, blocks, ctx, REPLY_FOOTER) };
 }
 
@@ -137,17 +155,44 @@ export function passwordResetMail(to: Recipient, link: string, ctx: MailContext)
 export function oversizeMail(to: Recipient, subject: string, maxBytes: number, ctx: MailContext): Composed {
   const mb = Math.round(maxBytes / 1024 / 1024);
   const blocks: Block[] = [
-    { kind: "p", text: `Your message "${oneLine(subject)}" is larger than ${mb} MB, so the help desk could not accept it. Please send it again without the large attachments, or with links to them.` },
+    { kind: "p", text: `Your message "${line(subject)}" is larger than ${mb} MB, so the help desk could not accept it. Please send it again without the large attachments, or with links to them.` },
   ];
-  return { subject: `Not delivered to the help desk: ${oneLine(subject)}`.slice(0, 250), ...render(to, blocks, { ...ctx, replyRef: null }, "This message was sent by Triage.") };
+  return { subject: `Not delivered to the help desk: ${line(subject)}`.slice(0, 250), ...render(to, blocks, { ...ctx, replyRef: null }, "This message was sent by Triage.") };
 }
 
-export function addressCheckMail(to: Recipient, subject: string, link: string, ctx: MailContext): Composed {
+export function addressCheckMail(to: Recipient, link: string, ctx: MailContext): Composed {
+  // Nothing the sender wrote is quoted: anyone can put this address in a From header, and the
+  // desk must not carry their words to a mailbox nobody proved (issue 20).
   const blocks: Block[] = [
-    { kind: "p", text: `We received your message "${oneLine(subject)}". This address belongs to a help desk account that has not yet confirmed it owns this mailbox, so the message is waiting.` },
+    { kind: "p", text: "We received a message from this address. It belongs to a help desk account that has not yet confirmed it owns this mailbox, so the message is waiting." },
     { kind: "p", text: "To have it (and your later mail) added, confirm the address by setting your password here; you may set the one you use now. The link works once, for three days:" },
     { kind: "link", text: "Confirm my address", href: link },
     { kind: "p", text: "If you did not write to us, ignore this message." },
   ];
-  return { subject: `Confirm your address: ${oneLine(subject)}`.slice(0, 250), ...render(to, blocks, { ...ctx, replyRef: null }, "This message was sent by Triage.") };
+  return { subject: "Your message to the help desk is waiting", ...render(to, blocks, { ...ctx, replyRef: null }, "This message was sent by Triage.") };
+}
+
+/**
+ * The one message an account made on the web gets while its address is unproven: a link, and
+ * nothing anybody typed (not even the name), so that the desk cannot be made to carry a stranger's
+ * words to an address nobody proved. `to.name` is left out whatever it holds.
+ */
+export function addressProofMail(to: Recipient, link: string, ctx: MailContext): Composed {
+  const blocks: Block[] = [
+    { kind: "p", text: `An account on the help desk at ${ctx.publicUrl} was made with this address. If it was you, confirm the address to get mail about your tickets (sign in first if you are asked to; the link works for three days):` },
+    { kind: "link", text: "Confirm my address", href: link },
+    { kind: "p", text: "If it was not you, ignore this message: unless the address is confirmed, the help desk sends nothing about that account's tickets here." },
+  ];
+  return { subject: "Confirm your address", ...render({ ...to, name: "" }, blocks, { ...ctx, replyRef: null }, "This message was sent by Triage.") };
+}
+
+/** To the owner of an account: somebody tried to make another with this address (nothing was made). */
+export function signUpAttemptMail(to: Recipient, at: Date, ctx: MailContext): Composed {
+  const blocks: Block[] = [
+    { kind: "p", text: `Someone tried to create a help desk account with this address on ${formatWhen(at, to.timeZone)}. You already have one, so nothing was created and nothing about your account changed.` },
+    { kind: "p", text: "If it was you, sign in instead; \"Forgot password?\" on that page sends a link to set a new password." },
+    { kind: "link", text: "Sign in", href: `${ctx.publicUrl}/sign-in` },
+    { kind: "p", text: "If it was not you, there is nothing to do." },
+  ];
+  return { subject: "Someone tried to create an account with your address", ...render(to, blocks, { ...ctx, replyRef: null }, "This message was sent by Triage.") };
 }

@@ -11,7 +11,8 @@ import { parseRole, type Actor } from "../people/identity";
 import { createTicketIn, reopenResolvedIn } from "../tickets/commands";
 import { addCommentIn } from "../tickets/comments";
 import { oneLine, normalizeNewlines } from "../text";
-import { queueAddressCheck, sentRecently } from "./notify";
+import { queueAddressCheck } from "./account-mail";
+import { sentRecently } from "./queue";
 import { cleanSubject, parseReferences, rawHash, subjectTicketNumber } from "./inbound/ids";
 import { htmlToText } from "./inbound/html";
 import { stripQuoted } from "./inbound/quotes";
@@ -54,6 +55,9 @@ export type ImportOutcome =
   | { kind: "held"; reason: string }
   | { kind: "failing"; reason: string };
 
+/** An import that must wait (and will go in later), rather than one that failed. */
+class Deferred extends Error {}
+
 /** Tries before a message that keeps failing is set aside for an admin. */
 export const MAX_IMPORT_ATTEMPTS = 3;
 /** How long the set-a-password link in a new requester's acknowledgement works. */
@@ -87,8 +91,10 @@ export async function importMessage(source: Uint8Array, where: { uidKey: string 
     // then this was a duplicate, and the import it made stands.
     const now = await statusOf(key);
     if (now && !RETRYABLE.includes(now)) return { kind: "duplicate" };
-    const attempts = (previous?.attempts ?? 0) + 1;
-    const message = `import failed: ${(e as Error).message}`.slice(0, 500);
+    // A comment held back by the per-minute limit is not a failure: it waits for the next poll
+    // without using up a try.
+    const attempts = (previous?.attempts ?? 0) + (e instanceof Deferred ? 0 : 1);
+    const message = (e instanceof Deferred ? `waiting: ${e.message}` : `import failed: ${(e as Error).message}`).slice(0, 500);
     const status = attempts >= MAX_IMPORT_ATTEMPTS ? "quarantined" : "failing";
     await recordFailure(m, status, message, attempts);
     return status === "quarantined" ? { kind: "quarantined", reason: message } : { kind: "failing", reason: message };
@@ -194,7 +200,7 @@ async function holdForAddressCheck(m: Stored, from: Sender, userId: string): Pro
   const link = due ? await createSetPasswordLink(userId, INVITE_SECONDS) : null;
   await write(async (tx) => {
     await recordHeld(tx, m, reason);
-    if (link) await queueAddressCheck(tx, userId, m.subject || "(no subject)", link);
+    if (link) await queueAddressCheck(tx, userId, link);
   });
   return { kind: "held", reason };
 }
@@ -223,6 +229,7 @@ async function addEmailComment(m: Stored, email: Email, ticket: number, author: 
   const channel = { via: "mail" as const, messageKey: m.key };
   return write(async (tx) => {
     const added = await addCommentIn(tx, author, ticket, { body, internal: false }, channel);
+    if (added.kind === "rate_limited") throw new Deferred("its sender added more comments in the last minute than one person may; imported on a later poll");
     if (added.kind !== "added") throw new Error(`the comment was refused (${added.kind})`);
     if (inThread) await reopenResolvedIn(tx, author, ticket, channel);
     await recordImport(tx, m, { ticketNumber: ticket, commentId: added.id });

@@ -1,37 +1,26 @@
 import "server-only";
-import crypto from "node:crypto";
-import type { Prisma } from "../generated/prisma/client";
+import { asDate, sqlDate, type Tx } from "../db";
 import { env } from "../env";
-import { sqlDate, sqlOf, type Sql } from "../sql";
-import { authSecret } from "../auth/secret";
-import { builtInDefault, type NotificationKind } from "./kinds";
+import { MAIL_COMMENT_CHARS, MAIL_COMMENTS_MAX } from "../limits";
+import { isStaffSql } from "../people/identity";
 import {
-  addressCheckMail,
   assignedMail,
-  commentMail,
-  passwordResetMail,
+  commentsMail,
   resolvedMail,
   ticketCreatedMail,
   unassignedMail,
-  type Composed,
   type MailContext,
-  type Recipient,
+  type MailedComment,
   type TicketFacts,
 } from "./compose";
-import { replyToken } from "./inbound/token";
-import { capReferences } from "./inbound/ids";
+import { context, one, queue, recipient, sentRecently, wanting, type Person } from "./queue";
 
 /**
- * Who is told what. Each function runs inside the transaction of the change that causes the
- * message and writes outbox rows there: a change rolled back sends nothing, a crash after the
- * commit loses nothing. Nobody is told about their own action, except the acknowledgement of a
- * ticket they opened. Hand-written SQL (lib/sql.ts): a Prisma transaction is taken as well as the
- * writer's own, since the mail import and most commands run in Prisma transactions.
+ * Who is told what about a ticket. Each function runs inside the transaction of the change that
+ * causes the message (called by the reactions in ./reactions.ts) and writes outbox rows there
+ * (./queue.ts): a change rolled back sends nothing, a crash after the commit loses nothing. Nobody
+ * is told about their own action, except the acknowledgement of a ticket they opened.
  */
-
-type Tx = Prisma.TransactionClient | Sql;
-
-type Person = { id: string; email: string; name: string; timeZone: string | null };
 
 /**
  * How many acknowledgements one address gets in an hour: for mailed-in tickets, a loop with a
@@ -42,123 +31,33 @@ type Person = { id: string; email: string; name: string; timeZone: string | null
 export const ACKS_PER_HOUR = 5;
 export const WEB_ACKS_PER_HOUR = 20;
 
-/** A condition on "user" u, with its bound values. */
-type Who = { sql: string; args: unknown[] };
-
-/**
- * The people matching `who` who want this kind of message: their own choice, else the admins'
- * default, else the built-in one. One statement.
- */
-async function wanting(tx: Tx, kind: NotificationKind, who: Who): Promise<Person[]> {
-  return sqlOf(tx).all<Person>(
-    `SELECT u."id", u."email", u."name", u."timeZone" FROM "user" u
-     LEFT JOIN "notification_choice" c ON c."userId" = u."id" AND c."kind" = ?
-     LEFT JOIN "notification_default" d ON d."kind" = ?
-     WHERE ${who.sql} AND COALESCE(c."enabled", d."enabled", ?)`,
-    kind,
-    kind,
-    ...who.args,
-    builtInDefault(kind),
-  );
-}
-
-const one = (id: string): Who => ({ sql: `u."id" = ?`, args: [id] });
-
-export function mailDomain() {
-  return env().mailFrom.address.split("@")[1];
-}
-
-export function newMessageId() {
-  return `${crypto.randomUUID()}@${mailDomain()}`;
-}
-
-function context(ticket: number | null): MailContext {
-  return { publicUrl: env().publicUrl, replyRef: ticket === null ? null : replyToken(authSecret(), ticket) };
-}
-
-/**
- * In-Reply-To and References for the next message on a ticket to one address: the messages that
- * person already has from this ticket (sent by Triage, or written by them), so their client shows
- * one thread.
- */
-async function threadFor(tx: Tx, ticket: number, address: string) {
-  const sql = sqlOf(tx);
-  const sent = await sql.all<{ messageId: string }>(
-    `SELECT "messageId" FROM "outbound_mail" WHERE "ticketNumber" = ? AND "toAddress" = ? ORDER BY "id" DESC LIMIT 20`,
-    ticket,
-    address,
-  );
-  // A message without a Message-ID is keyed by its hash, which is no id to refer to.
-  const received = await sql.all<{ messageKey: string }>(
-    `SELECT "messageKey" FROM "inbound_mail"
-     WHERE "ticketNumber" = ? AND "fromAddress" = ? AND substr("messageKey", 1, 7) <> 'sha256:'
-     ORDER BY "id" DESC LIMIT 20`,
-    ticket,
-    address,
-  );
-  // Oldest first: the received ones and the sent ones interleave by time well enough by id order
-  // within each; put what the person wrote first (it usually opened the thread).
-  const ids = [...received.reverse().map((r) => r.messageKey), ...sent.reverse().map((s) => s.messageId)];
-  if (ids.length === 0) return { inReplyTo: null, references: null };
-  const refs = capReferences(ids, 20);
-  return { inReplyTo: ids[ids.length - 1], references: refs.join(" ") };
-}
-
-/** `thread: false` for a ticket just opened on the web: nobody has any of its mail yet. */
-async function queue(tx: Tx, kind: string, to: Person, mail: Composed, ticket: number | null, thread = true) {
-  const none = { inReplyTo: null, references: null };
-  const refs = ticket === null || !thread ? none : await threadFor(tx, ticket, to.email);
-  // One hand-written INSERT: nothing is read back, and no query is built (createMany cost about
-  // 1.5 ms of a create's 12). Status, attempts and the lease take the table's defaults.
-  const at = sqlDate(new Date());
-  await sqlOf(tx).run(
-    `INSERT INTO "outbound_mail" ("kind", "ticketNumber", "toUserId", "toAddress", "subject", "text", "html",
-       "messageId", "inReplyTo", "references", "replyTo", "nextAttemptAt", "createdAt")
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    kind, ticket, to.id, to.email, mail.subject, mail.text, mail.html,
-    newMessageId(), refs.inReplyTo, refs.references, env().mailFrom.address, at, at,
-  );
-}
-
-const recipient = (p: Person): Recipient => ({ name: p.name, timeZone: p.timeZone });
-
 /** A new ticket: the requester's acknowledgement, and the agents who hear about unassigned tickets. */
 export async function notifyTicketCreated(
   tx: Tx,
   t: TicketFacts & { description: string; createdAt: Date; requesterId: string; requesterName: string },
-  opts: { invite?: string; viaMail?: boolean; ackLimit?: number } = {},
+  opts: { invite?: string; viaMail?: boolean; answers?: string; ackLimit?: number } = {},
 ) {
   const ctx = context(t.number);
   const limit = opts.viaMail ? ACKS_PER_HOUR : opts.ackLimit;
   for (const p of await wanting(tx, "ticket_created", one(t.requesterId))) {
     if (limit !== undefined && (await sentRecently(tx, p.email, "ticket_created", t.createdAt)) >= limit) continue;
     // A mailed-in ticket's acknowledgement answers the sender's message, in the same thread.
-    await queue(tx, "ticket_created", p, ticketCreatedMail(recipient(p), t, ctx, opts), t.number, opts.viaMail === true);
+    await queue(tx, "ticket_created", p, ticketCreatedMail(recipient(p), t, ctx, opts), t.number, opts.viaMail === true, opts.answers ?? null);
   }
   const agents = await wanting(
     tx,
     "unassigned_ticket",
-    { sql: `u."role" IN ('agent', 'admin') AND u."id" <> ?`, args: [t.requesterId] },
+    { sql: `${isStaffSql(`u."role"`)} AND u."id" <> ?`, args: [t.requesterId] },
   );
   for (const p of agents) {
     await queue(tx, "unassigned_ticket", p, unassignedMail(recipient(p), { ...t, requester: t.requesterName }, ctx), t.number, false);
   }
 }
 
-/** How many messages of this kind went to the address in the hour before `now`. */
-export async function sentRecently(tx: Tx, address: string, kind: string, now: Date) {
-  const row = await sqlOf(tx).get<{ n: number | bigint }>(
-    `SELECT count(*) AS "n" FROM "outbound_mail" WHERE "toAddress" = ? AND "kind" = ? AND "createdAt" > ?`,
-    address,
-    kind,
-    sqlDate(now.getTime() - 3600_000),
-  );
-  return Number(row?.n ?? 0);
-}
-
 /**
  * A public comment: from the team, to the requester; from the requester, to the assignee.
- * Internal notes tell nobody outside the team, so they send nothing.
+ * Internal notes tell nobody outside the team, so they send nothing. A burst of comments is one
+ * mail per ticket and recipient (queueCommentMail).
  */
 export async function notifyComment(
   tx: Tx,
@@ -166,17 +65,91 @@ export async function notifyComment(
   c: { authorId: string; authorName: string; body: string; internal: boolean; at: Date },
 ) {
   if (c.internal) return;
+  const fromTeam = c.authorId !== t.requesterId;
+  const kind: CommentKind = fromTeam ? "team_comment" : "requester_comment";
+  const to = fromTeam ? t.requesterId : t.assigneeId !== c.authorId ? t.assigneeId : null;
+  if (!to) return;
+  for (const p of await wanting(tx, kind, one(to))) await queueCommentMail(tx, kind, p, t, c);
+}
+
+/** Mail about comments: the team's to the requester, the requester's to the assignee. */
+type CommentKind = "team_comment" | "requester_comment";
+
+/**
+ * Mail about a comment, coalesced: at most one message per ticket and recipient in every
+ * TRIAGE_MAIL_COALESCE_SECONDS, carrying every comment since the last one.
+ *
+ * - A comment after a quiet spell is mailed at once.
+ * - While that person's message about this ticket is still queued and untouched by the worker
+ *   (status queued, no attempt yet), a later comment rewrites it to carry every comment since
+ *   its first (recomposed from the comment rows, so it is never more than the rows say), keeping
+ *   its Message-ID and threading.
+ * - Once it is being sent or sent, the next comment starts a new message, due a window after the
+ *   last went out, which gathers the comments until then in the same way.
+ *
+ * A message tried once is never rewritten: its recipient may already hold that Message-ID.
+ * With the setting at 0, every comment is its own message, at once.
+ */
+async function queueCommentMail(tx: Tx, kind: CommentKind, p: Person, t: TicketFacts & { requesterId: string }, c: { authorName: string; body: string; at: Date }) {
   const ctx = context(t.number);
-  const mail = { author: c.authorName, body: c.body, at: c.at };
-  if (c.authorId !== t.requesterId) {
-    for (const p of await wanting(tx, "team_comment", one(t.requesterId))) {
-      await queue(tx, "team_comment", p, commentMail(recipient(p), t, mail, ctx), t.number);
-    }
-  } else if (t.assigneeId && t.assigneeId !== c.authorId) {
-    for (const p of await wanting(tx, "requester_comment", one(t.assigneeId))) {
-      await queue(tx, "requester_comment", p, commentMail(recipient(p), t, mail, ctx), t.number);
-    }
+  const single = () => commentsMail(recipient(p), t, [{ author: c.authorName, body: c.body, at: c.at }], 0, ctx);
+  const windowMs = env().TRIAGE_MAIL_COALESCE_SECONDS * 1000;
+  if (windowMs === 0) return queue(tx, kind, p, single(), t.number);
+  const now = new Date();
+  const last = await tx.get<{ id: number; status: string; attempts: number; createdAt: string | Date; sentAt: string | Date | null }>(
+    `SELECT "id", "status", "attempts", "createdAt", "sentAt" FROM "outbound_mail"
+     WHERE "ticketNumber" = ? AND "kind" = ? AND "toUserId" = ? AND "toAddress" = ? ORDER BY "id" DESC LIMIT 1`,
+    t.number, kind, p.id, p.email,
+  );
+  if (last && last.status === "queued" && Number(last.attempts) === 0) {
+    const since = new Date(Math.min(asDate(last.createdAt).getTime(), c.at.getTime()));
+    const mail = (await gatheredComments(tx, kind, p, t, since, ctx)) ?? single();
+    // The condition again: on PostgreSQL the worker may have claimed it since it was read.
+    const rewritten = await tx.run(
+      `UPDATE "outbound_mail" SET "subject" = ?, "text" = ?, "html" = ?, "createdAt" = ?
+       WHERE "id" = ? AND "status" = 'queued' AND "attempts" = 0`,
+      mail.subject, mail.text, mail.html, sqlDate(since), Number(last.id),
+    );
+    if (rewritten === 1) return;
   }
+  // When the last message went out (or is going out now); a failed one holds nothing back.
+  const wentOut = !last || last.status === "failed" ? null : last.status === "sent" && last.sentAt ? asDate(last.sentAt) : now;
+  const due = wentOut ? new Date(Math.max(now.getTime(), wentOut.getTime() + windowMs)) : now;
+  await queue(tx, kind, p, single(), t.number, true, null, { due, since: c.at });
+}
+
+/**
+ * The message about every comment of `kind` on the ticket since `since` (public ones only; for
+ * the requester the team's, for the assignee the requester's), cut to MAIL_COMMENTS_MAX comments
+ * and MAIL_COMMENT_CHARS characters. Null when there is none (it cannot be: the comment that asks
+ * is one).
+ */
+async function gatheredComments(tx: Tx, kind: CommentKind, p: Person, t: TicketFacts & { requesterId: string }, since: Date, ctx: MailContext) {
+  // Where the gathering starts: the ticket's newest comment before `since` (comment ids follow
+  // time), found walking back on the (ticketNumber, id) index through the window's comments only.
+  const before = await tx.get<{ id: number }>(
+    `SELECT c."id" FROM "comment" c WHERE c."ticketNumber" = ? AND c."createdAt" < ? ORDER BY c."ticketNumber" DESC, c."id" DESC LIMIT 1`,
+    t.number, sqlDate(since),
+  );
+  const where = `c."ticketNumber" = ? AND c."id" > ? AND c."internal" = ? AND c."authorId" ${kind === "team_comment" ? "<>" : "="} ?`;
+  const args = [t.number, before ? Number(before.id) : 0, false, t.requesterId];
+  const rows = await tx.all<{ body: string; createdAt: string | Date; author: string }>(
+    `SELECT c."body", c."createdAt", u."name" AS "author" FROM "comment" c JOIN "user" u ON u."id" = c."authorId"
+     WHERE ${where} ORDER BY c."id" ASC LIMIT ?`,
+    ...args, MAIL_COMMENTS_MAX,
+  );
+  if (rows.length === 0) return null;
+  const total = rows.length < MAIL_COMMENTS_MAX
+    ? rows.length
+    : Number((await tx.get<{ n: number | bigint }>(`SELECT count(*) AS "n" FROM "comment" c WHERE ${where}`, ...args))?.n ?? rows.length);
+  const shown: MailedComment[] = [];
+  let chars = 0;
+  for (const r of rows) {
+    if (shown.length > 0 && chars + r.body.length > MAIL_COMMENT_CHARS) break;
+    chars += r.body.length;
+    shown.push({ author: r.author, body: r.body, at: asDate(r.createdAt) });
+  }
+  return commentsMail(recipient(p), t, shown, total - shown.length, ctx);
 }
 
 /** A change of status or assignee: the requester hears of Resolved, the new assignee of the assignment. */
@@ -197,20 +170,4 @@ export async function notifyTicketChanged(
       await queue(tx, "assigned", p, assignedMail(recipient(p), t, by, ctx), t.number);
     }
   }
-}
-
-/** Mail about an account rather than a ticket, which nobody can turn off. */
-async function queueForAccount(tx: Tx, userId: string, kind: string, compose: (to: Recipient) => Composed) {
-  const p = await sqlOf(tx).get<Person>(`SELECT "id", "email", "name", "timeZone" FROM "user" WHERE "id" = ?`, userId);
-  if (p) await queue(tx, kind, p, compose(recipient(p)), null);
-}
-
-/** Better Auth's reset link, by mail. */
-export async function queuePasswordReset(tx: Tx, userId: string, link: string) {
-  await queueForAccount(tx, userId, "password_reset", (to) => passwordResetMail(to, link, context(null)));
-}
-
-/** A link for the owner of an address to confirm it (mail from it is waiting). */
-export async function queueAddressCheck(tx: Tx, userId: string, subject: string, link: string) {
-  await queueForAccount(tx, userId, "address_check", (to) => addressCheckMail(to, subject, link, context(null)));
 }

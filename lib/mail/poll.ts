@@ -8,7 +8,7 @@ import { recordRefused } from "./store";
 import { releaseLease, takeLease } from "./lease";
 import { workerId, wakeOutbox } from "./outbox";
 import { oversizeMail } from "./compose";
-import { queueToAddress, sentRecently } from "./notify";
+import { queueToAddress, sentRecently } from "./queue";
 import { isLocalHost } from "./local-host";
 
 /**

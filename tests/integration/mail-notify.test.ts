@@ -1,8 +1,8 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
+import { models as db, write } from "@/lib/db";
 import { createTicket, updateTicket } from "@/lib/tickets/commands";
 import { addComment } from "@/lib/tickets/comments";
-import type { Actor } from "@/lib/tickets/permissions";
+import type { Actor } from "@/lib/people/identity";
 import { saveDefaults, saveSettings, settingsOf } from "@/lib/mail/settings";
 import { ACKS_PER_HOUR } from "@/lib/mail/notify";
 
@@ -73,7 +73,7 @@ describe("a new ticket", () => {
     for (let i = 0; i < ACKS_PER_HOUR + 2; i++) {
       const n = await open();
       await db.outboundMail.deleteMany({ where: { ticketNumber: n } });
-      await db.$transaction((tx) =>
+      await write((tx) =>
         notifyTicketCreated(tx, { number: n, title: "By mail", description: "x", createdAt: new Date(), requesterId: "rita", requesterName: "Rita" }, { viaMail: true }),
       );
     }
@@ -158,7 +158,7 @@ describe("changes", () => {
     const n = await open();
     await db.outboundMail.deleteMany();
     await expect(
-      db.$transaction(async (tx) => {
+      write(async (tx) => {
         const { notifyComment } = await import("@/lib/mail/notify");
         await notifyComment(tx, { number: n, title: "x", requesterId: "rita", assigneeId: null }, { authorId: "ada", authorName: "Ada", body: "hi", internal: false, at: new Date() });
         throw new Error("the change failed");
@@ -181,5 +181,32 @@ describe("settings", () => {
     ]);
     expect(after.timeZone).toBe("Asia/Tokyo");
     expect(await db.notificationChoice.count({ where: { userId: "rita", kind: "assigned" } })).toBe(0);
+  });
+});
+
+describe("a mail of several comments", () => {
+  it("names each author and time, keeps each text as typed, and counts what it leaves for the ticket page", async () => {
+    const { commentsMail } = await import("@/lib/mail/compose");
+    const at = new Date("2026-12-01T10:02:00Z");
+    const mail = commentsMail(
+      { name: "Ada", timeZone: "Europe/Paris" },
+      { number: 7, title: "Printer on fire" },
+      [
+        { author: "Rita", body: "First.\nWith a second line.", at },
+        { author: "Eve\r\nBcc: x@evil.example", body: `<img src=x onerror="alert(1)">`, at: new Date(at.getTime() + 60_000) },
+      ],
+      3,
+      { publicUrl: "https://help.example.com", replyRef: null },
+    );
+    expect(mail.subject).toBe("Re: [#7] Printer on fire");
+    expect(mail.text).toContain("5 new comments on ticket #7, the first on 1 Dec 2026, 11:02 (Europe/Paris).");
+    expect(mail.text).toContain("Rita wrote on 1 Dec 2026, 11:02 (Europe/Paris):\n\nFirst.\nWith a second line.");
+    // A name is one line wherever it goes in a mail.
+    expect(mail.text).toContain("Eve Bcc: x@evil.example wrote on 1 Dec 2026, 11:03 (Europe/Paris):");
+    expect(mail.text).toContain("…and 3 more comments on the ticket page.");
+    expect(mail.text).toContain("Ticket #7: https://help.example.com/tickets/7");
+    expect(mail.html).toContain("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;");
+    expect(mail.html).not.toContain("<img");
+    expect(mail.html).toContain("…and 3 more comments on the ticket page.");
   });
 });

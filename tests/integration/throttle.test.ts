@@ -5,6 +5,7 @@ import {
   clearEmailThrottle,
   noteExistingSignUp,
   noteSignInSuccess,
+  pruneThrottle,
   reserveSignInAttempt,
   reserveSignUp,
   signInLockout,
@@ -155,6 +156,17 @@ describe("sign-in throttle (database)", () => {
     expect(r["pair:c@example.com 192.0.2.99"].failures).toBe(5);
     expect(r["addr:192.0.2.99"].failures).toBe(5);
     expect(await signInLockout("c@example.com", "192.0.2.99", t0)).toBe(15);
+  });
+
+  it("rows no rule reads any more are pruned; live ones and running locks stay", async () => {
+    await reserveSignInAttempt("old@example.com", "192.0.2.30", t0);
+    for (let i = 0; i < 5; i++) await reserveSignUp("192.0.2.31", at(i));
+    for (let i = 0; i < 5; i++) await reserveSignInAttempt("locked@example.com", "192.0.2.32", at(100 * MIN + i));
+    await reserveSignInAttempt("new@example.com", "192.0.2.33", at(130 * MIN));
+    await write((tx) => pruneThrottle(tx, at(130 * MIN)));
+    expect(Object.keys(await rows()).sort()).toEqual(
+      ["addr:192.0.2.32", "addr:192.0.2.33", "email:locked@example.com", "email:new@example.com", "pair:locked@example.com 192.0.2.32", "pair:new@example.com 192.0.2.33"].sort(),
+    );
   });
 
   it("a reset clears every row of that email, and only of that email", async () => {

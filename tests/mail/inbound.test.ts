@@ -365,7 +365,8 @@ describe("an address someone signed up with on the web", () => {
     expect(r.outcomes.held).toBe(1);
     expect(await db.ticket.count({ where: { requesterId: id } })).toBe(0);
     const check = await db.outboundMail.findFirstOrThrow({ where: { toAddress: "ceo@corp.example", kind: "address_check" } });
-    expect(check.subject).toBe("Confirm your address: Board pack");
+    expect(check.subject).toBe("Your message to the help desk is waiting");
+    expect(check.text).not.toContain("Board pack");
     const token = /\/reset-password\?token=([\w-]+)/.exec(check.text)![1];
     await getAuth(false).api.resetPassword({ body: { token, newPassword: "the-real-owner-1" } });
     await poll();
@@ -377,7 +378,12 @@ describe("an address someone signed up with on the web", () => {
   it("a reply to mail Triage sent to that address goes in, without confirming the address for later mail", async () => {
     const id = await webAccount("proven@corp.example");
     const n = (await createTicket({ id, name: "Web Person", role: "requester" }, { title: "Proven", description: "x", priority: "Low" })).number;
-    const ack = await db.outboundMail.findFirstOrThrow({ where: { ticketNumber: n, kind: "ticket_created" } });
+    // An unproven web address now gets nothing from the desk but its proof link (issue 20); a
+    // message Triage sent there before that rule (or to an address proven since) stands for it.
+    expect(await db.outboundMail.count({ where: { ticketNumber: n } })).toBe(0);
+    const ack = await db.outboundMail.create({
+      data: { kind: "team_comment", ticketNumber: n, toUserId: id, toAddress: "proven@corp.example", subject: `[#${n}] Proven`, text: "x", html: "x", messageId: `sent-before-${n}@triage.test`, status: "sent" },
+    });
     await imap.append(rawMessage({ from: "proven@corp.example", subject: `Re: ${ack.subject}`, inReplyTo: `<${ack.messageId}>`, body: "More details." }));
     expect((await poll()).outcomes.comment).toBe(1);
     // Whoever set the password may not own the mailbox: the next new message still waits.

@@ -2,7 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // @ts-expect-error: plain ESM run by server/server.mjs, without type declarations
-import { checkPost, guardPost, MAX_BODY } from "../../server/post-guard.mjs";
+import { bodyLimit, checkPost, guardPost, MAX_BODY, SIGNED_OUT_MAX_BODY } from "../../server/post-guard.mjs";
 
 type Verdict = { ok: boolean; reason?: string };
 const check = (headers: Record<string, string>, body: string | Buffer): Promise<Verdict> =>
@@ -50,6 +50,9 @@ describe("checkPost: the wire format of a post", () => {
   });
 });
 
+/** A cookie that looks like a session (the guard does not judge it; the action does). */
+const SESSION = "triage.session_token=abc.def";
+
 describe("guardPost in front of a server", () => {
   let server: http.Server;
   let base: string;
@@ -76,7 +79,7 @@ describe("guardPost in front of a server", () => {
   it("hands a good post on with the same bytes, headers, path and method", async () => {
     const binary = Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 7) % 256));
     const { body, type } = multipart([["title", "Ünïcödé ✓"], ["file", binary]]);
-    const r = await fetch(`${base}/tickets/new?x=1`, { method: "POST", body, headers: { "content-type": type, "x-kept": "yes" } });
+    const r = await fetch(`${base}/tickets/new?x=1`, { method: "POST", body, headers: { "content-type": type, "x-kept": "yes", cookie: SESSION } });
     expect(r.status).toBe(200);
     expect(Buffer.from(await r.arrayBuffer()).equals(body)).toBe(true);
     expect(passed.at(-1)).toMatchObject({ method: "POST", url: "/tickets/new?x=1", header: "yes" });
@@ -98,7 +101,7 @@ describe("guardPost in front of a server", () => {
   it("answers a body over 4 MB with a 413, whether or not it said its length, and keeps serving", async () => {
     const before = passed.length;
     const big = Buffer.alloc(MAX_BODY + 1, 120);
-    const declared = await fetch(`${base}/tickets/new`, { method: "POST", body: big, headers: { "content-type": "text/plain" } });
+    const declared = await fetch(`${base}/tickets/new`, { method: "POST", body: big, headers: { "content-type": "text/plain", cookie: SESSION } });
     expect(declared.status).toBe(413);
     expect(await declared.text()).toContain("That was too large to accept");
     let sent = 0;
@@ -109,9 +112,36 @@ describe("guardPost in front of a server", () => {
         controller.enqueue(new Uint8Array(64 * 1024));
       },
     });
-    const chunked = await fetch(`${base}/tickets/new`, { method: "POST", body: stream, headers: { "content-type": "text/plain" }, duplex: "half" } as RequestInit);
+    const chunked = await fetch(`${base}/tickets/new`, { method: "POST", body: stream, headers: { "content-type": "text/plain", cookie: SESSION }, duplex: "half" } as RequestInit);
     expect(chunked.status).toBe(413);
     expect(passed.length).toBe(before);
     expect((await fetch(`${base}/tickets`)).status).toBe(200);
+  });
+
+  it("holds a signed-out form to a small ceiling: 413 past 64 KB, before the body is kept, whatever the cookie", async () => {
+    const before = passed.length;
+    const body = Buffer.alloc(SIGNED_OUT_MAX_BODY + 1, 120);
+    for (const [path, cookie] of [["/sign-in", SESSION], ["/sign-up", ""], ["/tickets/new", ""]] as const) {
+      const r = await fetch(`${base}${path}`, { method: "POST", body, headers: { "content-type": "text/plain", ...(cookie ? { cookie } : {}) } });
+      expect(r.status, path).toBe(413);
+      expect(await r.text()).toContain("far more than signing in or creating an account takes");
+    }
+    // Told no length: cut at the same ceiling.
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent > 4 * SIGNED_OUT_MAX_BODY) return controller.close();
+        sent += 16 * 1024;
+        controller.enqueue(new Uint8Array(16 * 1024));
+      },
+    });
+    const chunked = await fetch(`${base}/sign-up`, { method: "POST", body: stream, headers: { "content-type": "text/plain" }, duplex: "half" } as RequestInit);
+    expect(chunked.status).toBe(413);
+    expect(passed.length).toBe(before);
+    // A real sign-in form is far below it.
+    const small = await fetch(`${base}/sign-in`, { method: "POST", body: "email=a%40b.c&password=x", headers: { "content-type": "application/x-www-form-urlencoded" } });
+    expect(small.status).toBe(200);
+    expect(bodyLimit("/sign-in?next=%2Ftickets", { cookie: SESSION })).toBe(SIGNED_OUT_MAX_BODY);
+    expect(bodyLimit("/tickets/new", { cookie: SESSION })).toBe(MAX_BODY);
   });
 });

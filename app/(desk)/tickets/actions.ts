@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { defineAction, ticketNumberArg } from "@/lib/action";
-import type { FormState } from "@/lib/forms";
+import { type FormState, FORM_INVALID, FORM_UNREADABLE } from "@/lib/forms";
 import { createTicket, updateTicket, type Change } from "@/lib/tickets/commands";
 import { addComment } from "@/lib/tickets/comments";
 import { commentSchema, newTicketSchema, updateTicketSchema } from "@/lib/tickets/schema";
@@ -28,7 +28,7 @@ export const createTicketAction = defineAction({
   rejected: {
     fieldErrors: {},
     values: {},
-    message: "That form could not be read. Reload the page and try again.",
+    message: FORM_UNREADABLE,
   } as FormState<NewTicketField>,
   async run({ actor, data }) {
     const { number } = await createTicket(actor, data);
@@ -55,7 +55,7 @@ export const updateTicketAction = defineAction({
   invalid: ({ version, ...fieldErrors }, values) => ({
     fieldErrors,
     values,
-    message: version?.[0] ?? "Please correct the highlighted fields.",
+    message: version?.[0] ?? FORM_INVALID,
   }),
   async run({ actor, args: [number], data, values }) {
     const result = await updateTicket(actor, number, {
@@ -111,6 +111,9 @@ export const addCommentAction = defineAction({
     const result = await addComment(actor, number, data);
     if (result.kind === "not_found") return ticketGone();
     if (result.kind === "forbidden") return { fieldErrors: { internal: [result.message] }, values, message: result.message };
+    // Too many comments this minute: nothing is wrong with the comment, so no field is marked;
+    // what was typed comes back to the form.
+    if (result.kind === "rate_limited") return { fieldErrors: {}, values, message: result.message };
     revalidatePath(`/tickets/${number}`);
     if (!data.internal) revalidatePath("/tickets");
     return { ok: true, fieldErrors: {}, values: {}, message: data.internal ? "Internal note added." : "Comment added." };

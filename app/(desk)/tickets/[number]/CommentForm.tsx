@@ -5,7 +5,7 @@ import { TextArea } from "../../../_components/Field";
 import { FormMessage } from "../../../_components/FormMessage";
 import { SubmitButton } from "../../../_components/SubmitButton";
 import type { BoundFormAction, FormState } from "@/lib/forms";
-import { COMMENT_MAX } from "@/lib/tickets/schema";
+import { COMMENT_MAX } from "@/lib/limits";
 import type { CommentField } from "../actions";
 
 const initial: FormState<CommentField> = { fieldErrors: {}, values: {} };

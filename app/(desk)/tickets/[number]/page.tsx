@@ -2,16 +2,20 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { Metadata } from "next";
 import { requireActor } from "@/lib/auth/session";
-import { can, isStaff, statusChoices } from "@/lib/tickets/permissions";
-import { getTicket, listAssignees, type ActivityEntry } from "@/lib/tickets/queries";
+import { can, statusChoices } from "@/lib/tickets/permissions";
+import { isAdmin, isStaff } from "@/lib/people/identity";
+import { getTicket, type ActivityEntry } from "@/lib/tickets/reads";
+import { listAssignees } from "@/lib/people/queries";
 import { failedRequesterMail } from "@/lib/mail/admin";
-import { parseTicketNumber } from "@/lib/tickets/schema";
+import { parseTicketNumber } from "@/lib/limits";
 import { PriorityPill, StatusPill } from "../../../_components/Pill";
 import { Time } from "../../../_components/Time";
 import { CloseReopenForm, TicketForm } from "./TicketForm";
 import { CommentForm } from "./CommentForm";
+import styles from "./conversation.module.css";
 import { addCommentAction, updateTicketAction } from "../actions";
-import { listComments } from "@/lib/tickets/comments";
+import { listComments, type ConversationPage } from "@/lib/tickets/comments";
+import { conversationHref, parseConversationParams } from "@/lib/tickets/conversation-params";
 
 type Params = Promise<{ number: string }>;
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
@@ -42,13 +46,28 @@ function ActivityLine({ a }: { a: ActivityEntry }) {
   );
 }
 
+/**
+ * Below an earlier page of the conversation: the way back to what follows it, and to the latest
+ * comments (where the form adds new ones). Nothing on the latest page.
+ */
+function LaterComments({ number, page }: { number: number; page: ConversationPage }) {
+  if (page.later === null) return null;
+  return (
+    <nav aria-label="Later conversation" className={`pagination ${styles.pages}`}>
+      <p className="muted">These are earlier comments.</p>
+      <Link href={conversationHref(number, { kind: "after", id: page.later })} rel="next" prefetch={false}>Later comments</Link>
+      <Link href={conversationHref(number, { kind: "latest" })} prefetch={false}>Latest comments</Link>
+    </nav>
+  );
+}
+
 export default async function TicketPage({ params, searchParams }: { params: Params; searchParams: SearchParams }) {
   const { actor, ticket } = await load((await params).number);
   const sp = await searchParams;
   const staff = can(actor, "changeStatus", { requesterId: ticket.requester.id });
-  const [assignees, comments, mailFailure] = await Promise.all([
+  const [assignees, conversation, mailFailure] = await Promise.all([
     staff ? listAssignees() : Promise.resolve([]),
-    listComments(actor, ticket.number),
+    listComments(actor, ticket.number, parseConversationParams(sp)),
     isStaff(actor) ? failedRequesterMail(ticket.number, ticket.requester.id) : Promise.resolve(null),
   ]);
   const mayComment = can(actor, "comment", { requesterId: ticket.requester.id });
@@ -64,7 +83,7 @@ export default async function TicketPage({ params, searchParams }: { params: Par
       {mailFailure ? (
         <p className="notice error" role="status">
           Mail to the requester ({mailFailure.toAddress}) could not be delivered: {mailFailure.lastResponse ?? "no answer"}.
-          {actor.role === "admin" ? <> <Link href="/admin/mail" prefetch={false}>See outgoing mail</Link></> : null}
+          {isAdmin(actor) ? <> <Link href="/admin/mail" prefetch={false}>See outgoing mail</Link></> : null}
         </p>
       ) : null}
       <div className="ticket-head">
@@ -83,21 +102,31 @@ export default async function TicketPage({ params, searchParams }: { params: Par
             <div className="description">{ticket.description}</div>
           </section>
 
-          <section aria-labelledby="conversation-h" className="conversation">
+          <section aria-labelledby="conversation-h" className="conversation" id="conversation">
             <h2 id="conversation-h">Conversation</h2>
-            {comments.length === 0 ? <p className="muted">No comments yet.</p> : (
-              <ol className="comments">
-                {comments.map((c) => (
-                  <li key={c.id} className={c.internal ? "comment internal" : "comment"}>
-                    <p className="comment-head">
-                      <strong>{c.author}</strong>
-                      {c.internal ? <span className="pill internal-pill">Internal note</span> : null}
-                      <Time date={c.createdAt} />
-                    </p>
-                    <div className="comment-body">{c.body}</div>
-                  </li>
-                ))}
-              </ol>
+            {conversation.comments.length === 0 ? <p className="muted">No comments yet.</p> : (
+              <>
+                {conversation.earlier !== null ? (
+                  <nav aria-label="Earlier conversation" className={`pagination ${styles.pages}`}>
+                    <Link href={conversationHref(ticket.number, { kind: "before", id: conversation.earlier })} rel="prev" prefetch={false}>
+                      Earlier comments
+                    </Link>
+                  </nav>
+                ) : null}
+                <ol className="comments">
+                  {conversation.comments.map((c) => (
+                    <li key={c.id} className={c.internal ? "comment internal" : "comment"}>
+                      <p className="comment-head">
+                        <strong>{c.author}</strong>
+                        {c.internal ? <span className="pill internal-pill">Internal note</span> : null}
+                        <Time date={c.createdAt} />
+                      </p>
+                      <div className="comment-body">{c.body}</div>
+                    </li>
+                  ))}
+                </ol>
+                <LaterComments number={ticket.number} page={conversation} />
+              </>
             )}
             {mayComment ? <CommentForm save={addCommentAction.bind(null, ticket.number)} mayWriteInternal={mayWriteInternal} /> : null}
           </section>
