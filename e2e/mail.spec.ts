@@ -6,6 +6,10 @@ import { DATABASE_URL, DB_FILE, MAIL_FROM, ON_POSTGRES } from "./env";
 import { deliver, header, linkIn, mailTo, waitForMail } from "./mail";
 import { rawMessage } from "../tests/mail/messages";
 
+// Each test waits for real mail both ways (the outbox and the mailbox poll once a second), and now
+// first for the proof link every new web account gets: more than the default 30 s on a busy machine.
+test.describe.configure({ timeout: 90_000 });
+
 /**
  * Mail as people meet it, against real servers: Triage sends through an SMTP server that keeps
  * every message, and reads a Dovecot mailbox that the tests deliver into. JavaScript on and off.
