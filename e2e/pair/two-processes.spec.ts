@@ -3,6 +3,9 @@ import { ACCOUNTS, PASSWORD } from "../accounts";
 import { PORT } from "../env";
 import { linkIn, mailTo, waitForMail } from "../mail";
 
+// Two servers, nginx and real mail (a proof link, then an acknowledgement): room on a busy machine.
+test.describe.configure({ timeout: 90_000 });
+
 /**
  * Two Triage processes on one PostgreSQL database (playwright.config.ts starts the second on
  * PORT + 1 and nginx in front of both, taking them in turn): whatever one process does, the other
