@@ -44,7 +44,6 @@ import {
  * import (lib/mail/store.ts), whose unique keys make a second import of the same message a no-op.
  */
 
-export { messageKeyOf } from "./inbound/sender";
 
 export type ImportOutcome =
   | { kind: "comment"; ticket: number; commentId: number }

@@ -1,5 +1,5 @@
 import "server-only";
-import { read, sqlDate, write, type Tx } from "../db";
+import { placeholders, read, sqlDate, write, type Tx } from "../db";
 
 /**
  * The support mailbox's messages as Triage keeps them (the "inbound_mail" table): every message
@@ -131,7 +131,7 @@ export async function storedMessage(id: number) {
 /** The ticket an earlier message (sent by Triage, or received) with one of these ids belongs to. */
 export async function ticketByMessageIds(ids: string[]): Promise<number | null> {
   if (ids.length === 0) return null;
-  const list = ids.map(() => "?").join(", ");
+  const list = placeholders(ids.length);
   const out = await read.get<{ n: number }>(
     `SELECT "ticketNumber" AS "n" FROM "outbound_mail" WHERE "messageId" IN (${list}) AND "ticketNumber" IS NOT NULL ORDER BY "id" DESC LIMIT 1`,
     ...ids,
@@ -148,7 +148,7 @@ export async function ticketByMessageIds(ids: string[]): Promise<number | null> 
 export async function answersMailTo(references: string[], address: string): Promise<boolean> {
   if (references.length === 0) return false;
   const row = await read.get(
-    `SELECT 1 AS "x" FROM "outbound_mail" WHERE "messageId" IN (${references.map(() => "?").join(", ")}) AND "toAddress" = ? LIMIT 1`,
+    `SELECT 1 AS "x" FROM "outbound_mail" WHERE "messageId" IN (${placeholders(references.length)}) AND "toAddress" = ? LIMIT 1`,
     ...references,
     address,
   );

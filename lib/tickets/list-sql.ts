@@ -1,4 +1,5 @@
 import type { Actor } from "../people/identity";
+import { placeholders } from "../db/sql";
 import { searchSql, type SearchSql } from "../db/search";
 import { visibleTicketsWhere } from "./permissions";
 import { searchWords, type ListParams, type Sort } from "./list-params";
@@ -46,12 +47,12 @@ function filters(actor: Actor, p: ListParams, alias: string, search: SearchSql) 
   const walkUpdated = alias === "t" && p.sort === "updated" && !p.q;
   if (p.status.length) {
     const c = p.status.length > 1 && walkUpdated ? search.unindexed(col("status")) : col("status");
-    where.push(`${c} IN (${p.status.map(() => "?").join(", ")})`);
+    where.push(`${c} IN (${placeholders(p.status.length)})`);
     args.push(...p.status.map(statusRank));
   }
   if (p.priority.length) {
     const c = p.priority.length > 1 && walkUpdated ? search.unindexed(col("priority")) : col("priority");
-    where.push(`${c} IN (${p.priority.map(() => "?").join(", ")})`);
+    where.push(`${c} IN (${placeholders(p.priority.length)})`);
     args.push(...p.priority.map(priorityRank));
   }
   return { where, args, assignee: assigneeFilter(actor, p) };

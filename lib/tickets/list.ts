@@ -122,7 +122,7 @@ export async function quickViews(actor: Actor): Promise<QuickView[]> {
     `SELECT coalesce(sum(CASE WHEN c."assigneeId" = ? THEN c."n" END), 0) AS "mine",
             coalesce(sum(CASE WHEN c."assigneeId" = '' THEN c."n" END), 0) AS "unassigned",
             coalesce(sum(c."n"), 0) AS "open"
-     FROM "ticket_tally" c WHERE c."status" IN (${OPEN.map(() => "?").join(", ")}) ${own}`,
+     FROM "ticket_tally" c WHERE c."status" IN (${placeholders(OPEN.length)}) ${own}`,
     actor.id,
     ...OPEN.map(statusRank),
     ...(scope.requesterId === undefined ? [] : [scope.requesterId]),
