@@ -118,8 +118,9 @@ test("through nginx taking the two in turn, a whole visit works: sign in, create
 test("mail goes out once, though both processes run the outbox", async ({ browser }) => {
   // Someone new (the shared requester may have had this hour's acknowledgements already).
   const { page, email } = await signUp(browser, A, "Once Only");
-  // The desk mails an address nothing but its proof link until the link is followed.
-  await page.goto(linkIn(await waitForMail(email, "Confirm your address"), "/confirm-address?token="));
+  // The desk mails an address nothing but its proof link until the link is followed. Opened on A,
+  // where the session was made (the baseURL is nginx over HTTPS, whose session cookie is another).
+  await page.goto(`${A}${linkIn(await waitForMail(email, "Confirm your address"), "/confirm-address?token=")}`);
   await page.getByRole("button", { name: "Confirm address" }).click();
   await expect(page.getByRole("status")).toContainText("is confirmed");
   const title = `Acknowledged once ${word()}`;

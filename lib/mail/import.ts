@@ -1,6 +1,6 @@
 import "server-only";
 import crypto from "node:crypto";
-import PostalMime, { type Email } from "postal-mime";
+import type { Email } from "postal-mime";
 import { read, write } from "../db";
 import { env } from "../env";
 import { authSecret } from "../auth/secret";
@@ -15,6 +15,7 @@ import { queueAddressCheck } from "./account-mail";
 import { sentRecently } from "./queue";
 import { cleanSubject, parseReferences, rawHash, subjectTicketNumber } from "./inbound/ids";
 import { htmlToText } from "./inbound/html";
+import { parseMessage } from "./inbound/parse";
 import { stripQuoted } from "./inbound/quotes";
 import { tokenFromAddresses, tokenFromText, verifyReplyToken } from "./inbound/token";
 import { matchTicket, type Lookups, type Relation } from "./inbound/match";
@@ -70,7 +71,7 @@ export async function importMessage(source: Uint8Array, where: { uidKey: string 
   const raw = new Uint8Array(source);
   let email: Email;
   try {
-    email = await PostalMime.parse(raw);
+    email = await parseMessage(raw);
   } catch (e) {
     const m: Stored = { key: `sha256:${rawHash(raw)}`, uidKey: where.uidKey, from: "", subject: "", raw };
     return aside(m, "quarantined", `could not be parsed: ${(e as Error).message}`);

@@ -3,6 +3,7 @@ import { ImapFlow } from "imapflow";
 import { env } from "../env";
 import { read, write } from "../db";
 import { importMessage, retryStored, type ImportOutcome } from "./import";
+import { parseMessage } from "./inbound/parse";
 import { messageKeyOf, senderOf } from "./inbound/sender";
 import { recordRefused } from "./store";
 import { releaseLease, takeLease } from "./lease";
@@ -148,8 +149,7 @@ function* chunks<T extends { size: number }>(heads: T[], maxBytes: number): Gene
 
 /** An oversized message: kept as its headers only, and its sender (unless a robot) told why. */
 async function refuseOversize(headers: Buffer, size: number, uidKey: string, maxBytes: number): Promise<"refused" | "duplicate"> {
-  const { default: PostalMime } = await import("postal-mime");
-  const email = await PostalMime.parse(Buffer.concat([headers, Buffer.from("\r\n")]));
+  const email = await parseMessage(Buffer.concat([headers, Buffer.from("\r\n")]));
   const key = messageKeyOf(Buffer.concat([headers, Buffer.from(`size:${size}`)]), email.messageId);
   if (await read.get(`SELECT 1 AS "x" FROM "inbound_mail" WHERE "messageKey" = ? OR "uidKey" = ? LIMIT 1`, key, uidKey)) return "duplicate";
   const { from: sender, subject, robot } = senderOf(email, env().mailFrom.address);

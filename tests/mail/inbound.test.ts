@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { models as db } from "@/lib/db";
@@ -9,6 +10,9 @@ import { pollMailbox, MAILBOX_LEASE } from "@/lib/mail/poll";
 import { getAuth } from "@/lib/auth/auth";
 import { startDovecot, type Dovecot } from "./dovecot";
 import { rawMessage } from "./messages";
+
+/** Real clients' messages in several charsets (lib/mail/inbound/parse.test.ts reads them all). */
+const SAMPLES = path.join(import.meta.dirname, "../../lib/mail/inbound/samples/charsets");
 
 /** The support mailbox, for real: messages APPENDed into Dovecot, read by the poller. */
 
@@ -209,6 +213,16 @@ describe("new mail", () => {
     await poll();
     const t = await db.ticket.findFirstOrThrow({ where: { title: "HTML only" } });
     expect(t.description).toBe("Line one\n\nLine two & more");
+  });
+
+  it("Outlook's windows-1252 arrives intact through the real mailbox: title, name and every quote, dash and euro", async () => {
+    await imap.append(fs.readFileSync(path.join(SAMPLES, "outlook-windows-1252.eml")));
+    await poll();
+    const t = await db.ticket.findFirstOrThrow({ where: { title: "Drucker kaputt – Büro 3" }, include: { requester: true } });
+    expect(t.requester.name).toBe("Jürgen Müller");
+    expect(t.description).toContain("druckt nur noch „Streifen“ – seit dem Update. Kosten bisher: 80 €.");
+    expect(t.description).toContain("Ich weiß, es ist „nicht dringend“, aber don’t wait…");
+    expect(`${t.title}${t.description}${t.requester.name}`).not.toMatch(/[\u0080-\u009f]/);
   });
 });
 
