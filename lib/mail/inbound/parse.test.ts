@@ -67,7 +67,6 @@ describe("the windows-1252 table", () => {
 
   it("a decoder that reads windows-1252 as Latin-1 (Node 20.18.3 and later) is found out", () => {
     class Latin1 {
-      constructor(_label?: string) {}
       decode(input: Uint8Array) {
         return String.fromCharCode(...input);
       }
