@@ -6,7 +6,8 @@ import { BASE_URL, DATABASE_URL, DB_DIR, IMAP_PORT, ON_POSTGRES, IMAP_URL, MAIL_
  * End-to-end tests against a production build (`npm start`: build if needed, migrate, serve) on a
  * throwaway database. Every spec runs twice: with JavaScript, and without it. The same server is
  * also reached through nginx and Caddy over TLS (e2e/tls), and, once everything else has finished,
- * posted to by hand with hostile values (e2e/fuzz).
+ * posted to by hand with hostile values (e2e/fuzz). On PostgreSQL (E2E_DATABASE_URL, npm test's
+ * second pass) the specs run with JavaScript on, then e2e/pair and the fuzz suite.
  */
 const NGINX_URL = `https://localhost:${TLS_PORT}`;
 const CADDY_URL = `https://localhost:${TLS_PORT + 1}`;
@@ -73,8 +74,11 @@ export default defineConfig({
   projects: [
     { name: "setup", testMatch: /global\.setup\.ts/, use: { launchOptions } },
     { name: "js", dependencies: ["setup"], testIgnore: SPECIAL, use: { javaScriptEnabled: true, launchOptions } },
-    { name: "nojs", dependencies: ["setup"], testIgnore: SPECIAL, use: { javaScriptEnabled: false, launchOptions } },
-    ...(["nginx", "caddy"] as const).flatMap((proxy) =>
+    // JavaScript off, and TLS through nginx and Caddy, change what the browser and the proxy do,
+    // not what the database does: they run once, on SQLite. On PostgreSQL every spec runs with
+    // JavaScript on, then the pair of processes and the fuzz suite (npm test's second pass).
+    ...(ON_POSTGRES ? [] : [{ name: "nojs", dependencies: ["setup"], testIgnore: SPECIAL, use: { javaScriptEnabled: false, launchOptions } }]),
+    ...(ON_POSTGRES ? [] : (["nginx", "caddy"] as const)).flatMap((proxy) =>
       [true, false].map((js) => ({
         name: `tls-${proxy}-${js ? "js" : "nojs"}`,
         dependencies: ["setup"],
@@ -91,7 +95,9 @@ export default defineConfig({
       // E2E_FUZZ_ALONE=1 runs it right after setup, for working on it (npx playwright test --project=fuzz).
       dependencies: process.env.E2E_FUZZ_ALONE
         ? ["setup"]
-        : ["js", "nojs", "tls-nginx-js", "tls-nginx-nojs", "tls-caddy-js", "tls-caddy-nojs", ...(ON_POSTGRES ? ["pair"] : [])],
+        : ON_POSTGRES
+          ? ["js", "pair"]
+          : ["js", "nojs", "tls-nginx-js", "tls-nginx-nojs", "tls-caddy-js", "tls-caddy-nojs"],
       testMatch: /\/fuzz\/.*\.spec\.ts/,
       fullyParallel: false,
       timeout: 600_000,
@@ -147,7 +153,7 @@ export default defineConfig({
           },
         ]
       : []),
-    ...(["nginx", "caddy"] as const).map((proxy, i) => ({
+    ...(ON_POSTGRES ? [] : (["nginx", "caddy"] as const)).map((proxy, i) => ({
       command: `node scripts/e2e-proxy.mjs ${proxy} ${TLS_PORT + i} ${PORT}`,
       url: `${proxy === "nginx" ? NGINX_URL : CADDY_URL}/sign-in`,
       ignoreHTTPSErrors: true,

@@ -2,8 +2,8 @@
 /**
  * `npm test`: everything, in order of speed — lint, types, unit and integration tests (Vitest),
  * the integration tests again on PostgreSQL, then end-to-end tests (Playwright, JavaScript on and
- * off, behind nginx and Caddy, and the fuzz suite) against a production build on SQLite, and all of
- * them again on PostgreSQL.
+ * off, behind nginx and Caddy, and the fuzz suite) against a production build on SQLite, and again
+ * on PostgreSQL (JavaScript on, two processes behind nginx, the fuzz suite).
  * Installs what a fresh machine lacks (dependencies, Chromium, nginx, Caddy, Dovecot, PostgreSQL), and ends with one line:
  * "N passed, N failed", counting every test that ran.
  */
@@ -119,9 +119,11 @@ if (failed === 0) {
   // The same integration tests with Triage on PostgreSQL (tests/setup.ts): a database per file.
   vitest(["tests/integration", "tests/mail", "tests/postgres"], { TRIAGE_TEST_DATABASE: "postgres" });
   playwright();
-  // Every browser test again with the server on PostgreSQL: JavaScript on and off, behind nginx and
-  // Caddy, a second process on the same database with nginx taking the two in turn (e2e/pair, only
-  // here), and the fuzz suite last. Its own ports (E2E_PORT, and those e2e/env.ts derives from it).
+  // The browser tests again with the server on PostgreSQL: every spec with JavaScript on, a second
+  // process on the same database with nginx taking the two in turn (e2e/pair, only here), and the
+  // fuzz suite last. JavaScript off and the TLS proxies run once, above: they change what the
+  // browser and the proxy do, not the database. Its own ports (E2E_PORT, and those e2e/env.ts
+  // derives from it).
   const pg = spawnSync("node_modules/.bin/tsx", ["tests/postgres/fresh-url.ts", "e2e"], { env, encoding: "utf8" });
   if (pg.status === 0) playwright([], { E2E_PORT: "3510", E2E_DATABASE_URL: pg.stdout.trim() });
   else {
