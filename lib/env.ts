@@ -1,7 +1,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { parseTrustedProxies } from "./address";
-import { ADDRESS_FAILURES_DEFAULT, SIGNED_OUT_MAX_BODY_KB, SIGNUPS_PER_HOUR_DEFAULT } from "./limits";
+import { ADDRESS_FAILURES_DEFAULT, ATTACHMENT_MAX_MB_DEFAULT, SIGNED_OUT_MAX_BODY_KB, SIGNUPS_PER_HOUR_DEFAULT } from "./limits";
 
 /**
  * Triage's configuration, read once and validated: a bad value stops the start with a message
@@ -118,6 +118,22 @@ const schema = z.object({
     .min(8, "must be between 8 and 4096")
     .max(4096, "must be between 8 and 4096")
     .default(SIGNED_OUT_MAX_BODY_KB),
+  /**
+   * Where attachments' bytes live on PostgreSQL: a folder every process shares (lib/files). Unset:
+   * in PostgreSQL itself. On SQLite they are always in `files` beside the database.
+   */
+  TRIAGE_FILES_DIR: z
+    .string()
+    .trim()
+    .refine((v) => path.isAbsolute(v), { message: "must be an absolute path, such as /srv/triage/files" })
+    .optional(),
+  /** The largest attachment, in MB (megabytes of 1,048,576 bytes). */
+  TRIAGE_ATTACHMENT_MAX_MB: z.coerce
+    .number({ message: "must be a number of megabytes" })
+    .int("must be a whole number of megabytes")
+    .min(1, "must be between 1 and 1024")
+    .max(1024, "must be between 1 and 1024")
+    .default(ATTACHMENT_MAX_MB_DEFAULT),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
 });
 
@@ -142,6 +158,8 @@ export type Env = z.infer<typeof schema> & {
   publicUrl: string;
   /** The support address: TRIAGE_MAIL_FROM, or triage@ the public host. */
   mailFrom: { name: string | null; address: string };
+  /** TRIAGE_ATTACHMENT_MAX_MB in bytes. */
+  attachmentMaxBytes: number;
 };
 
 export class ConfigError extends Error {}
@@ -164,6 +182,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     TRIAGE_SIGNIN_FAILURES_PER_ADDRESS: empty(source.TRIAGE_SIGNIN_FAILURES_PER_ADDRESS),
     TRIAGE_SIGNUPS_PER_HOUR_PER_ADDRESS: empty(source.TRIAGE_SIGNUPS_PER_HOUR_PER_ADDRESS),
     TRIAGE_SIGNED_OUT_MAX_BODY_KB: empty(source.TRIAGE_SIGNED_OUT_MAX_BODY_KB),
+    TRIAGE_FILES_DIR: empty(source.TRIAGE_FILES_DIR),
+    TRIAGE_ATTACHMENT_MAX_MB: empty(source.TRIAGE_ATTACHMENT_MAX_MB),
     NODE_ENV: empty(source.NODE_ENV),
   });
   if (!result.success) {
@@ -178,7 +198,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     ? parseMailbox(result.data.TRIAGE_MAIL_FROM)!
     : { name: "Triage", address: `triage@${host.includes(".") ? host : `${host}.localdomain`}` };
   const dataDir = dialect === "sqlite" ? path.dirname(databasePath) : path.resolve("data");
-  return { ...result.data, dialect, databasePath, dataDir, publicUrl, mailFrom };
+  const attachmentMaxBytes = result.data.TRIAGE_ATTACHMENT_MAX_MB * 1024 * 1024;
+  return { ...result.data, dialect, databasePath, dataDir, publicUrl, mailFrom, attachmentMaxBytes };
 }
 
 export type Dialect = "sqlite" | "postgres";

@@ -36,6 +36,15 @@ export const MAIL_COMMENTS_MAX = 10;
 export const MAIL_COMMENT_CHARS = COMMENT_MAX;
 
 /**
+ * Files one message may bring (a ticket's description, a comment, a mail): more are left out, and
+ * the message says so. Each file is at most TRIAGE_ATTACHMENT_MAX_MB (lib/env.ts).
+ */
+export const ATTACHMENTS_PER_MESSAGE = 20;
+
+/** TRIAGE_ATTACHMENT_MAX_MB's default: the largest file, in MB of 1,048,576 bytes. */
+export const ATTACHMENT_MAX_MB_DEFAULT = 25;
+
+/**
  * The largest number a SERIAL column holds (ticket numbers, outbox ids): PostgreSQL's `integer`,
  * past which a query throws (SQLite's is wider).
  */
