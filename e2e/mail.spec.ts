@@ -292,3 +292,71 @@ test("an out-of-office reply to a notification adds nothing to the ticket", asyn
   await expect(admin.getByRole("row").filter({ hasText: `Automatic reply: ${ack.email.subject}` }).getByText("Ignored")).toBeVisible();
   await mia.page.context().close();
 });
+
+/** A 1x1 PNG, and a message that brings it (as a screenshot) and a PDF, base64 parts in multipart/mixed. */
+const PNG_BASE64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+function messageWithFiles(from: string, subject: string, text: string): string {
+  const b = `files-${unique()}`;
+  const part = (name: string, type: string, base64: string) =>
+    [`--${b}`, `Content-Type: ${type}; name="${name}"`, "Content-Transfer-Encoding: base64", `Content-Disposition: attachment; filename="${name}"`, "", base64];
+  return [
+    `From: ${from}`,
+    `To: ${MAIL_FROM}`,
+    `Subject: ${subject}`,
+    `Date: ${new Date().toUTCString()}`,
+    `Message-ID: <${unique("files")}@client.example>`,
+    "MIME-Version: 1.0",
+    `Content-Type: multipart/mixed; boundary="${b}"`,
+    "",
+    `--${b}`,
+    "Content-Type: text/plain; charset=utf-8",
+    "",
+    text,
+    ...part("screen.png", "image/png", PNG_BASE64),
+    // Claims to be a PNG; its bytes say PDF, and that is what it is served as: a download.
+    ...part("report.pdf", "image/png", Buffer.from("%PDF-1.4\n% a report\n").toString("base64")),
+    `--${b}--`,
+    "",
+  ].join("\r\n");
+}
+
+test("a mailed screenshot and PDF show on the ticket: the image as a preview, the PDF a download, neither for another requester", async ({ as }) => {
+  const email = `${unique("files")}@customer.example`;
+  const subject = `Error on screen ${unique()}`;
+  await deliver(messageWithFiles(`Fay Files <${email}>`, subject, "The screenshot and the report are attached."));
+  const ack = await waitForMail(email, new RegExp(`^Received: \\[#\\d+\\] ${subject}$`));
+  const n = Number(/\[#(\d+)\]/.exec(ack.email.subject ?? "")![1]);
+
+  const agent = await as("agent");
+  await agent.goto(`/tickets/${n}`);
+  const files = agent.getByRole("list", { name: "Attachments" });
+  await expect(files.getByRole("link")).toHaveText(["screen.png", "report.pdf"]);
+  await expect(files).toContainText(/\d+ bytes/);
+  // The preview is the image itself, served inline by the download route (the CSP allows it).
+  const preview = files.getByRole("link", { name: "screen.png" }).locator("img");
+  await expect.poll(() => preview.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1);
+
+  const pdfHref = (await files.getByRole("link", { name: "report.pdf" }).getAttribute("href"))!;
+  const pdf = await agent.request.get(pdfHref);
+  expect(pdf.status()).toBe(200);
+  expect(pdf.headers()["content-type"]).toBe("application/pdf");
+  expect(pdf.headers()["content-disposition"]).toBe(`attachment; filename="report.pdf"; filename*=UTF-8''report.pdf`);
+  expect(pdf.headers()["x-content-type-options"]).toBe("nosniff");
+  expect((await pdf.body()).toString()).toBe("%PDF-1.4\n% a report\n");
+  const png = await agent.request.get((await files.getByRole("link", { name: "screen.png" }).getAttribute("href"))!, { headers: { Range: "bytes=0-7" } });
+  expect(png.status()).toBe(206);
+  expect(png.headers()["content-disposition"]).toMatch(/^inline; /);
+  expect([...(await png.body())]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+  // Another requester: the same 404 as an attachment that does not exist.
+  const stranger = await as("requester");
+  const refused = await stranger.request.get(pdfHref);
+  expect(refused.status()).toBe(404);
+  const missing = await stranger.request.get(`/tickets/${n}/attachments/2147483647`);
+  expect(missing.status()).toBe(404);
+  expect(await refused.text()).toBe(await missing.text());
+  // Forged places: the same 404, never an error.
+  for (const forged of [`${n}/attachments/0`, `${n}/attachments/-1`, `${n}/attachments/1e20`, `${n}/attachments/abc`, `abc/attachments/1`, `99999999999/attachments/1`]) {
+    expect((await agent.request.get(`/tickets/${forged}`)).status(), forged).toBe(404);
+  }
+});

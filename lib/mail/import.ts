@@ -12,6 +12,7 @@ import { createTicketIn, reopenResolvedIn } from "../tickets/commands";
 import { addCommentIn } from "../tickets/comments";
 import { oneLine, normalizeNewlines } from "../text";
 import { queueAddressCheck } from "./account-mail";
+import { leftOutNote, storeMessageFiles } from "./attachments";
 import { sentRecently } from "./queue";
 import { cleanSubject, parseReferences, rawHash, subjectTicketNumber } from "./inbound/ids";
 import { htmlToText } from "./inbound/html";
@@ -106,15 +107,18 @@ async function aside(m: Stored, status: SetAsideStatus, reason: string): Promise
   return status === "ignored" ? { kind: "ignored", reason } : { kind: "quarantined", reason };
 }
 
-/** What a person wrote, as text: the plain part, else the HTML reduced; quotes cut for replies. */
-function bodyOf(email: Email, strip: boolean): string {
+/**
+ * What a person wrote, as text: the plain part, else the HTML reduced; quotes cut for replies;
+ * `note` (what was left out of the message's files) at the end, always whole.
+ */
+function bodyOf(email: Email, strip: boolean, note = ""): string {
   // A comment holds 20,000 characters: the quote rules never need to read a novel.
   const text = (email.text?.trim() ? email.text : email.html ? htmlToText(email.html, { dropQuotes: strip }) : "").slice(0, 200_000);
   const body = normalizeNewlines(strip ? stripQuoted(text) : text).trim();
-  if (body === "") return "(This message had no text.)";
-  if (body.length <= DESCRIPTION_MAX) return body;
-  const note = "\n\n[Cut here: the message was longer than a comment may be. The whole message is kept.]";
-  return body.slice(0, DESCRIPTION_MAX - note.length) + note;
+  if (body === "") return `(This message had no text.)${note}`;
+  if (body.length + note.length <= DESCRIPTION_MAX) return body + note;
+  const cut = "\n\n[Cut here: the message was longer than a comment may be. The whole message is kept.]";
+  return body.slice(0, DESCRIPTION_MAX - cut.length - note.length) + cut + note;
 }
 
 type Account = { id: string; name: string; role: string; emailVerified: boolean };
@@ -225,10 +229,11 @@ export async function retryStored(now = new Date()): Promise<number> {
 
 /** A reply by mail, as a public comment (and, from the requester in the thread, a reopened ticket). */
 async function addEmailComment(m: Stored, email: Email, ticket: number, author: Actor, inThread: boolean): Promise<ImportOutcome> {
-  const body = bodyOf(email, true);
+  const { files, leftOut } = await storeMessageFiles(email.attachments);
+  const body = bodyOf(email, true, leftOutNote(leftOut));
   const channel = { via: "mail" as const, messageKey: m.key };
   return write(async (tx) => {
-    const added = await addCommentIn(tx, author, ticket, { body, internal: false }, channel);
+    const added = await addCommentIn(tx, author, ticket, { body, internal: false, files }, channel);
     if (added.kind === "rate_limited") throw new Deferred("its sender added more comments in the last minute than one person may; imported on a later poll");
     if (added.kind !== "added") throw new Error(`the comment was refused (${added.kind})`);
     if (inThread) await reopenResolvedIn(tx, author, ticket, channel);
@@ -239,7 +244,8 @@ async function addEmailComment(m: Stored, email: Email, ticket: number, author: 
 
 async function openEmailTicket(m: Stored, email: Email, from: Sender, sender: Account | null): Promise<ImportOutcome> {
   const title = oneLine(cleanSubject(m.subject)).slice(0, TITLE_MAX).trim() || "(no subject)";
-  const description = bodyOf(email, false);
+  const { files, leftOut } = await storeMessageFiles(email.attachments);
+  const description = bodyOf(email, false, leftOutNote(leftOut));
   const now = new Date();
   // A requester made from this message, or one who never set a password, gets a link to set one
   // (made first: Better Auth writes it outside this transaction).
@@ -249,7 +255,7 @@ async function openEmailTicket(m: Stored, email: Email, from: Sender, sender: Ac
     const requester: Actor = sender
       ? { id: sender.id, name: sender.name, role: parseRole(sender.role) }
       : await createRequester(tx, { id: userId, name: from.name, email: from.address }, now);
-    const { number } = await createTicketIn(tx, requester, { title, description, priority: "Medium" }, { via: "mail", invite, messageKey: m.key });
+    const { number } = await createTicketIn(tx, requester, { title, description, priority: "Medium", files }, { via: "mail", invite, messageKey: m.key });
     await recordImport(tx, m, { ticketNumber: number, commentId: null });
     return { kind: "ticket", ticket: number } as const;
   });

@@ -1,6 +1,7 @@
 import "server-only";
 import { expectOne, sqlDate, write, WriteMismatch, type Tx } from "../db";
 import { isStaffSql, type Actor } from "../people/identity";
+import { attachIn, type StoredFile } from "./attachments";
 import { ticketEvents, type Change, type Channel, type TicketFacts } from "./events";
 import { can, maySetStatus, mayCreateTicket, ticketWhere, ticketWhereSql } from "./permissions";
 import { getTicketRow, type TicketRowForChange } from "./reads";
@@ -29,7 +30,10 @@ export type { Change } from "./events";
 
 const WEB: Channel = { via: "web" };
 
-export async function createTicketIn(tx: Tx, actor: Actor, input: NewTicketInput, channel: Channel = WEB): Promise<{ number: number }> {
+/** A new ticket, and the files that came with it (already in the file store: lib/tickets/attachments.ts). */
+export type NewTicket = NewTicketInput & { files?: readonly StoredFile[] };
+
+export async function createTicketIn(tx: Tx, actor: Actor, input: NewTicket, channel: Channel = WEB): Promise<{ number: number }> {
   if (!mayCreateTicket(actor)) throw new Error("createTicket: actor may not create tickets");
   const now = new Date();
   const at = sqlDate(now);
@@ -45,6 +49,7 @@ export async function createTicketIn(tx: Tx, actor: Actor, input: NewTicketInput
       number, actor.id, at,
     ),
   );
+  if (input.files?.length) await attachIn(tx, actor.id, number, null, input.files, at);
   await ticketEvents.emit(tx, {
     kind: "created",
     at: now,
@@ -56,7 +61,7 @@ export async function createTicketIn(tx: Tx, actor: Actor, input: NewTicketInput
 }
 
 /** A new ticket from the web: its requester is the actor. */
-export function createTicket(actor: Actor, input: NewTicketInput): Promise<{ number: number }> {
+export function createTicket(actor: Actor, input: NewTicket): Promise<{ number: number }> {
   return write((tx) => createTicketIn(tx, actor, input));
 }
 

@@ -5,6 +5,7 @@ import { COMMENTS_PAGE, COMMENTS_PAGE_CHARS, formatLimit, isTicketNumber } from 
 import type { Actor } from "../people/identity";
 import { facts } from "./commands";
 import { LATEST, type ConversationPosition } from "./conversation-params";
+import { attachIn, type StoredFile } from "./attachments";
 import { ticketEvents, type Channel } from "./events";
 import { can, ticketWhere, ticketWhereSql } from "./permissions";
 import { getTicketRow } from "./reads";
@@ -96,6 +97,9 @@ async function anyBeyond(scope: Scope, id: number, direction: "<" | ">"): Promis
   return row !== undefined;
 }
 
+/** A comment, and the files that came with it (already in the file store: lib/tickets/attachments.ts). */
+export type NewComment = { body: string; internal: boolean; files?: readonly StoredFile[] };
+
 export type AddCommentResult =
   | { kind: "added"; id: number }
   | { kind: "not_found" }
@@ -138,7 +142,7 @@ export async function addCommentIn(
   tx: Tx,
   actor: Actor,
   number: number,
-  input: { body: string; internal: boolean },
+  input: NewComment,
   channel: Channel = { via: "web" },
 ): Promise<AddCommentResult> {
   // Anything but a ticket number is a bug upstream (the actions parse it): throw, write nothing.
@@ -164,6 +168,7 @@ export async function addCommentIn(
     number, actor.id, input.body, input.internal, at,
   );
   const id = Number(comment!.id);
+  if (input.files?.length) await attachIn(tx, actor.id, number, id, input.files, at);
   if (!input.internal) {
     const w = ticketWhereSql(actor, number, `"ticket"`);
     expectOne(await tx.run(`UPDATE "ticket" SET "updatedAt" = ? WHERE ${w.sql}`, at, ...w.args));
@@ -177,6 +182,6 @@ export async function addCommentIn(
  * otherwise both count the minute before either is written, and a burst of parallel posts would
  * pass the limit together (SQLite runs transactions one at a time anyway).
  */
-export function addComment(actor: Actor, number: number, input: { body: string; internal: boolean }): Promise<AddCommentResult> {
+export function addComment(actor: Actor, number: number, input: NewComment): Promise<AddCommentResult> {
   return write((tx) => addCommentIn(tx, actor, number, input), { exclusive: true });
 }

@@ -13,10 +13,16 @@
  * copy 1,850 tickets a second; set-wise, several times that. The sequences continue after the
  * highest number SQLite ever gave (ticket numbers are never reused). Then the counts are compared
  * table by table, the tally group by group, and the search index document by document count; any
- * difference fails the copy (and rolls it back).
+ * difference fails the copy (and rolls it back). Attachments' bytes go from the files beside the
+ * SQLite database (`files/`) into PostgreSQL's file_blob and file_chunk, as lib/files/postgres.ts
+ * keeps them (set TRIAGE_FILES_DIR afterwards only if you would rather keep them in a shared folder:
+ * then copy `files/` there instead).
  */
 import Database from "better-sqlite3";
 import pg from "pg";
+import path from "node:path";
+import { diskStore } from "../../lib/files/disk";
+import { CHUNK_BYTES } from "../../lib/files/spool";
 import { migratePostgres } from "../../server/migrate-postgres";
 
 /** Tables in the order their foreign keys need; the tally and the search index are derived. */
@@ -29,6 +35,7 @@ export const TABLES = [
   "ticket",
   "activity",
   "comment",
+  "attachment",
   "notification_default",
   "notification_choice",
   "outbound_mail",
@@ -37,7 +44,7 @@ export const TABLES = [
 ] as const;
 
 /** The columns PostgreSQL numbers itself (SERIAL), by table. */
-const SERIAL: Record<string, string> = { ticket: "number", activity: "id", comment: "id", outbound_mail: "id", inbound_mail: "id" };
+const SERIAL: Record<string, string> = { ticket: "number", activity: "id", comment: "id", attachment: "id", outbound_mail: "id", inbound_mail: "id" };
 
 /** Rows per INSERT: PostgreSQL takes at most 65,535 parameters a statement. */
 const MAX_PARAMS = 30_000;
@@ -123,6 +130,7 @@ export async function copyToPostgres(sqliteFile: string, postgresUrl: string, lo
       report.push({ table, rows: copied });
       log(`${table}: ${copied.toLocaleString("en")} rows`);
     }
+    await copyFiles(from, to, path.join(path.dirname(sqliteFile.replace(/^file:/, "")), "files"), log);
     await rebuildDerived(to, log);
     for (const t of DERIVED_FROM) await to.query(`ALTER TABLE "${t}" ENABLE TRIGGER USER`);
     await verify(from, to);
@@ -274,4 +282,37 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       process.exit(1);
     },
   );
+}
+
+/**
+ * The bytes of every attachment, from the SQLite installation's file store into PostgreSQL's
+ * (lib/files/postgres.ts's format: a file_blob row, and file_chunk rows of CHUNK_BYTES in order).
+ * A row whose file is missing fails the copy: it would be a download that cannot be served.
+ */
+async function copyFiles(from: Database.Database, to: pg.Client, filesDir: string, log: (s: string) => void) {
+  const hashes = from.prepare(`SELECT DISTINCT "hash" FROM "attachment"`).pluck().all() as string[];
+  const store = diskStore(filesDir);
+  for (const hash of hashes) {
+    const opened = await store.open(hash);
+    if (!opened) throw new Error(`The file of an attachment (${hash}) is not in ${filesDir}: copy the installation's files/ folder with its database`);
+    await to.query(`INSERT INTO "file_blob" ("hash", "size", "touchedAt") VALUES ($1, $2, now())`, [hash, opened.size]);
+    let seq = 0;
+    let pending = Buffer.alloc(0);
+    const flush = async (all: boolean) => {
+      while (pending.length >= CHUNK_BYTES || (all && pending.length > 0)) {
+        const chunk = pending.subarray(0, CHUNK_BYTES);
+        await to.query(`INSERT INTO "file_chunk" ("hash", "seq", "data") VALUES ($1, $2, $3)`, [hash, seq++, Buffer.from(chunk)]);
+        pending = pending.subarray(chunk.length);
+      }
+    };
+    const reader = opened.body.getReader();
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      pending = Buffer.concat([pending, value]);
+      await flush(false);
+    }
+    await flush(true);
+  }
+  log(`files: ${hashes.length.toLocaleString("en")}`);
 }

@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -6,6 +7,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { copyToPostgres, TABLES } from "../../scripts/db/copy-to-postgres";
 import { seed } from "../../scripts/seed/cli";
+import { diskStore } from "../../lib/files/disk";
 import { freshDatabase } from "./server";
 
 /**
@@ -19,6 +21,8 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), "triage-copy-"));
 const file = path.join(dir, "source.db");
 let target: Awaited<ReturnType<typeof freshDatabase>>;
 let seconds = 0;
+let fileBytes: Buffer;
+let fileHash: string;
 
 beforeAll(async () => {
   await seed({ databaseUrl: `file:${file}`, tickets: COPY_TICKETS, demo: true });
@@ -33,6 +37,12 @@ beforeAll(async () => {
   db.prepare(`INSERT INTO "notification_default" ("kind", "enabled") VALUES ('ticket_created', 0)`).run();
   db.prepare(`INSERT INTO "outbound_mail" ("kind", "ticketNumber", "toAddress", "subject", "text", "html", "messageId", "nextAttemptAt", "createdAt") VALUES ('ticket_created', 1, 'a@example.com', 's', 't', 'h', 'm1@x', ?, ?)`).run(at, at);
   db.prepare(`INSERT INTO "inbound_mail" ("messageKey", "fromAddress", "subject", "raw", "size", "status", "createdAt", "updatedAt") VALUES ('k1', 'b@example.com', 's', ?, 3, 'imported', ?, ?)`).run(Buffer.from([0, 1, 255]), at, at);
+  // An attachment whose bytes (600 KB: three chunks in PostgreSQL) are in the file store beside the database.
+  fileBytes = crypto.randomBytes(600 * 1024);
+  const stored = await diskStore(path.join(dir, "files")).put(fileBytes, 1024 * 1024);
+  db.prepare(`INSERT INTO "attachment" ("ticketNumber", "name", "size", "type", "hash", "uploaderId", "createdAt") VALUES (1, 'log.bin', ?, ?, ?, ?, ?)`)
+    .run(stored.size, stored.type, stored.hash, user, at);
+  fileHash = stored.hash;
   const last = db.prepare(`SELECT max("number") FROM "ticket"`).pluck().get() as number;
   db.prepare(`DELETE FROM "ticket" WHERE "number" = ?`).run(last);
   db.close();
@@ -117,5 +127,11 @@ describe(`copying ${COPY_TICKETS.toLocaleString("en")} tickets from SQLite to Po
     expect(Number(found.n)).toBe(1);
     const [named] = await query<{ requesterName: string | null }>(`SELECT "requesterName" FROM "ticket" WHERE "title" = 'afterword'`);
     expect(named.requesterName).not.toBeNull();
+  });
+  it("carries attachments' bytes into PostgreSQL's file store, chunk by chunk", async () => {
+    const chunks = await query<{ seq: number; data: Buffer }>(`SELECT "seq", "data" FROM "file_chunk" WHERE "hash" = $1 ORDER BY "seq"`, [fileHash]);
+    expect(chunks.map((c) => c.seq)).toEqual([0, 1, 2]);
+    expect(Buffer.concat(chunks.map((c) => c.data)).equals(fileBytes)).toBe(true);
+    expect(await query(`SELECT "size" FROM "file_blob" WHERE "hash" = $1`, [fileHash])).toEqual([{ size: fileBytes.length }]);
   });
 });

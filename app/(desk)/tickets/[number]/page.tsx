@@ -15,6 +15,8 @@ import { CommentForm } from "./CommentForm";
 import styles from "./conversation.module.css";
 import { addCommentAction, updateTicketAction } from "../actions";
 import { listComments, type ConversationPage } from "@/lib/tickets/comments";
+import { attachmentsOf } from "@/lib/tickets/attachments";
+import { Attachments } from "./Attachments";
 import { conversationHref, parseConversationParams } from "@/lib/tickets/conversation-params";
 
 type Params = Promise<{ number: string }>;
@@ -70,6 +72,9 @@ export default async function TicketPage({ params, searchParams }: { params: Par
     listComments(actor, ticket.number, parseConversationParams(sp)),
     isStaff(actor) ? failedRequesterMail(ticket.number, ticket.requester.id) : Promise.resolve(null),
   ]);
+  // The files of the description and of the comments on this page (internal notes' only when the
+  // page shows them).
+  const files = await attachmentsOf(ticket.number, conversation.comments.map((c) => c.id));
   const mayComment = can(actor, "comment", { requesterId: ticket.requester.id });
   const mayWriteInternal = can(actor, "writeInternalNote", { requesterId: ticket.requester.id });
   const mayCloseOrReopen = !staff && can(actor, "closeOrReopen", { requesterId: ticket.requester.id });
@@ -100,6 +105,7 @@ export default async function TicketPage({ params, searchParams }: { params: Par
           <section aria-labelledby="description-h">
             <h2 id="description-h" className="visually-hidden">Description</h2>
             <div className="description">{ticket.description}</div>
+            <Attachments files={files.ticket} />
           </section>
 
           <section aria-labelledby="conversation-h" className="conversation" id="conversation">
@@ -122,6 +128,7 @@ export default async function TicketPage({ params, searchParams }: { params: Par
                         <Time date={c.createdAt} />
                       </p>
                       <div className="comment-body">{c.body}</div>
+                      <Attachments files={files.comments.get(c.id)} />
                     </li>
                   ))}
                 </ol>

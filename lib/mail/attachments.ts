@@ -1,0 +1,50 @@
+import "server-only";
+import type { Attachment } from "postal-mime";
+import { env } from "../env";
+import { fileStore, TooLarge } from "../files/store";
+import { displayName, formatBytes } from "../files/names";
+import { ATTACHMENTS_PER_MESSAGE, formatLimit } from "../limits";
+import type { StoredFile } from "../tickets/attachments";
+
+/**
+ * A message's files (attachments and inline `cid:` images alike) into the file store, before the
+ * import's transaction writes the ticket or comment that names them (lib/tickets/attachments.ts).
+ * One file that is too large, or that cannot be stored, never holds up the message: it is left
+ * out, and the message says which and why. The raw message stays in inbound_mail as it came.
+ */
+
+export type MessageFiles = { files: StoredFile[]; leftOut: string[] };
+
+function bytesOf(a: Attachment): Uint8Array {
+  if (typeof a.content === "string") return Buffer.from(a.content, a.encoding === "base64" ? "base64" : "utf8");
+  return a.content instanceof Uint8Array ? a.content : new Uint8Array(a.content);
+}
+
+export async function storeMessageFiles(attachments: readonly Attachment[]): Promise<MessageFiles> {
+  const max = env().attachmentMaxBytes;
+  const store = fileStore();
+  const files: StoredFile[] = [];
+  const leftOut: string[] = [];
+  for (const [i, a] of attachments.slice(0, ATTACHMENTS_PER_MESSAGE).entries()) {
+    const name = displayName(a.filename ?? `attachment-${i + 1}`);
+    const bytes = bytesOf(a);
+    try {
+      const stored = await store.put(bytes, max);
+      files.push({ name, size: stored.size, type: stored.type, hash: stored.hash });
+    } catch (e) {
+      if (e instanceof TooLarge) leftOut.push(`“${name}” (${formatBytes(bytes.byteLength)}) is larger than the ${formatBytes(max)} limit for a file.`);
+      else {
+        console.error(`mail import: could not store the file “${name}”:`, e);
+        leftOut.push(`“${name}” could not be stored.`);
+      }
+    }
+  }
+  const more = attachments.length - ATTACHMENTS_PER_MESSAGE;
+  if (more > 0) leftOut.push(`${formatLimit(more)} more ${more === 1 ? "file" : "files"}: a message brings at most ${ATTACHMENTS_PER_MESSAGE}.`);
+  return { files, leftOut };
+}
+
+/** The lines a ticket or comment ends with when files were left out of it. */
+export function leftOutNote(leftOut: readonly string[]): string {
+  return leftOut.length ? `\n\n${leftOut.map((l) => `[Not attached: ${l} The whole message is kept.]`).join("\n")}` : "";
+}
