@@ -293,37 +293,25 @@ test("an out-of-office reply to a notification adds nothing to the ticket", asyn
   await mia.page.context().close();
 });
 
-/** A 1x1 PNG, and a message that brings it (as a screenshot) and a PDF, base64 parts in multipart/mixed. */
-const PNG_BASE64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
-function messageWithFiles(from: string, subject: string, text: string): string {
-  const b = `files-${unique()}`;
-  const part = (name: string, type: string, base64: string) =>
-    [`--${b}`, `Content-Type: ${type}; name="${name}"`, "Content-Transfer-Encoding: base64", `Content-Disposition: attachment; filename="${name}"`, "", base64];
-  return [
-    `From: ${from}`,
-    `To: ${MAIL_FROM}`,
-    `Subject: ${subject}`,
-    `Date: ${new Date().toUTCString()}`,
-    `Message-ID: <${unique("files")}@client.example>`,
-    "MIME-Version: 1.0",
-    `Content-Type: multipart/mixed; boundary="${b}"`,
-    "",
-    `--${b}`,
-    "Content-Type: text/plain; charset=utf-8",
-    "",
-    text,
-    ...part("screen.png", "image/png", PNG_BASE64),
-    // Claims to be a PNG; its bytes say PDF, and that is what it is served as: a download.
-    ...part("report.pdf", "image/png", Buffer.from("%PDF-1.4\n% a report\n").toString("base64")),
-    `--${b}--`,
-    "",
-  ].join("\r\n");
-}
+/** A 1x1 PNG. */
+const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
 
 test("a mailed screenshot and PDF show on the ticket: the image as a preview, the PDF a download, neither for another requester", async ({ as }) => {
   const email = `${unique("files")}@customer.example`;
   const subject = `Error on screen ${unique()}`;
-  await deliver(messageWithFiles(`Fay Files <${email}>`, subject, "The screenshot and the report are attached."));
+  await deliver(
+    rawMessage({
+      from: `Fay Files <${email}>`,
+      to: MAIL_FROM,
+      subject,
+      body: "The screenshot and the report are attached.",
+      files: [
+        { name: "screen.png", type: "image/png", bytes: PNG },
+        // Claims to be a PNG; its bytes say PDF, and that is what it is served as: a download.
+        { name: "report.pdf", type: "image/png", bytes: Buffer.from("%PDF-1.4\n% a report\n") },
+      ],
+    }),
+  );
   const ack = await waitForMail(email, new RegExp(`^Received: \\[#\\d+\\] ${subject}$`));
   const n = Number(/\[#(\d+)\]/.exec(ack.email.subject ?? "")![1]);
 

@@ -11,6 +11,7 @@ const { attachmentFor, attachmentsOf, referencedHashes } = await import("@/lib/t
 const { addComment } = await import("@/lib/tickets/comments");
 const { createTicket } = await import("@/lib/tickets/commands");
 import type { Actor } from "@/lib/people/identity";
+import { rawMessage, type MessageFile } from "../mail/messages";
 
 /**
  * Attachments as ticket facts (issue 21): what mail brings is stored once and attached with its
@@ -32,39 +33,8 @@ beforeAll(async () => {
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), crypto.randomBytes(200)]);
 
-type Part = { name: string; type: string; bytes: Buffer; inlineId?: string };
-
-/** A multipart/mixed message (multipart/related around the HTML when a part is inline), base64 parts. */
-function message(from: string, subject: string, text: string, parts: Part[]): Buffer {
-  const b = `b-${crypto.randomUUID()}`;
-  const lines = [
-    `From: ${from}`,
-    "To: help@example.com",
-    `Subject: ${subject}`,
-    `Date: ${new Date().toUTCString()}`,
-    `Message-ID: <${crypto.randomUUID()}@client.example>`,
-    "MIME-Version: 1.0",
-    `Content-Type: multipart/mixed; boundary="${b}"`,
-    "",
-    `--${b}`,
-    "Content-Type: text/plain; charset=utf-8",
-    "",
-    text,
-  ];
-  for (const p of parts) {
-    lines.push(
-      `--${b}`,
-      `Content-Type: ${p.type}; name="${p.name}"`,
-      "Content-Transfer-Encoding: base64",
-      p.inlineId ? `Content-Disposition: inline; filename="${p.name}"` : `Content-Disposition: attachment; filename="${p.name}"`,
-      ...(p.inlineId ? [`Content-ID: <${p.inlineId}>`] : []),
-      "",
-      p.bytes.toString("base64").replace(/.{76}/g, "$&\r\n"),
-    );
-  }
-  lines.push(`--${b}--`, "");
-  return Buffer.from(lines.join("\r\n"));
-}
+/** A message from `from` with `files` (tests/mail/messages.ts writes it as mail clients do). */
+const message = (from: string, subject: string, body: string, files: MessageFile[]) => Buffer.from(rawMessage({ from, subject, body, files }));
 
 async function bytesOf(hash: string): Promise<Buffer> {
   const opened = await fileStore().open(hash);

@@ -12,7 +12,12 @@ export type MessageSpec = {
   references?: string;
   headers?: Record<string, string>;
   contentType?: string;
+  /** Files: the message becomes multipart/mixed, the body its text part, each file a base64 part. */
+  files?: MessageFile[];
 };
+
+/** A file in a message; `inlineId` makes it an inline part with that Content-ID (a `cid:` image). */
+export type MessageFile = { name: string; type: string; bytes: Uint8Array; inlineId?: string };
 
 let counter = 0;
 
@@ -28,10 +33,25 @@ export function rawMessage(m: MessageSpec): string {
     ...(m.inReplyTo ? [`In-Reply-To: ${m.inReplyTo}`] : []),
     ...(m.references ? [`References: ${m.references}`] : []),
     "MIME-Version: 1.0",
-    `Content-Type: ${m.contentType ?? "text/plain; charset=utf-8"}`,
     ...Object.entries(m.headers ?? {}).map(([k, v]) => `${k}: ${v}`),
-    "",
-    m.body,
+    ...(m.files?.length ? multipart(m, `part-${id ?? counter}`.replace(/[^\w.-]/g, "")) : [`Content-Type: ${m.contentType ?? "text/plain; charset=utf-8"}`, "", m.body]),
   ];
   return lines.join("\r\n").replace(/\r?\n/g, "\r\n");
+}
+
+function multipart(m: MessageSpec, boundary: string): string[] {
+  const lines = [`Content-Type: multipart/mixed; boundary="${boundary}"`, "", `--${boundary}`, `Content-Type: ${m.contentType ?? "text/plain; charset=utf-8"}`, "", m.body];
+  for (const f of m.files ?? []) {
+    lines.push(
+      `--${boundary}`,
+      `Content-Type: ${f.type}; name="${f.name}"`,
+      "Content-Transfer-Encoding: base64",
+      `Content-Disposition: ${f.inlineId ? "inline" : "attachment"}; filename="${f.name}"`,
+      ...(f.inlineId ? [`Content-ID: <${f.inlineId}>`] : []),
+      "",
+      Buffer.from(f.bytes).toString("base64").replace(/.{76}/g, "$&\n"),
+    );
+  }
+  lines.push(`--${boundary}--`, "");
+  return lines;
 }
