@@ -107,6 +107,7 @@ export function diskStore(rootDir: string): FileStore {
     async sweep(olderThan, isReferenced) {
       const cut = olderThan.getTime();
       let removed = 0;
+      await fs.mkdir(tmpDir, { recursive: true, mode: DIR_MODE });
       // Puts that never finished (a crash, a kill): a put under way keeps its file's time fresh.
       for (const name of await list(tmpDir)) {
         const p = path.join(tmpDir, name);
@@ -120,11 +121,22 @@ export function diskStore(rootDir: string): FileStore {
         const referenced = await isReferenced(batch);
         for (const hash of batch) {
           if (referenced.has(hash)) continue;
-          // Looked at again just before: a put of the same bytes since refreshed its time.
+          // Moved aside first, then looked at again: a put of the same bytes that refreshed its
+          // time before the move put it back; one after the move finds no file and writes its own
+          // copy. (Checking and then deleting in place could delete bytes a put had just reused.)
           const p = pathOf(hash);
-          if ((await mtime(p)) < cut) {
-            await fs.rm(p, { force: true });
+          const aside = path.join(tmpDir, `${crypto.randomBytes(16).toString("hex")}.sweep`);
+          try {
+            await fs.rename(p, aside);
+          } catch (e) {
+            if (code(e) === "ENOENT") continue;
+            throw e;
+          }
+          if ((await mtime(aside)) < cut) {
+            await fs.rm(aside, { force: true });
             removed++;
+          } else {
+            await fs.rename(aside, p);
           }
         }
         batch = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { contentDisposition, displayName, FILE_NAME_MAX } from "./names";
+import { contentDisposition, displayName, FILE_NAME_MAX, formatBytes } from "./names";
 
 /** The name a browser takes from the header: filename* (RFC 5987) when present. */
 function parseDisposition(header: string): { type: string; filename: string; fallback: string } {
@@ -101,5 +101,21 @@ describe("contentDisposition", () => {
     expect(contentDisposition('ä"😀%.txt', false)).toBe(`attachment; filename="____.txt"; filename*=UTF-8''%C3%A4%22%F0%9F%98%80%25.txt`);
     // A backslash is a path separator (Windows): what precedes it is dropped before any of this.
     expect(contentDisposition("a\\b.txt", false)).toBe(`attachment; filename="b.txt"; filename*=UTF-8''b.txt`);
+  });
+});
+
+describe("formatBytes", () => {
+  it("says a size as people read it, never 1024 KB or 10.0 MB", () => {
+    expect(formatBytes(0)).toBe("0 bytes");
+    expect(formatBytes(1)).toBe("1 byte");
+    expect(formatBytes(1023)).toBe("1023 bytes");
+    expect(formatBytes(1024)).toBe("1 KB");
+    expect(formatBytes(180_009)).toBe("176 KB");
+    expect(formatBytes(1_047_040)).toBe("1023 KB");
+    expect(formatBytes(1_048_064)).toBe("1 MB");
+    expect(formatBytes(1024 * 1024 + 1)).toBe("1 MB");
+    expect(formatBytes(1.5 * 1024 * 1024)).toBe("1.5 MB");
+    expect(formatBytes(10 * 1024 * 1024 - 1)).toBe("10 MB");
+    expect(formatBytes(25 * 1024 * 1024)).toBe("25 MB");
   });
 });

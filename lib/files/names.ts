@@ -63,7 +63,7 @@ const MB = 1024 * 1024;
 /** A file's size as people read it: "812 bytes", "34 KB", "2.4 MB", "25 MB". */
 export function formatBytes(bytes: number): string {
   if (bytes < KB) return `${bytes} ${bytes === 1 ? "byte" : "bytes"}`;
-  if (bytes < MB) return `${Math.round(bytes / KB)} KB`;
-  const mb = bytes / MB;
-  return `${mb < 10 && !Number.isInteger(mb) ? mb.toFixed(1) : Math.round(mb)} MB`;
+  if (Math.round(bytes / KB) < 1024) return `${Math.round(bytes / KB)} KB`;
+  const tenths = Math.round((bytes / MB) * 10) / 10;
+  return tenths < 10 && !Number.isInteger(tenths) ? `${tenths.toFixed(1)} MB` : `${Math.round(bytes / MB)} MB`;
 }

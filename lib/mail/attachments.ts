@@ -9,8 +9,10 @@ import type { StoredFile } from "../tickets/attachments";
 /**
  * A message's files (attachments and inline `cid:` images alike) into the file store, before the
  * import's transaction writes the ticket or comment that names them (lib/tickets/attachments.ts).
- * One file that is too large, or that cannot be stored, never holds up the message: it is left
- * out, and the message says which and why. The raw message stays in inbound_mail as it came.
+ * One file that is too large never holds up the message: it is left out, and the message says which
+ * and why (so do files past ATTACHMENTS_PER_MESSAGE). A store that fails (the disk, the database)
+ * fails the import's try, which is tried again later, as any failed import is. The raw message
+ * stays in inbound_mail as it came.
  */
 
 export type MessageFiles = { files: StoredFile[]; leftOut: string[] };
@@ -32,11 +34,12 @@ export async function storeMessageFiles(attachments: readonly Attachment[]): Pro
       const stored = await store.put(bytes, max);
       files.push({ name, size: stored.size, type: stored.type, hash: stored.hash });
     } catch (e) {
-      if (e instanceof TooLarge) leftOut.push(`“${name}” (${formatBytes(bytes.byteLength)}) is larger than the ${formatBytes(max)} limit for a file.`);
-      else {
-        console.error(`mail import: could not store the file “${name}”:`, e);
-        leftOut.push(`“${name}” could not be stored.`);
-      }
+      // Anything else (the database or the disk failing) fails this try of the import, which is
+      // tried again (lib/mail/import.ts): a passing fault must not lose the file for good.
+      if (!(e instanceof TooLarge)) throw e;
+      // Just over the limit reads the same rounded: then in bytes.
+      const size = formatBytes(bytes.byteLength) === formatBytes(max) ? `${formatLimit(bytes.byteLength)} bytes` : formatBytes(bytes.byteLength);
+      leftOut.push(`“${name}” (${size}) is larger than the ${formatBytes(max)} limit for a file.`);
     }
   }
   const more = attachments.length - ATTACHMENTS_PER_MESSAGE;

@@ -1,8 +1,8 @@
 import "server-only";
 import { asDate, placeholders, read, type Tx } from "../db";
 import { isInlineImage } from "../files/sniff";
-import { fileStore } from "../files/store";
-import { isSerialId, isTicketNumber } from "../limits";
+import { fileStore, isFileHash } from "../files/store";
+import { ATTACHMENTS_PER_MESSAGE, isSerialId, isTicketNumber } from "../limits";
 import type { Actor } from "../people/identity";
 import { can, ticketWhereSql } from "./permissions";
 
@@ -19,7 +19,11 @@ export type StoredFile = { name: string; size: number; type: string; hash: strin
 
 /** The rows for `files`, on the ticket itself (commentId null) or on one of its comments. */
 export async function attachIn(tx: Tx, uploaderId: string, ticketNumber: number, commentId: number | null, files: readonly StoredFile[], at: string) {
+  // The channels check these first; a caller that did not is a bug: throw, and the transaction
+  // writes nothing.
+  if (files.length > ATTACHMENTS_PER_MESSAGE) throw new Error(`attachIn: ${files.length} files (at most ${ATTACHMENTS_PER_MESSAGE})`);
   for (const f of files) {
+    if (!isFileHash(f.hash)) throw new Error("attachIn: not a stored file's hash");
     await tx.run(
       `INSERT INTO "attachment" ("ticketNumber", "commentId", "name", "size", "type", "hash", "uploaderId", "createdAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ticketNumber, commentId, f.name, f.size, f.type, f.hash, uploaderId, at,

@@ -96,7 +96,7 @@ async function betweenBoth<T>(sqliteFile: string, postgresUrl: string, fn: (from
 
 export async function copyToPostgres(sqliteFile: string, postgresUrl: string, log: (s: string) => void = () => {}): Promise<CopyReport> {
   return betweenBoth(sqliteFile, postgresUrl, async (from, to) => {
-    for (const t of TABLES) {
+    for (const t of [...TABLES, "file_blob"]) {
       const r = await to.query(`SELECT 1 FROM "${t}" LIMIT 1`);
       if (r.rowCount) throw new Error(`PostgreSQL's "${t}" already has rows: copy into an empty database`);
     }
@@ -290,7 +290,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
  * A row whose file is missing fails the copy: it would be a download that cannot be served.
  */
 async function copyFiles(from: Database.Database, to: pg.Client, filesDir: string, log: (s: string) => void) {
-  const hashes = from.prepare(`SELECT DISTINCT "hash" FROM "attachment"`).pluck().all() as string[];
+  // A removed attachment is never served: its bytes may be gone already (swept), and none are needed.
+  const hashes = from.prepare(`SELECT DISTINCT "hash" FROM "attachment" WHERE "removedAt" IS NULL`).pluck().all() as string[];
   const store = diskStore(filesDir);
   for (const hash of hashes) {
     const opened = await store.open(hash);

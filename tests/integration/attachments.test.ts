@@ -63,7 +63,7 @@ describe("mail brings files", () => {
     ]);
     expect(await bytesOf(rows[0].hash)).toEqual(PNG);
     const t = await db.ticket.findUniqueOrThrow({ where: { number: n } });
-    expect(t.description).toBe("See the screenshot.\n\n[Not attached: “dump.bin” (1.0 MB) is larger than the 1 MB limit for a file. The whole message is kept.]");
+    expect(t.description).toBe("See the screenshot.\n\n[Not attached: “dump.bin” (1,048,577 bytes) is larger than the 1 MB limit for a file. The whole message is kept.]");
     // The page shows them, images marked for a preview.
     const shown = await attachmentsOf(n, []);
     expect(shown.ticket.map((a) => [a.name, a.image, a.href])).toEqual([

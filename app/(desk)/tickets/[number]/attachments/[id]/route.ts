@@ -35,6 +35,8 @@ export async function GET(request: Request, { params }: { params: Params }) {
     "Content-Disposition": contentDisposition(file.name, inline),
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": "default-src 'none'; img-src 'self'; sandbox",
+    // Only this site's pages may embed them (an <img> elsewhere gets nothing).
+    "Cross-Origin-Resource-Policy": "same-origin",
     // The same bytes under this name forever (the hash names them), but who may read them can
     // change: the browser keeps them and asks again, with the ETag.
     "Cache-Control": "private, no-cache",
