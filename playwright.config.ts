@@ -7,7 +7,8 @@ import { BASE_URL, DATABASE_URL, DB_DIR, IMAP_PORT, ON_POSTGRES, IMAP_URL, MAIL_
  * throwaway database. Every spec runs twice: with JavaScript, and without it. The same server is
  * also reached through nginx and Caddy over TLS (e2e/tls), and, once everything else has finished,
  * posted to by hand with hostile values (e2e/fuzz). On PostgreSQL (E2E_DATABASE_URL, npm test's
- * second pass) the specs run with JavaScript on, then e2e/pair and the fuzz suite.
+ * second pass) the specs run with JavaScript on (but the accessibility scans and the phone layout),
+ * then e2e/pair and the fuzz suite.
  */
 const NGINX_URL = `https://localhost:${TLS_PORT}`;
 const CADDY_URL = `https://localhost:${TLS_PORT + 1}`;
@@ -73,7 +74,14 @@ export default defineConfig({
   },
   projects: [
     { name: "setup", testMatch: /global\.setup\.ts/, use: { launchOptions } },
-    { name: "js", dependencies: ["setup"], testIgnore: SPECIAL, use: { javaScriptEnabled: true, launchOptions } },
+    // On PostgreSQL the accessibility scans and the phone layout are left out too: what they check
+    // is the same HTML whatever database filled it.
+    {
+      name: "js",
+      dependencies: ["setup"],
+      testIgnore: ON_POSTGRES ? [...SPECIAL, /\/a11y\.spec\.ts/, /\/phone\.spec\.ts/] : SPECIAL,
+      use: { javaScriptEnabled: true, launchOptions },
+    },
     // JavaScript off, and TLS through nginx and Caddy, change what the browser and the proxy do,
     // not what the database does: they run once, on SQLite. On PostgreSQL every spec runs with
     // JavaScript on, then the pair of processes and the fuzz suite (npm test's second pass).

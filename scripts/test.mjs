@@ -121,8 +121,8 @@ if (failed === 0) {
   playwright();
   // The browser tests again with the server on PostgreSQL: every spec with JavaScript on, a second
   // process on the same database with nginx taking the two in turn (e2e/pair, only here), and the
-  // fuzz suite last. JavaScript off and the TLS proxies run once, above: they change what the
-  // browser and the proxy do, not the database. Its own ports (E2E_PORT, and those e2e/env.ts
+  // fuzz suite last. JavaScript off, the TLS proxies, the accessibility scans and the phone layout
+  // run once, above: they check what the browser, the proxy and the HTML do, not the database. Its own ports (E2E_PORT, and those e2e/env.ts
   // derives from it).
   const pg = spawnSync("node_modules/.bin/tsx", ["tests/postgres/fresh-url.ts", "e2e"], { env, encoding: "utf8" });
   if (pg.status === 0) playwright([], { E2E_PORT: "3510", E2E_DATABASE_URL: pg.stdout.trim() });
