@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { bounds, isFileHash, rangeStream, spool, SWEEP_BATCH } from "./spool";
-import type { FileStore } from "./store";
+import type { FileStore } from "./file-store";
 
 /**
  * Files on disk, named by their content (lib/files/store.ts says what a store promises):

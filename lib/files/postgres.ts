@@ -6,7 +6,7 @@ import { placeholders, read, sqlDate, write } from "../db";
 import { bounds, CHUNK_BYTES, isFileHash, rangeStream, readFully, spool, SWEEP_BATCH } from "./spool";
 
 export { CHUNK_BYTES };
-import type { FileStore } from "./store";
+import type { FileStore } from "./file-store";
 
 /**
  * Files in PostgreSQL, for a deployment without a shared folder (lib/files/store.ts says what a
