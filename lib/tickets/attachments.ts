@@ -63,7 +63,9 @@ export async function attachmentsOf(
     if (r.commentId === null) ticket.push(view);
     else {
       const c = Number(r.commentId);
-      comments.set(c, [...(comments.get(c) ?? []), view]);
+      const list = comments.get(c);
+      if (list) list.push(view);
+      else comments.set(c, [view]);
     }
   }
   return { ticket, comments };
