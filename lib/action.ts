@@ -1,9 +1,12 @@
 import "server-only";
 import { z } from "zod";
 import { requireActor } from "./auth/session";
+import { env } from "./env";
+import { readUploads, type Upload } from "./files/uploads";
+import { uploadProblem } from "./files/upload-rules";
 import { formValues, type FormState, FORM_INVALID } from "./forms";
 import { type Actor } from "./people/identity";
-import { isSerialId, isTicketNumber, USER_ID } from "./limits";
+import { ATTACHMENTS_PER_MESSAGE, isSerialId, isTicketNumber, USER_ID } from "./limits";
 
 /**
  * The one way a server action is written. Everything a client sends to an action is input: the
@@ -27,6 +30,11 @@ type Spec<B extends Bound, S extends z.ZodObject, F extends string, A, R> = {
   bound: B;
   /** The form's fields. Values are strings or absent; files are dropped. */
   form: S;
+  /**
+   * The one field that carries files, if any (lib/files/uploads.ts reads them): more than a
+   * message may carry is an error on this field, with the others'. The files reach `run` unstored.
+   */
+  files?: F;
   /** Fields whose typed values go back to the form on a refusal (never a password). */
   echo: readonly F[];
   /** Whether the action is used through useActionState (it then receives the previous state). */
@@ -42,6 +50,8 @@ type Spec<B extends Bound, S extends z.ZodObject, F extends string, A, R> = {
     args: Parsed<B>;
     data: z.output<S>;
     values: Partial<Record<F, string>>;
+    /** The files of `files`, within the per-message limits, not yet stored (none without `files`). */
+    uploads: Upload[];
   }) => Promise<R>;
 };
 
@@ -72,14 +82,18 @@ export function defineAction<
     const input: Record<string, string | undefined> = {};
     for (const f of fields) {
       const v = form.get(f);
-      // No form of ours sends a file: one in place of a text field is not our form.
+      // No form of ours sends a file in a text field: one there is not our form.
       if (v !== null && typeof v !== "string") return spec.rejected;
       input[f] = v ?? undefined;
     }
+    const uploads = spec.files ? readUploads(form.getAll(spec.files)) : [];
+    if (uploads === null) return spec.rejected;
+    const tooMuch = uploadProblem(uploads, env().attachmentMaxBytes, ATTACHMENTS_PER_MESSAGE);
     const values = formValues(form, spec.echo);
     const parsed = spec.form.safeParse(input);
-    if (!parsed.success) {
-      const errors = z.flattenError(parsed.error).fieldErrors as Partial<Record<string, string[]>>;
+    if (!parsed.success || tooMuch) {
+      const errors = (parsed.success ? {} : z.flattenError(parsed.error).fieldErrors) as Partial<Record<string, string[]>>;
+      if (tooMuch && spec.files) errors[spec.files] = [tooMuch];
       return spec.invalid
         ? spec.invalid(errors, values)
         : ({ fieldErrors: errors, values, message: FORM_INVALID } satisfies FormState as R);
@@ -89,6 +103,7 @@ export function defineAction<
       args: args as Parsed<B>,
       data: parsed.data,
       values,
+      uploads,
     });
   };
   return Object.assign(action, { [ACTION_INFO]: true as const });

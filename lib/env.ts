@@ -1,7 +1,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { parseTrustedProxies } from "./address";
-import { ADDRESS_FAILURES_DEFAULT, ATTACHMENT_MAX_MB_DEFAULT, SIGNED_OUT_MAX_BODY_KB, SIGNUPS_PER_HOUR_DEFAULT } from "./limits";
+import { ADDRESS_FAILURES_DEFAULT, ATTACHMENT_MAX_MB_DEFAULT, FILES_PER_HOUR_DEFAULT, SIGNED_OUT_MAX_BODY_KB, SIGNUPS_PER_HOUR_DEFAULT } from "./limits";
 
 /**
  * Triage's configuration, read once and validated: a bad value stops the start with a message
@@ -134,6 +134,13 @@ const schema = z.object({
     .min(1, "must be between 1 and 1024")
     .max(1024, "must be between 1 and 1024")
     .default(ATTACHMENT_MAX_MB_DEFAULT),
+  /** Files one person may attach in an hour, on the web (mail brings what a message brings, within ATTACHMENTS_PER_MESSAGE). */
+  TRIAGE_FILES_PER_HOUR: z.coerce
+    .number({ message: "must be a number of files" })
+    .int("must be a whole number")
+    .min(1, "must be between 1 and 100000")
+    .max(100_000, "must be between 1 and 100000")
+    .default(FILES_PER_HOUR_DEFAULT),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
 });
 
@@ -160,6 +167,8 @@ export type Env = z.infer<typeof schema> & {
   mailFrom: { name: string | null; address: string };
   /** TRIAGE_ATTACHMENT_MAX_MB in bytes. */
   attachmentMaxBytes: number;
+  /** Where the front door writes files in posts until the action stores them (server/uploads.mjs): `<data dir>/incoming`. */
+  uploadDir: string;
 };
 
 export class ConfigError extends Error {}
@@ -184,6 +193,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     TRIAGE_SIGNED_OUT_MAX_BODY_KB: empty(source.TRIAGE_SIGNED_OUT_MAX_BODY_KB),
     TRIAGE_FILES_DIR: empty(source.TRIAGE_FILES_DIR),
     TRIAGE_ATTACHMENT_MAX_MB: empty(source.TRIAGE_ATTACHMENT_MAX_MB),
+    TRIAGE_FILES_PER_HOUR: empty(source.TRIAGE_FILES_PER_HOUR),
     NODE_ENV: empty(source.NODE_ENV),
   });
   if (!result.success) {
@@ -199,7 +209,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     : { name: "Triage", address: `triage@${host.includes(".") ? host : `${host}.localdomain`}` };
   const dataDir = dialect === "sqlite" ? path.dirname(databasePath) : path.resolve("data");
   const attachmentMaxBytes = result.data.TRIAGE_ATTACHMENT_MAX_MB * 1024 * 1024;
-  return { ...result.data, dialect, databasePath, dataDir, publicUrl, mailFrom, attachmentMaxBytes };
+  const uploadDir = path.join(dataDir, "incoming");
+  return { ...result.data, dialect, databasePath, dataDir, publicUrl, mailFrom, attachmentMaxBytes, uploadDir };
 }
 
 export type Dialect = "sqlite" | "postgres";

@@ -41,8 +41,14 @@ export const MAIL_COMMENT_CHARS = COMMENT_MAX;
  */
 export const ATTACHMENTS_PER_MESSAGE = 20;
 
-/** TRIAGE_ATTACHMENT_MAX_MB's default: the largest file, in MB of 1,048,576 bytes. */
+/**
+ * TRIAGE_ATTACHMENT_MAX_MB's default, in MB of 1,048,576 bytes: the most a message's files may come
+ * to together on the web (so also the largest file), and the largest file a mail may bring.
+ */
 export const ATTACHMENT_MAX_MB_DEFAULT = 25;
+
+/** TRIAGE_FILES_PER_HOUR's default: files one person may attach on the web in an hour. */
+export const FILES_PER_HOUR_DEFAULT = 100;
 
 /**
  * The largest number a SERIAL column holds (ticket numbers, outbox ids): PostgreSQL's `integer`,

@@ -37,10 +37,12 @@ export const isOpenPage = (pathname) => OPEN_PAGES.has(pathname);
 /** Whether a request carries a session cookie at all (what it is worth, the app decides). */
 export const hasSessionCookie = (cookie) => SESSION_COOKIE.test(cookie ?? "");
 /**
- * Files: no sign-in redirect, no recorded path, no nonce. In development also Next.js's own
- * endpoints for its error overlay (/__nextjs_source-map and the like), which exist only there.
+ * Files: no sign-in redirect, no recorded path, no nonce. Those of Next.js, and attachments
+ * through links in mail (/files/…, signed: app/files/[token]/route.ts). In development also
+ * Next.js's own endpoints for its error overlay (/__nextjs_source-map and the like), which exist
+ * only there.
  */
-const FILES = DEV ? /^\/(?:_next\/|__nextjs_|favicon\.ico$|robots\.txt$)/ : /^\/(?:_next\/|favicon\.ico$|robots\.txt$)/;
+const FILES = DEV ? /^\/(?:_next\/|files\/|__nextjs_|favicon\.ico$|robots\.txt$)/ : /^\/(?:_next\/|files\/|favicon\.ico$|robots\.txt$)/;
 
 /**
  * The policy for a nonce. In development React rebuilds server stack traces with eval(), so

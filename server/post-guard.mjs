@@ -7,9 +7,15 @@
  * on every request a create should not pay. (Plain `next start` or `next dev` has no front door: there a malformed
  * action post fails inside React as a 500, vercel/next.js#86945, and nothing is saved.)
  */
+import fs from "node:fs";
 import http from "node:http";
 import { checkFormPost, checkReply } from "./action-guard.mjs";
 import { hasSessionCookie, isOpenPage } from "./front-door.mjs";
+import { streamFiles, sweepLeftovers, uploadConfig } from "./uploads.mjs";
+
+/** Where and how large files in posts may be (null without server/start.ts: then they count within MAX_BODY). */
+const UPLOADS = uploadConfig();
+if (UPLOADS) sweepLeftovers(UPLOADS.dir);
 
 /** Matches serverActions.bodySizeLimit in next.config.mjs. */
 export const MAX_BODY = 4 * 1024 * 1024;
@@ -44,6 +50,13 @@ export const TOO_LARGE_SIGNED_OUT = refusalPage(
   "That was too large to accept",
   `<p>The form you sent is over ${Math.round(SIGNED_OUT_MAX_BODY / 1024)} KB, far more than signing in or creating an account takes. Nothing was saved.</p><p>Go back, and send the form again.</p>`,
 );
+
+/** A post whose files are far past what a message may carry (uploads.mjs's hard limit). */
+export const tooLargeFiles = (maxBytes) =>
+  refusalPage(
+    "That was too large to accept",
+    `<p>The files you sent are far over the ${Math.round(maxBytes / 1048576)} MB a message's files may come to. Nothing was saved.</p><p>Go back, choose fewer or smaller files, and send it again.</p>`,
+  );
 
 export const UNREADABLE = refusalPage(
   "That form could not be read",
@@ -103,13 +116,16 @@ function readBody(req, limit) {
   });
 }
 
-/** A request message Next.js reads as it would have read `req`: the same headers and socket, `body` as its bytes. */
-function replay(req, body) {
+/**
+ * A request message Next.js reads as it would have read `req`: the same headers (but those in
+ * `headers`) and socket, `body` as its bytes.
+ */
+function replay(req, body, headers = req.headers) {
   const copy = new http.IncomingMessage(req.socket);
   copy.method = req.method;
   copy.url = req.url;
-  copy.headers = req.headers;
-  copy.rawHeaders = req.rawHeaders;
+  copy.headers = headers;
+  copy.rawHeaders = headers === req.headers ? req.rawHeaders : Object.entries(headers).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x]).flat() : [k, String(v)]));
   copy.httpVersion = req.httpVersion;
   copy.httpVersionMajor = req.httpVersionMajor;
   copy.httpVersionMinor = req.httpVersionMinor;
@@ -131,6 +147,9 @@ export function guardPost(req, res, pass) {
   if (!isCheckedPost(req.method, req.headers)) return pass(req);
   const limit = bodyLimit(req.url, req.headers);
   const tooLarge = limit < MAX_BODY ? TOO_LARGE_SIGNED_OUT : TOO_LARGE;
+  if (UPLOADS && limit === MAX_BODY && String(req.headers["content-type"] ?? "").startsWith("multipart/form-data")) {
+    return guardUpload(req, res, pass, UPLOADS);
+  }
   if (Number(req.headers["content-length"] ?? 0) > limit) {
     // Node reads and drops the rest of the body after the answer, keeping the connection usable.
     return refuse(res, 413, tooLarge);
@@ -143,4 +162,25 @@ export function guardPost(req, res, pass) {
     },
     () => req.socket.destroy(), // the client went away mid-body
   );
+}
+
+/**
+ * A signed-in multipart post: its files go to disk as they arrive (uploads.mjs), the rest is
+ * checked as any post, and the files left once the answer is sent are deleted.
+ */
+function guardUpload(req, res, pass, config) {
+  const tooLarge = tooLargeFiles(config.maxBytes);
+  if (Number(req.headers["content-length"] ?? 0) > 4 * config.maxBytes + MAX_BODY) return refuse(res, 413, tooLarge);
+  streamFiles(req, config, MAX_BODY).then(async (read) => {
+    if (read.kind === "too_large") return refuse(res, 413, tooLarge);
+    if (read.kind === "unreadable") return refuse(res, 400, UNREADABLE);
+    const cleanUp = () => {
+      for (const f of read.files) fs.rm(f, { force: true }, () => {});
+    };
+    res.on("close", cleanUp);
+    const headers = { ...req.headers, "content-type": read.contentType, "content-length": String(read.body.length) };
+    delete headers["transfer-encoding"];
+    if (!(await checkPost(headers, read.body)).ok) return refuse(res, 400, UNREADABLE);
+    pass(replay(req, read.body, headers));
+  });
 }

@@ -28,6 +28,9 @@ const port = Number(process.env.PORT || 3000);
 const dev = process.argv.includes("--dev");
 // As `next dev` and `next start` set it; the front door reads it when it loads (below).
 process.env.NODE_ENV = dev ? "development" : "production";
+// The key that signs the tokens files in posts become (uploads.mjs; lib/files/uploads.ts checks
+// them in this same process): drawn here, never configured, so nobody outside can make one.
+process.env.TRIAGE_UPLOAD_KEY = crypto.randomBytes(32).toString("hex");
 const { openFrontDoor } = await import("./front-door.mjs");
 const { guardPost } = await import("./post-guard.mjs");
 

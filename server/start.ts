@@ -10,6 +10,7 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { ConfigError, parseEnv, type Env } from "../lib/env";
+import { ATTACHMENTS_PER_MESSAGE } from "../lib/limits";
 import { migratePostgres } from "./migrate-postgres";
 import { BUILD_SOURCES, newest } from "./newest";
 
@@ -35,6 +36,8 @@ const childEnv: NodeJS.ProcessEnv = {
   DATABASE_URL: config.dialect === "sqlite" ? `file:${config.databasePath}` : config.DATABASE_URL,
   NEXT_TELEMETRY_DISABLED: "1",
   NODE_ENV: dev ? "development" : "production",
+  // Where the front door writes files in posts, and how much it takes (server/uploads.mjs).
+  TRIAGE_UPLOADS: JSON.stringify({ dir: config.uploadDir, maxBytes: config.attachmentMaxBytes, maxFiles: ATTACHMENTS_PER_MESSAGE }),
 };
 
 function run(cmd: string, args: string[]) {

@@ -53,6 +53,9 @@ type Ctx = {
   sentMail: number;
   /** Per poster: the address-proof token mailed to that shared account on sign-up (anonymous: Rita's). */
   proofToken: Record<Poster, string>;
+  /** Per poster: a file on Rita's ticket for Remove attachment (staff remove theirs); and one on Otto's. */
+  files: Record<Poster, number>;
+  ottoFile: number;
 };
 
 const version = async (n: number) => (await db.get<{ version: number }>(`SELECT "version" FROM "ticket" WHERE "number" = ?`, n))!.version;
@@ -72,7 +75,9 @@ type Case = {
    * Field values that must be refused, each sent in an otherwise valid form. The first value of
    * the first field also goes with each forged previous state.
    */
-  hostile: (c: Ctx, who: Poster) => Record<string, string[]> | Promise<Record<string, string[]>>;
+  hostile: (c: Ctx, who: Poster) => Record<string, Value[]> | Promise<Record<string, Value[]>>;
+  /** The field that takes files (a file there is no forgery: it is left out of "as a file"). */
+  files?: string;
   /** Hostile values for the bound arguments beyond the common table, per person. */
   boundHostile?: (c: Ctx, who: Poster) => unknown[];
   /**
@@ -93,6 +98,17 @@ const staff = (who: Poster) => who === "admin" || who === "agent";
 const signedIn = (who: Poster) => who !== "anonymous";
 const long = (n: number) => "x".repeat(n);
 const MISSING = "\u0000missing"; // a marker: leave the field out
+type Value = string | Blob;
+/** A 1x1 PNG: a file a person would attach. */
+const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
+const screenshot = () => new File([PNG], "screenshot.png", { type: "image/png" });
+/** What a file field must refuse: text, tokens the server never signed, and a file over the 25 MB limit. */
+const FORGED_FILES = (): Value[] => [
+  "hello",
+  "triage-file:e30.AAAA",
+  `triage-file:${Buffer.from(JSON.stringify({ f: "w" + "0".repeat(32), n: "x.png", s: 3, o: false })).toString("base64url")}.${"A".repeat(43)}`,
+  new File([Buffer.alloc(25 * 1024 * 1024 + 1)], "too-big.bin"),
+];
 const stamp = `${Date.now()}${crypto.randomBytes(2).toString("hex")}`;
 const idOf = (c: Ctx, who: Poster) => (who === "anonymous" ? null : c.ids[who]);
 
@@ -128,13 +144,15 @@ const CASES: Record<string, Case> = {
     page: () => "/tickets/new",
     bound: () => [],
     withState: true,
-    valid: () => [["title", "Fuzzed printer"], ["description", "It prints nothing."], ["priority", "High"]],
+    valid: () => [["title", "Fuzzed printer"], ["description", "It prints nothing."], ["priority", "High"], ["attachments", screenshot()]],
     allowed: signedIn,
     hostile: () => ({
       title: [MISSING, "", "   ", long(201), "\r\n\t"],
       description: [MISSING, "", " \n ", long(20_001)],
       priority: [MISSING, "", "Critical", "high", '{"gt":0}', "1", "Medium "],
+      attachments: FORGED_FILES(),
     }),
+    files: "attachments",
   },
   "app/(desk)/tickets/actions.ts#updateTicketAction": {
     page: (c) => `/tickets/${c.rita}`,
@@ -164,13 +182,30 @@ const CASES: Record<string, Case> = {
     page: (c) => `/tickets/${c.rita}`,
     bound: (c) => [c.rita],
     withState: true,
-    valid: (_c, who) => [["body", `A comment from ${who}`], ...(staff(who) ? ([["internal", "on"]] as Field[]) : [])],
+    valid: (_c, who) => [["body", `A comment from ${who}`], ...(staff(who) ? ([["internal", "on"]] as Field[]) : []), ["attachments", screenshot()]],
     allowed: (who) => staff(who) || who === "requester",
     hostile: (_c, who) => ({
       body: [MISSING, "", "  \n ", long(20_001)],
       ...(staff(who) ? {} : { internal: ["on", "true"] }),
+      attachments: FORGED_FILES(),
     }),
+    files: "attachments",
     boundHostile: (c, who) => (who === "requester" ? [c.otto, 99_999_999] : [99_999_999]),
+  },
+  "app/(desk)/tickets/actions.ts#removeAttachmentAction": {
+    page: (c) => `/tickets/${c.rita}`,
+    // A file of the suite's own on Rita's ticket, one per person (staff remove theirs).
+    bound: (c, who) => [c.rita, c.files[who]],
+    withState: false,
+    valid: () => [],
+    allowed: staff,
+    hostile: () => ({}),
+    // A file of Otto's ticket (with Rita's number, or his), one removed already, one that does not exist.
+    boundHostile: (c) => [c.ottoFile, c.files.admin, 99_999_999],
+    effect: async (c, who) => async (mayAct) => {
+      const row = await db.get<{ removedById: string | null }>(`SELECT "removedById" FROM "attachment" WHERE "id" = ?`, c.files[who]);
+      expect(row?.removedById ?? null, "control: removed by them, or untouched").toBe(mayAct ? idOf(c, who) : null);
+    },
   },
   "app/(desk)/admin/users/actions.ts#changeRoleAction": {
     page: () => "/admin/users",
@@ -398,7 +433,7 @@ async function expectRefused(label: string, post: () => Promise<Answer>, counts:
 }
 
 const withoutField = (fields: Field[], name: string) => fields.filter(([k]) => k !== name);
-const withField = (fields: Field[], name: string, value: string): Field[] =>
+const withField = (fields: Field[], name: string, value: Value): Field[] =>
   value === MISSING ? withoutField(fields, name) : [...withoutField(fields, name), [name, value]];
 
 test.beforeAll(async () => {
@@ -470,7 +505,18 @@ test.beforeAll(async () => {
   // The address-proof links the shared accounts were mailed when they signed up (mail is on).
   const proofOf = async (email: string) => decodeURIComponent(linkIn(await waitForMail(email, "Confirm your address"), "/confirm-address?token=").split("token=")[1]);
   const proofToken = await perPoster((who) => proofOf(ACCOUNTS[who === "anonymous" ? "requester" : who].email));
-  ctx = { rita: await newest(ids.requester), otto: await newest(ids.other), ids, resetIds, forgot, resetToken, orphanToken, failedMail, sentMail, proofToken };
+  const rita = await newest(ids.requester);
+  const otto = await newest(ids.other);
+  // Files for Remove attachment, written beside the server (their bytes need not exist: a removal
+  // deletes them if they do).
+  const newFile = async (ticket: number, name: string) =>
+    (await db.get<{ id: number }>(
+      `INSERT INTO "attachment" ("ticketNumber", "commentId", "name", "size", "type", "hash", "uploaderId", "createdAt") VALUES (?, NULL, ?, 3, 'text/plain', ?, ?, ?) RETURNING "id"`,
+      ticket, name, crypto.randomBytes(32).toString("hex"), ids.requester, sqlDate(now),
+    ))!.id;
+  const files = await perPoster((who) => newFile(rita, `fuzz-${who}-${stamp}.txt`));
+  const ottoFile = await newFile(otto, `fuzz-otto-${stamp}.txt`);
+  ctx = { rita, otto, ids, resetIds, forgot, resetToken, orphanToken, failedMail, sentMail, proofToken, files, ottoFile };
   expect(ctx.rita).toBeGreaterThan(0);
   expect(ctx.otto).toBeGreaterThan(0);
 });
@@ -549,14 +595,14 @@ for (const [key, c] of Object.entries(CASES)) {
       // Every field: missing, empty, too long, forged, repeated with a bad value first, a file.
       for (const [field, values] of Object.entries(await c.hostile(ctx, who))) {
         for (const v of values) {
-          const label = `${field} = ${JSON.stringify(v).slice(0, 40)}`;
+          const label = `${field} = ${typeof v === "string" ? JSON.stringify(v).slice(0, 40) : `a file of ${v.size} bytes`}`;
           await refused(label, async () => postForm({ who, page, action: id, bound: args(good), fields: withField(await valid(), field, v) }));
         }
         const bad = values.find((v) => v !== MISSING) ?? "";
         await refused(`${field} twice, bad first`, async () =>
           postForm({ who, page, action: id, bound: args(good), fields: [...withoutField(await valid(), field), [field, bad], ...(await valid()).filter(([k]) => k === field)] }),
         );
-        await refused(`${field} as a file`, async () =>
+        if (field !== c.files) await refused(`${field} as a file`, async () =>
           postForm({ who, page, action: id, bound: args(good), fields: [...withoutField(await valid(), field), [field, new Blob(["High"], { type: "text/plain" })]] }),
         );
       }

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { ACCOUNTS, type RoleName } from "../accounts";
 import type { Db } from "../db";
-import { BASE_URL } from "../env";
+import { BASE_URL, DB_DIR } from "../env";
 
 /**
  * The server-action protocol spoken by hand, for the fuzz suite: what a browser sends, and what
@@ -115,7 +115,14 @@ const TABLES = [
   "ticket_tally",
   "notification_choice",
   "notification_default",
+  "attachment",
+  // Files' bytes when PostgreSQL keeps them (chunks are named by these rows' hashes).
+  "file_blob",
 ] as const;
+
+/** The embedded store's files (SQLite keeps them under the data folder), by name. */
+const FILES_DIR = path.join(DB_DIR, "files");
+const FILES_ON_DISK = "files on disk";
 
 /**
  * The outbox's failed messages: the delivery worker only ever adds to them, and only an admin's
@@ -140,6 +147,7 @@ export async function snapshot(db: Db): Promise<Snapshot> {
   out.search = JSON.stringify(
     await db.all(pg ? `SELECT "id", "ticketNumber", "document"::text AS "document" FROM "search_index" ORDER BY "id"` : `SELECT rowid FROM "search_index" ORDER BY rowid`),
   );
+  out[FILES_ON_DISK] = JSON.stringify(fs.existsSync(FILES_DIR) ? (fs.readdirSync(FILES_DIR, { recursive: true }) as string[]).sort() : []);
   const failed = await db.all<{ id: number }>(`SELECT "id" FROM "outbound_mail" WHERE "status" = 'failed' ORDER BY "id"`);
   out[FAILED_MAIL] = JSON.stringify(failed.map((r) => r.id));
   return out;

@@ -1,9 +1,12 @@
+import fs from "node:fs";
+import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { ACCOUNTS, PASSWORD } from "../accounts";
 
 /**
  * Triage behind a TLS reverse proxy (nginx and Caddy, configured from README.md's snippets by
- * scripts/e2e-proxy.mjs): accounts, tickets and a missing ticket's 404, with JavaScript on and off.
+ * scripts/e2e-proxy.mjs): accounts, tickets (with a file larger than a proxy takes by default) and
+ * a missing ticket's 404, with JavaScript on and off.
  * Sessions made over plain HTTP carry another cookie name, so every test signs in here.
  */
 
@@ -56,10 +59,20 @@ test("create a ticket, comment on it and find it over HTTPS", async ({ page }) =
   await expect(page.getByRole("status").filter({ hasText: /Ticket #\d+ created/ })).toBeVisible();
   await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
 
+  // With a 12 MB file: the snippets take posts up to 30 MB (25 MB of files and the text).
+  const dump = test.info().outputPath("printer.dump");
+  fs.mkdirSync(path.dirname(dump), { recursive: true });
+  fs.writeFileSync(dump, "");
+  fs.truncateSync(dump, 12 * 1024 * 1024);
   await page.getByLabel("Comment").fill("Still broken over HTTPS");
+  await page.getByLabel("Attachments").setInputFiles(dump);
   await page.getByRole("button", { name: "Add comment" }).click();
   await expect(page.getByText("Comment added.")).toBeVisible();
   await expect(page.locator(".comment-body").filter({ hasText: "Still broken over HTTPS" })).toBeVisible();
+  const file = page.getByRole("list", { name: "Attachments" }).getByRole("listitem");
+  await expect(file).toContainText("12 MB");
+  const download = await page.request.get((await file.getByRole("link", { name: "printer.dump" }).getAttribute("href"))!);
+  expect(download.headers()["content-length"]).toBe(String(12 * 1024 * 1024));
 
   await page.goto(`/tickets?q=${encodeURIComponent(title)}`);
   await expect(page.getByRole("link", { name: title })).toBeVisible();

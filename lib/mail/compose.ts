@@ -5,6 +5,7 @@
 
 import { replyMarker } from "./inbound/token";
 import { escapeHtml, oneLine } from "../text";
+import { formatBytes } from "../files/names";
 
 /** A title or subject inside a line of mail: one line, trimmed. */
 const line = (s: string) => oneLine(s).trim();
@@ -37,8 +38,20 @@ export function formatWhen(d: Date, timeZone: string | null) {
   return `${f.format(d)} ${zone === "UTC" ? "UTC" : `(${zone})`}`;
 }
 
-/** A quote is what someone wrote; `at`, when given, says when ("Ada wrote on 1 Dec 2026, 10:02 UTC:"). */
-type Block = { kind: "p"; text: string } | { kind: "quote"; text: string; by: string; at?: string } | { kind: "link"; text: string; href: string };
+/** A file in mail: its name and size, and a link that opens it for this recipient (lib/files/links.ts). */
+export type MailedFile = { name: string; size: number; href: string };
+
+/**
+ * A quote is what someone wrote; `at`, when given, says when ("Ada wrote on 1 Dec 2026, 10:02 UTC:").
+ * Files are the links to what came with it.
+ */
+type Block =
+  | { kind: "p"; text: string }
+  | { kind: "quote"; text: string; by: string; at?: string }
+  | { kind: "link"; text: string; href: string }
+  | { kind: "files"; files: MailedFile[] };
+
+const fileLabel = (f: MailedFile) => `${line(f.name)} (${formatBytes(f.size)})`;
 
 const wrote = (b: { by: string; at?: string }) => `${b.by} wrote${b.at ? ` on ${b.at}` : ""}:`;
 
@@ -54,7 +67,13 @@ function render(to: Recipient, blocks: Block[], ctx: MailContext, footer: string
     to.name ? `Hello ${to.name},` : "Hello,",
     "",
     ...blocks.flatMap((b) =>
-      b.kind === "p" ? [b.text, ""] : b.kind === "link" ? [`${b.text}: ${b.href}`, ""] : [wrote(b), "", b.text, ""],
+      b.kind === "p"
+        ? [b.text, ""]
+        : b.kind === "link"
+          ? [`${b.text}: ${b.href}`, ""]
+          : b.kind === "files"
+            ? [b.files.length === 1 ? "Attached file:" : "Attached files:", ...b.files.map((f) => `- ${fileLabel(f)}: ${f.href}`), ""]
+            : [wrote(b), "", b.text, ""],
     ),
     // No "-- " signature line: clients drop what follows it from the quote, and the reference
     // below must survive in replies.
@@ -72,7 +91,9 @@ function render(to: Recipient, blocks: Block[], ctx: MailContext, footer: string
         ? `<p>${escapeHtml(b.text)}</p>`
         : b.kind === "link"
           ? `<p><a href="${escapeHtml(b.href)}">${escapeHtml(b.text)}</a></p>`
-          : `<p><strong>${escapeHtml(b.by)}</strong> wrote${b.at ? ` on ${escapeHtml(b.at)}` : ""}:</p><div style="white-space:pre-wrap;border-left:3px solid #d0d7de;padding-left:12px">${escapeHtml(b.text)}</div>`,
+          : b.kind === "files"
+            ? `<p style="margin-bottom:4px">${b.files.length === 1 ? "Attached file:" : "Attached files:"}</p><ul style="margin-top:0">${b.files.map((f) => `<li><a href="${escapeHtml(f.href)}">${escapeHtml(line(f.name))}</a> (${escapeHtml(formatBytes(f.size))})</li>`).join("")}</ul>`
+            : `<p><strong>${escapeHtml(b.by)}</strong> wrote${b.at ? ` on ${escapeHtml(b.at)}` : ""}:</p><div style="white-space:pre-wrap;border-left:3px solid #d0d7de;padding-left:12px">${escapeHtml(b.text)}</div>`,
     ),
     `<p style="color:#656d76;font-size:13px">${escapeHtml(footer)}${ref ? `<br><span style="color:#8c959f">${escapeHtml(ref)}</span>` : ""}</p>`,
     `</body></html>`,
@@ -94,7 +115,13 @@ export function ticketCreatedMail(to: Recipient, t: TicketFacts & { createdAt: D
   return { subject: ticketSubject(t, "Received: "), ...render(to, blocks, ctx, REPLY_FOOTER) };
 }
 
-export type MailedComment = { author: string; body: string; at: Date };
+export type MailedComment = { author: string; body: string; at: Date; files?: MailedFile[] };
+
+/** A comment's quote, then the links to its files. */
+const quoted = (c: MailedComment, at?: string): Block[] => [
+  { kind: "quote", by: line(c.author), text: c.body, ...(at ? { at } : {}) },
+  ...(c.files?.length ? [{ kind: "files" as const, files: c.files }] : []),
+];
 
 /**
  * New comments on a ticket, in one message: `comments` (oldest first, already cut to what one mail
@@ -107,11 +134,11 @@ export function commentsMail(to: Recipient, t: TicketFacts, comments: MailedComm
     total === 1
       ? [
           { kind: "p", text: `${line(first.author)} commented on ticket #${t.number} on ${formatWhen(first.at, to.timeZone)}.` },
-          { kind: "quote", by: line(first.author), text: first.body },
+          ...quoted(first),
         ]
       : [
           { kind: "p", text: `${total} new comments on ticket #${t.number}, the first on ${formatWhen(first.at, to.timeZone)}.` },
-          ...comments.map((c): Block => ({ kind: "quote", by: line(c.author), at: formatWhen(c.at, to.timeZone), text: c.body })),
+          ...comments.flatMap((c) => quoted(c, formatWhen(c.at, to.timeZone))),
         ];
   if (more > 0) blocks.push({ kind: "p", text: `…and ${more} more ${more === 1 ? "comment" : "comments"} on the ticket page.` });
   blocks.push({ kind: "link", text: `Ticket #${t.number}`, href: ticketUrl(ctx, t.number) });

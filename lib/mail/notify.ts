@@ -1,5 +1,6 @@
 import "server-only";
-import { asDate, sqlDate, type Tx } from "../db";
+import { asDate, placeholders, sqlDate, type Tx } from "../db";
+import { fileLinkPath } from "../files/links";
 import { env } from "../env";
 import { MAIL_COMMENT_CHARS, MAIL_COMMENTS_MAX } from "../limits";
 import { isStaffSql } from "../people/identity";
@@ -11,6 +12,7 @@ import {
   unassignedMail,
   type MailContext,
   type MailedComment,
+  type MailedFile,
   type TicketFacts,
 } from "./compose";
 import { context, one, queue, recipient, sentRecently, wanting, type Person } from "./queue";
@@ -62,7 +64,7 @@ export async function notifyTicketCreated(
 export async function notifyComment(
   tx: Tx,
   t: TicketFacts & { requesterId: string; assigneeId: string | null },
-  c: { authorId: string; authorName: string; body: string; internal: boolean; at: Date },
+  c: { id: number; authorId: string; authorName: string; body: string; internal: boolean; at: Date },
 ) {
   if (c.internal) return;
   const fromTeam = c.authorId !== t.requesterId;
@@ -90,9 +92,16 @@ type CommentKind = "team_comment" | "requester_comment";
  * A message tried once is never rewritten: its recipient may already hold that Message-ID.
  * With the setting at 0, every comment is its own message, at once.
  */
-async function queueCommentMail(tx: Tx, kind: CommentKind, p: Person, t: TicketFacts & { requesterId: string }, c: { authorName: string; body: string; at: Date }) {
+async function queueCommentMail(
+  tx: Tx,
+  kind: CommentKind,
+  p: Person,
+  t: TicketFacts & { requesterId: string },
+  c: { id: number; authorName: string; body: string; at: Date },
+) {
   const ctx = context(t.number);
-  const single = () => commentsMail(recipient(p), t, [{ author: c.authorName, body: c.body, at: c.at }], 0, ctx);
+  const files = await filesOf(tx, p, t.number, [c.id]);
+  const single = () => commentsMail(recipient(p), t, [{ author: c.authorName, body: c.body, at: c.at, files: files.get(c.id) }], 0, ctx);
   const windowMs = env().TRIAGE_MAIL_COALESCE_SECONDS * 1000;
   if (windowMs === 0) return queue(tx, kind, p, single(), t.number);
   const now = new Date();
@@ -133,8 +142,8 @@ async function gatheredComments(tx: Tx, kind: CommentKind, p: Person, t: TicketF
   );
   const where = `c."ticketNumber" = ? AND c."id" > ? AND c."internal" = ? AND c."authorId" ${kind === "team_comment" ? "<>" : "="} ?`;
   const args = [t.number, before ? Number(before.id) : 0, false, t.requesterId];
-  const rows = await tx.all<{ body: string; createdAt: string | Date; author: string }>(
-    `SELECT c."body", c."createdAt", u."name" AS "author" FROM "comment" c JOIN "user" u ON u."id" = c."authorId"
+  const rows = await tx.all<{ id: number | bigint; body: string; createdAt: string | Date; author: string }>(
+    `SELECT c."id", c."body", c."createdAt", u."name" AS "author" FROM "comment" c JOIN "user" u ON u."id" = c."authorId"
      WHERE ${where} ORDER BY c."id" ASC LIMIT ?`,
     ...args, MAIL_COMMENTS_MAX,
   );
@@ -147,9 +156,33 @@ async function gatheredComments(tx: Tx, kind: CommentKind, p: Person, t: TicketF
   for (const r of rows) {
     if (shown.length > 0 && chars + r.body.length > MAIL_COMMENT_CHARS) break;
     chars += r.body.length;
-    shown.push({ author: r.author, body: r.body, at: asDate(r.createdAt) });
+    shown.push({ author: r.author, body: r.body, at: asDate(r.createdAt), files: [] });
   }
+  const files = await filesOf(tx, p, t.number, rows.slice(0, shown.length).map((r) => Number(r.id)));
+  rows.slice(0, shown.length).forEach((r, i) => (shown[i].files = files.get(Number(r.id))));
   return commentsMail(recipient(p), t, shown, total - shown.length, ctx);
+}
+
+/**
+ * The files of these comments (not removed), each with a link that opens it for `p` for
+ * FILE_LINK_DAYS (lib/files/links.ts: a requester from mail has no password to sign in with).
+ */
+async function filesOf(tx: Tx, p: Person, ticket: number, commentIds: number[]): Promise<Map<number, MailedFile[]>> {
+  const out = new Map<number, MailedFile[]>();
+  if (commentIds.length === 0) return out;
+  const rows = await tx.all<{ id: number | bigint; commentId: number | bigint; name: string; size: number | bigint }>(
+    `SELECT "id", "commentId", "name", "size" FROM "attachment"
+     WHERE "ticketNumber" = ? AND "commentId" IN (${placeholders(commentIds.length)}) AND "removedAt" IS NULL ORDER BY "id"`,
+    ticket, ...commentIds,
+  );
+  const now = new Date();
+  const { publicUrl } = env();
+  for (const r of rows) {
+    const list = out.get(Number(r.commentId)) ?? [];
+    list.push({ name: r.name, size: Number(r.size), href: `${publicUrl}${fileLinkPath({ ticket, id: Number(r.id), userId: p.id }, now)}` });
+    out.set(Number(r.commentId), list);
+  }
+  return out;
 }
 
 /** A change of status or assignee: the requester hears of Resolved, the new assignee of the assignment. */

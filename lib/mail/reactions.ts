@@ -33,6 +33,7 @@ export async function onTicketEvent(tx: Tx, e: TicketEvent) {
     }
     case "commented":
       return notifyComment(tx, e.ticket, {
+        id: e.comment.id,
         authorId: e.actor.id,
         authorName: e.actor.name,
         body: e.comment.body,

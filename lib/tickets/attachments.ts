@@ -1,10 +1,13 @@
 import "server-only";
-import { asDate, placeholders, read, type Tx } from "../db";
+import { asDate, expectOne, placeholders, read, sqlDate, write, type Tx } from "../db";
+import { env } from "../env";
 import { isInlineImage } from "../files/sniff";
 import { fileStore, isFileHash } from "../files/store";
-import { ATTACHMENTS_PER_MESSAGE, isSerialId, isTicketNumber } from "../limits";
-import type { Actor } from "../people/identity";
-import { can, ticketWhereSql } from "./permissions";
+import { storeUploads, type Upload } from "../files/uploads";
+import { ATTACHMENTS_PER_MESSAGE, formatLimit, isSerialId, isTicketNumber } from "../limits";
+import { parseRole, type Actor } from "../people/identity";
+import { can, ticketWhere, ticketWhereSql } from "./permissions";
+import { getTicketRow } from "./reads";
 
 /**
  * Attachments as ticket facts: the rows that say which stored file (lib/files, named by its hash)
@@ -31,17 +34,61 @@ export async function attachIn(tx: Tx, uploaderId: string, ticketNumber: number,
   }
 }
 
-export type AttachmentView = { id: number; name: string; size: number; image: boolean; href: string };
+/**
+ * How far back the per-hour count looks: among the desk's newest this-many attachments (a range of
+ * the primary key, so the count reads a bounded number of rows and needs no index on the uploader).
+ */
+const RECENT_ATTACHMENTS_SCANNED = 20_000;
+
+/**
+ * Stores the files a person attaches on the web, unless they would take them past
+ * TRIAGE_FILES_PER_HOUR (then nothing is stored, and the message says when to try again). The
+ * files are then attached by the command that writes their message (createTicket, addComment).
+ */
+export async function storeAttachments(actor: Actor, uploads: readonly Upload[]): Promise<{ files: StoredFile[] } | { refused: string }> {
+  if (uploads.length === 0) return { files: [] };
+  const limit = env().TRIAGE_FILES_PER_HOUR;
+  const row = await read.get<{ n: number | bigint }>(
+    `SELECT count(*) AS "n" FROM "attachment" a
+     WHERE a."id" > (SELECT coalesce(max("id"), 0) FROM "attachment") - ? AND a."uploaderId" = ? AND a."createdAt" > ?`,
+    RECENT_ATTACHMENTS_SCANNED, actor.id, sqlDate(Date.now() - 3600_000),
+  );
+  const used = Number(row?.n ?? 0);
+  if (used + uploads.length > limit) {
+    return {
+      refused: `Not sent: one person may attach ${formatLimit(limit)} files an hour, and you have attached ${formatLimit(used)}. Send it without files, or try again later.`,
+    };
+  }
+  return { files: await storeUploads(uploads) };
+}
+
+/** A file as a page shows it; a removed one keeps its place, saying who removed it and when, without its bytes. */
+export type AttachmentView = {
+  id: number;
+  name: string;
+  size: number;
+  image: boolean;
+  href: string;
+  removed: { by: string; at: Date } | null;
+};
 
 /** Where an attachment is downloaded from (app/(desk)/tickets/[number]/attachments/[id]/route.ts). */
 export const attachmentHref = (ticketNumber: number, id: number) => `/tickets/${ticketNumber}/attachments/${id}`;
 
-type Row = { id: number | bigint; commentId: number | bigint | null; name: string; size: number | bigint; type: string };
+type Row = {
+  id: number | bigint;
+  commentId: number | bigint | null;
+  name: string;
+  size: number | bigint;
+  type: string;
+  removedAt: string | Date | null;
+  removedBy: string | null;
+};
 
 /**
  * The attachments a page shows: those of the ticket itself and of the listed comments, which the
  * caller has read for this actor (listComments leaves out internal notes for those who may not
- * read them, so their files are not asked for). Removed ones are left out.
+ * read them, so their files are not asked for). Removed ones too, as removed.
  */
 export async function attachmentsOf(
   ticketNumber: number,
@@ -49,8 +96,9 @@ export async function attachmentsOf(
 ): Promise<{ ticket: AttachmentView[]; comments: Map<number, AttachmentView[]> }> {
   const onComments = commentIds.length ? ` OR a."commentId" IN (${placeholders(commentIds.length)})` : "";
   const rows = await read.all<Row>(
-    `SELECT a."id", a."commentId", a."name", a."size", a."type" FROM "attachment" a
-     WHERE a."ticketNumber" = ? AND a."removedAt" IS NULL AND (a."commentId" IS NULL${onComments})
+    `SELECT a."id", a."commentId", a."name", a."size", a."type", a."removedAt", r."name" AS "removedBy"
+     FROM "attachment" a LEFT JOIN "user" r ON r."id" = a."removedById"
+     WHERE a."ticketNumber" = ? AND (a."commentId" IS NULL${onComments})
      ORDER BY a."id"`,
     ticketNumber,
     ...commentIds,
@@ -59,7 +107,14 @@ export async function attachmentsOf(
   const comments = new Map<number, AttachmentView[]>();
   for (const r of rows) {
     const id = Number(r.id);
-    const view = { id, name: r.name, size: Number(r.size), image: isInlineImage(r.type), href: attachmentHref(ticketNumber, id) };
+    const view: AttachmentView = {
+      id,
+      name: r.name,
+      size: Number(r.size),
+      image: isInlineImage(r.type),
+      href: attachmentHref(ticketNumber, id),
+      removed: r.removedAt === null ? null : { by: r.removedBy ?? "Someone", at: asDate(r.removedAt) },
+    };
     if (r.commentId === null) ticket.push(view);
     else {
       const c = Number(r.commentId);
@@ -69,6 +124,44 @@ export async function attachmentsOf(
     }
   }
   return { ticket, comments };
+}
+
+export type RemoveAttachmentResult = { kind: "removed"; name: string } | { kind: "not_found" } | { kind: "forbidden"; message: string };
+
+/**
+ * Removes a file from a ticket (a customer sent a password in a screenshot): staff only. The row
+ * stays, marked removed by whom and when (its place in the conversation says so), History records
+ * it, and once no other attachment names the same bytes they are deleted from the store at once.
+ * A file already removed, of another ticket, or on a ticket the actor may not see is not found.
+ */
+export async function removeAttachment(actor: Actor, ticketNumber: number, id: number): Promise<RemoveAttachmentResult> {
+  if (!isSerialId(id)) return { kind: "not_found" };
+  const done = await write(async (tx) => {
+    ticketWhere(actor, ticketNumber); // anything but a ticket number is a bug upstream: throw
+    const ticket = await getTicketRow(actor, ticketNumber, tx);
+    if (!ticket) return { kind: "not_found" } as const;
+    if (!can(actor, "removeAttachment", ticket)) return { kind: "forbidden", message: "Only agents can remove attachments." } as const;
+    const file = await tx.get<{ name: string; hash: string }>(
+      `SELECT "name", "hash" FROM "attachment" WHERE "id" = ? AND "ticketNumber" = ? AND "removedAt" IS NULL`,
+      id, ticketNumber,
+    );
+    if (!file) return { kind: "not_found" } as const;
+    const at = sqlDate(new Date());
+    expectOne(await tx.run(`UPDATE "attachment" SET "removedAt" = ?, "removedById" = ? WHERE "id" = ? AND "removedAt" IS NULL`, at, actor.id, id));
+    expectOne(
+      await tx.run(
+        `INSERT INTO "activity" ("ticketNumber", "actorId", "field", "fromValue", "toValue", "createdAt") VALUES (?, ?, 'attachment_removed', ?, NULL, ?)`,
+        ticketNumber, actor.id, file.name, at,
+      ),
+    );
+    return { kind: "removed", name: file.name, hash: file.hash } as const;
+  });
+  if (done.kind !== "removed") return done;
+  // The bytes go now, unless another attachment names them. (One attached with the same bytes
+  // at this very moment, between this check and the delete, would lose them: its download then
+  // answers 404, never someone else's bytes.)
+  if (!(await referencedHashes([done.hash])).has(done.hash)) await fileStore().remove(done.hash);
+  return { kind: "removed", name: done.name };
 }
 
 export type Download = { name: string; size: number; type: string; hash: string; createdAt: Date };
@@ -91,6 +184,16 @@ export async function attachmentFor(actor: Actor, ticketNumber: number, id: numb
   if (!row) return null;
   if (row.internal !== null && Boolean(row.internal) && !can(actor, "readInternalNotes", { requesterId: row.requesterId })) return null;
   return { name: row.name, size: Number(row.size), type: row.type, hash: row.hash, createdAt: asDate(row.createdAt) };
+}
+
+/**
+ * The attachment a link in mail names (lib/files/links.ts), if the person it was made for may see
+ * it now: as attachmentFor, for that person as they are today (a role changed since counts).
+ */
+export async function attachmentForLink(link: { ticket: number; id: number; userId: string }): Promise<Download | null> {
+  const person = await read.get<{ id: string; name: string; role: string }>(`SELECT "id", "name", "role" FROM "user" WHERE "id" = ?`, link.userId);
+  if (!person) return null;
+  return attachmentFor({ id: person.id, name: person.name, role: parseRole(person.role) }, link.ticket, link.id);
 }
 
 /** Which of `hashes` an attachment row still names (the file store's sweep asks). */

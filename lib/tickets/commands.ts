@@ -1,7 +1,8 @@
 import "server-only";
 import { expectOne, sqlDate, write, WriteMismatch, type Tx } from "../db";
 import { isStaffSql, type Actor } from "../people/identity";
-import { attachIn, type StoredFile } from "./attachments";
+import type { Upload } from "../files/uploads";
+import { attachIn, storeAttachments, type StoredFile } from "./attachments";
 import { ticketEvents, type Change, type Channel, type TicketFacts } from "./events";
 import { can, maySetStatus, mayCreateTicket, ticketWhere, ticketWhereSql } from "./permissions";
 import { getTicketRow, type TicketRowForChange } from "./reads";
@@ -63,6 +64,21 @@ export async function createTicketIn(tx: Tx, actor: Actor, input: NewTicket, cha
 /** A new ticket from the web: its requester is the actor. */
 export function createTicket(actor: Actor, input: NewTicket): Promise<{ number: number }> {
   return write((tx) => createTicketIn(tx, actor, input));
+}
+
+/**
+ * A new ticket from the web's form, with the files it sent: stored first, within the per-hour
+ * limit (storeAttachments; over it, nothing is stored or created), then attached with the ticket.
+ */
+export async function createTicketWithUploads(
+  actor: Actor,
+  input: NewTicketInput,
+  uploads: readonly Upload[],
+): Promise<{ kind: "created"; number: number } | { kind: "files_refused"; message: string }> {
+  if (!mayCreateTicket(actor)) throw new Error("createTicket: actor may not create tickets");
+  const stored = await storeAttachments(actor, uploads);
+  if ("refused" in stored) return { kind: "files_refused", message: stored.refused };
+  return { kind: "created", ...(await createTicket(actor, { ...input, files: stored.files })) };
 }
 
 export type TicketChanges = {

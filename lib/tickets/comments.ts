@@ -5,10 +5,11 @@ import { COMMENTS_PAGE, COMMENTS_PAGE_CHARS, formatLimit, isTicketNumber } from 
 import type { Actor } from "../people/identity";
 import { facts } from "./commands";
 import { LATEST, type ConversationPosition } from "./conversation-params";
-import { attachIn, type StoredFile } from "./attachments";
+import type { Upload } from "../files/uploads";
+import { attachIn, storeAttachments, type StoredFile } from "./attachments";
 import { ticketEvents, type Channel } from "./events";
 import { can, ticketWhere, ticketWhereSql } from "./permissions";
-import { getTicketRow } from "./reads";
+import { getTicketRow, type TicketRowForChange } from "./reads";
 
 export type CommentView = {
   id: number;
@@ -132,6 +133,37 @@ async function commentBudget(q: Rows, actor: Actor, now: Date): Promise<{ limit:
 }
 
 /**
+ * The ticket, if the actor may add this comment to it now; else why not: no such ticket (for
+ * them), not theirs to comment on, an internal note from someone who may not write one, or their
+ * comments-a-minute spent.
+ */
+async function mayAddComment(
+  q: Rows,
+  actor: Actor,
+  number: number,
+  internal: boolean,
+  now: Date,
+): Promise<Exclude<AddCommentResult, { kind: "added" }> | { kind: "may"; ticket: TicketRowForChange }> {
+  // Anything but a ticket number is a bug upstream (the actions parse it): throw, write nothing.
+  ticketWhere(actor, number);
+  const ticket = await getTicketRow(actor, number, q);
+  if (!ticket) return { kind: "not_found" };
+  if (!can(actor, "comment", ticket)) return { kind: "forbidden", message: "You may not comment on this ticket." };
+  if (internal && !can(actor, "writeInternalNote", ticket)) {
+    return { kind: "forbidden", message: "Only agents can write internal notes." };
+  }
+  const over = await commentBudget(q, actor, now);
+  if (over) {
+    return {
+      kind: "rate_limited",
+      retryAfterSeconds: over.waitSeconds,
+      message: `Not added: one person may add ${formatLimit(over.limit)} comments a minute. Try again in ${over.waitSeconds} ${over.waitSeconds === 1 ? "second" : "seconds"}; your comment is kept below.`,
+    };
+  }
+  return { kind: "may", ticket };
+}
+
+/**
  * Adds a comment (or an internal note). A public comment marks the ticket as updated; an internal
  * note changes nothing a requester can observe (not the ticket's updatedAt, so not the list's
  * order, its Updated column or the CSV). A person who has added TRIAGE_COMMENTS_PER_MINUTE in
@@ -145,23 +177,10 @@ export async function addCommentIn(
   input: NewComment,
   channel: Channel = { via: "web" },
 ): Promise<AddCommentResult> {
-  // Anything but a ticket number is a bug upstream (the actions parse it): throw, write nothing.
-  ticketWhere(actor, number);
-  const ticket = await getTicketRow(actor, number, tx);
-  if (!ticket) return { kind: "not_found" };
-  if (!can(actor, "comment", ticket)) return { kind: "forbidden", message: "You may not comment on this ticket." };
-  if (input.internal && !can(actor, "writeInternalNote", ticket)) {
-    return { kind: "forbidden", message: "Only agents can write internal notes." };
-  }
   const now = new Date();
-  const over = await commentBudget(tx, actor, now);
-  if (over) {
-    return {
-      kind: "rate_limited",
-      retryAfterSeconds: over.waitSeconds,
-      message: `Not added: one person may add ${formatLimit(over.limit)} comments a minute. Try again in ${over.waitSeconds} ${over.waitSeconds === 1 ? "second" : "seconds"}; your comment is kept below.`,
-    };
-  }
+  const checked = await mayAddComment(tx, actor, number, input.internal, now);
+  if (checked.kind !== "may") return checked;
+  const { ticket } = checked;
   const at = sqlDate(now);
   const comment = await tx.get<{ id: number | bigint }>(
     `INSERT INTO "comment" ("ticketNumber", "authorId", "body", "internal", "createdAt") VALUES (?, ?, ?, ?, ?) RETURNING "id"`,
@@ -184,4 +203,23 @@ export async function addCommentIn(
  */
 export function addComment(actor: Actor, number: number, input: NewComment): Promise<AddCommentResult> {
   return write((tx) => addCommentIn(tx, actor, number, input), { exclusive: true });
+}
+
+/**
+ * A comment from the web's form, with the files it sent: checked first (so that nothing is stored
+ * for a comment that would be refused), the files stored within the per-hour limit
+ * (storeAttachments), then added with them, every check made again in its transaction.
+ */
+export async function addCommentWithUploads(
+  actor: Actor,
+  number: number,
+  input: Omit<NewComment, "files">,
+  uploads: readonly Upload[],
+): Promise<AddCommentResult | { kind: "files_refused"; message: string }> {
+  if (uploads.length === 0) return addComment(actor, number, input);
+  const checked = await mayAddComment(read, actor, number, input.internal, new Date());
+  if (checked.kind !== "may") return checked;
+  const stored = await storeAttachments(actor, uploads);
+  if ("refused" in stored) return { kind: "files_refused", message: stored.refused };
+  return addComment(actor, number, { ...input, files: stored.files });
 }

@@ -15,7 +15,8 @@ import { isAdmin, isStaff, isStaffSql, parseRole, ROLES, type Actor, type Role }
 /**
  * The expected answers, written out from the specification rather than copied from the code:
  * a requester sees, comments on and closes/reopens their own tickets only, and never sees or
- * writes internal notes; agents and admins do everything on every ticket.
+ * writes internal notes, nor removes a file (not even from their own ticket: what was sent stays
+ * in the record unless staff take it out); agents and admins do everything on every ticket.
  * Each row: [role, action, own, others].
  */
 const EXPECTED: [Role, TicketAction, boolean, boolean][] = [
@@ -27,6 +28,7 @@ const EXPECTED: [Role, TicketAction, boolean, boolean][] = [
   ["requester", "changePriority", false, false],
   ["requester", "changeAssignee", false, false],
   ["requester", "closeOrReopen", true, false],
+  ["requester", "removeAttachment", false, false],
 
   ["agent", "view", true, true],
   ["agent", "comment", true, true],
@@ -36,6 +38,7 @@ const EXPECTED: [Role, TicketAction, boolean, boolean][] = [
   ["agent", "changePriority", true, true],
   ["agent", "changeAssignee", true, true],
   ["agent", "closeOrReopen", true, true],
+  ["agent", "removeAttachment", true, true],
 
   ["admin", "view", true, true],
   ["admin", "comment", true, true],
@@ -45,6 +48,7 @@ const EXPECTED: [Role, TicketAction, boolean, boolean][] = [
   ["admin", "changePriority", true, true],
   ["admin", "changeAssignee", true, true],
   ["admin", "closeOrReopen", true, true],
+  ["admin", "removeAttachment", true, true],
 ];
 
 const ACTIONS: TicketAction[] = [
@@ -56,6 +60,7 @@ const ACTIONS: TicketAction[] = [
   "changePriority",
   "changeAssignee",
   "closeOrReopen",
+  "removeAttachment",
 ];
 
 const actor = (role: Role, id = `${role}-1`): Actor => ({ id, role, name: role });

@@ -15,7 +15,8 @@ export type TicketAction =
   | "changeStatus"
   | "changePriority"
   | "changeAssignee"
-  | "closeOrReopen";
+  | "closeOrReopen"
+  | "removeAttachment";
 
 export type Ownership = "own" | "others";
 
@@ -30,6 +31,7 @@ export const TICKET_PERMISSIONS: Record<Role, Record<TicketAction, Record<Owners
     changePriority: { own: false, others: false },
     changeAssignee: { own: false, others: false },
     closeOrReopen: { own: true, others: false },
+    removeAttachment: { own: false, others: false },
   },
   agent: {
     view: { own: true, others: true },
@@ -40,6 +42,7 @@ export const TICKET_PERMISSIONS: Record<Role, Record<TicketAction, Record<Owners
     changePriority: { own: true, others: true },
     changeAssignee: { own: true, others: true },
     closeOrReopen: { own: true, others: true },
+    removeAttachment: { own: true, others: true },
   },
   admin: {
     view: { own: true, others: true },
@@ -50,6 +53,7 @@ export const TICKET_PERMISSIONS: Record<Role, Record<TicketAction, Record<Owners
     changePriority: { own: true, others: true },
     changeAssignee: { own: true, others: true },
     closeOrReopen: { own: true, others: true },
+    removeAttachment: { own: true, others: true },
   },
 };
 

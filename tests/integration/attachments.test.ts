@@ -155,3 +155,38 @@ describe("the sweep", () => {
     expect(await fileStore().open(named)).not.toBeNull();
   });
 });
+
+describe("removing a file", () => {
+  it("staff only; the row stays, marked who and when; History says so; the bytes go once nothing else names them", async () => {
+    const { removeAttachment } = await import("@/lib/tickets/attachments");
+    const n = (await createTicket(rita, { title: "Password in a screenshot", description: "Oops.", priority: "Low" })).number;
+    const secret = Buffer.concat([PNG, crypto.randomBytes(64)]);
+    const stored = await fileStore().put(secret, 1024 * 1024);
+    const shared = await fileStore().put(JPEG, 1024 * 1024);
+    await addComment(rita, n, { body: "See", internal: false, files: [{ name: "secret.png", ...stored }, { name: "photo.jpg", ...shared }] });
+    const other = (await createTicket(carl, { title: "Same photo", description: "x", priority: "Low" })).number;
+    await addComment(carl, other, { body: "Mine too", internal: false, files: [{ name: "photo.jpg", ...shared }] });
+    const [png, jpg] = await ticketAttachments(n);
+
+    expect(await removeAttachment(rita, n, png.id)).toEqual({ kind: "forbidden", message: "Only agents can remove attachments." });
+    expect(await removeAttachment(ada, other, png.id)).toEqual({ kind: "not_found" });
+    expect(await removeAttachment(ada, n, 2 ** 31)).toEqual({ kind: "not_found" });
+    expect((await ticketAttachments(n)).every((a) => a.removedAt === null)).toBe(true);
+
+    expect(await removeAttachment(ada, n, png.id)).toEqual({ kind: "removed", name: "secret.png" });
+    expect(await removeAttachment(ada, n, png.id)).toEqual({ kind: "not_found" });
+    const row = await db.attachment.findUnique({ where: { id: png.id } });
+    expect(row).toMatchObject({ removedById: "ada" });
+    expect(row!.removedAt).toBeInstanceOf(Date);
+    expect(await db.activity.findFirst({ where: { ticketNumber: n, field: "attachment_removed" } })).toMatchObject({ actorId: "ada", fromValue: "secret.png" });
+    expect(await fileStore().open(stored.hash)).toBeNull();
+    expect(await attachmentFor(ada, n, png.id)).toBeNull();
+    // The page shows its place: removed by Ada.
+    const shown = await attachmentsOf(n, [png.commentId!]);
+    expect(shown.comments.get(png.commentId!)!.map((f) => [f.name, f.removed?.by ?? null])).toEqual([["secret.png", "Ada"], ["photo.jpg", null]]);
+
+    // Bytes another ticket still names stay.
+    expect((await removeAttachment(ada, n, jpg.id)).kind).toBe("removed");
+    expect(await bytesOf(shared.hash)).toEqual(JPEG);
+  });
+});

@@ -160,7 +160,7 @@ describe("changes", () => {
     await expect(
       write(async (tx) => {
         const { notifyComment } = await import("@/lib/mail/notify");
-        await notifyComment(tx, { number: n, title: "x", requesterId: "rita", assigneeId: null }, { authorId: "ada", authorName: "Ada", body: "hi", internal: false, at: new Date() });
+        await notifyComment(tx, { number: n, title: "x", requesterId: "rita", assigneeId: null }, { id: 2_000_000_000, authorId: "ada", authorName: "Ada", body: "hi", internal: false, at: new Date() });
         throw new Error("the change failed");
       }),
     ).rejects.toThrow("the change failed");
@@ -208,5 +208,42 @@ describe("a mail of several comments", () => {
     expect(mail.html).toContain("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;");
     expect(mail.html).not.toContain("<img");
     expect(mail.html).toContain("…and 3 more comments on the ticket page.");
+  });
+});
+
+describe("files in comment mail", () => {
+  it("each file is a link signed for its recipient: it opens without signing in, for 30 days, until the file is removed", async () => {
+    const { fileStore } = await import("@/lib/files/store");
+    const { readFileLink } = await import("@/lib/files/links");
+    const { removeAttachment } = await import("@/lib/tickets/attachments");
+    const { GET } = await import("@/app/files/[token]/route");
+    const n = await open();
+    await db.outboundMail.deleteMany();
+    const bytes = Buffer.from("%PDF-1.4\n% the invoice\n");
+    const stored = await fileStore().put(bytes, 1024 * 1024);
+    await addComment(ada, n, { body: "The invoice is attached.", internal: false, files: [{ name: "invoice.pdf", ...stored }] });
+    const [row] = await mail();
+    expect(row.text).toMatch(/Attached file:\n- invoice\.pdf \(\d+ bytes\): http:\/\/localhost:\d+\/files\/\S+/);
+    expect(row.html).toContain(">invoice.pdf</a>");
+    const href = /(http:\/\/\S+\/files\/\S+)/.exec(row.text)![1];
+    const token = href.split("/files/")[1];
+    const get = (t: string) => GET(new Request(`http://localhost/files/${t}`), { params: Promise.resolve({ token: t }) });
+
+    const ok = await get(token);
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get("content-disposition")).toMatch(/^attachment; filename="invoice.pdf"/);
+    expect(Buffer.from(await ok.arrayBuffer()).equals(bytes)).toBe(true);
+    // For Rita, for 30 days from now; a day past that it opens nothing.
+    const link = readFileLink(token, new Date())!;
+    expect(link.userId).toBe("rita");
+    expect(readFileLink(token, new Date(Date.now() + 31 * 86400_000))).toBeNull();
+    // A changed character, another ticket's number in it, or nonsense: the same 404.
+    const [t, id, who, exp, mac] = token.split(".");
+    for (const forged of [`${t}.${id}.${who}.${Number(exp) + 1}.${mac}`, `${Number(t) + 1}.${id}.${who}.${exp}.${mac}`, "abc", `${t}.${id}.${Buffer.from("ada").toString("base64url")}.${exp}.${mac}`]) {
+      expect((await get(forged)).status, forged).toBe(404);
+    }
+    // Removed: the link opens nothing either.
+    expect((await removeAttachment(ada, n, link.id)).kind).toBe("removed");
+    expect((await get(token)).status).toBe(404);
   });
 });

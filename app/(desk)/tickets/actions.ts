@@ -2,10 +2,12 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { defineAction, ticketNumberArg } from "@/lib/action";
+import { z } from "zod";
+import { defineAction, serialIdArg, ticketNumberArg } from "@/lib/action";
 import { type FormState, FORM_INVALID, FORM_UNREADABLE } from "@/lib/forms";
-import { createTicket, updateTicket, type Change } from "@/lib/tickets/commands";
-import { addComment } from "@/lib/tickets/comments";
+import { createTicketWithUploads, updateTicket, type Change } from "@/lib/tickets/commands";
+import { removeAttachment } from "@/lib/tickets/attachments";
+import { addCommentWithUploads } from "@/lib/tickets/comments";
 import { commentSchema, newTicketSchema, updateTicketSchema } from "@/lib/tickets/schema";
 
 /**
@@ -14,7 +16,7 @@ import { commentSchema, newTicketSchema, updateTicketSchema } from "@/lib/ticket
  * answer a missing ticket gets.
  */
 
-export type NewTicketField = "title" | "description" | "priority";
+export type NewTicketField = "title" | "description" | "priority" | "attachments";
 
 const ticketGone = <F extends string>(): FormState<F> => ({ fieldErrors: {}, values: {}, message: "Ticket not found." });
 
@@ -24,14 +26,17 @@ export const createTicketAction = defineAction({
   bound: [],
   withState: true,
   form: newTicketSchema,
+  files: "attachments",
   echo: ["title", "description", "priority"] as NewTicketField[],
   rejected: {
     fieldErrors: {},
     values: {},
     message: FORM_UNREADABLE,
   } as FormState<NewTicketField>,
-  async run({ actor, data }) {
-    const { number } = await createTicket(actor, data);
+  async run({ actor, data, values, uploads }) {
+    const created = await createTicketWithUploads(actor, data, uploads);
+    if (created.kind === "files_refused") return { fieldErrors: { attachments: [created.message] }, values, message: created.message };
+    const { number } = created;
     revalidatePath("/tickets");
     redirect(`/tickets/${number}?created=1`);
   },
@@ -96,7 +101,7 @@ export const updateTicketAction = defineAction({
   },
 });
 
-export type CommentField = "body" | "internal";
+export type CommentField = "body" | "internal" | "attachments";
 
 /** Add a comment, or an internal note (agents only: checked by the command, not the form). */
 export const addCommentAction = defineAction({
@@ -104,11 +109,17 @@ export const addCommentAction = defineAction({
   bound: [ticketNumberArg],
   withState: true,
   form: commentSchema,
+  files: "attachments",
   echo: ["body", "internal"] as CommentField[],
   rejected: ticketGone<CommentField>(),
-  invalid: (fieldErrors, values) => ({ fieldErrors, values, message: fieldErrors.body?.[0] ?? "Please correct the comment." }),
-  async run({ actor, args: [number], data, values }) {
-    const result = await addComment(actor, number, data);
+  invalid: (fieldErrors, values) => ({
+    fieldErrors,
+    values,
+    message: fieldErrors.body?.[0] ?? fieldErrors.attachments?.[0] ?? "Please correct the comment.",
+  }),
+  async run({ actor, args: [number], data, values, uploads }) {
+    const result = await addCommentWithUploads(actor, number, data, uploads);
+    if (result.kind === "files_refused") return { fieldErrors: { attachments: [result.message] }, values, message: result.message };
     if (result.kind === "not_found") return ticketGone();
     if (result.kind === "forbidden") return { fieldErrors: { internal: [result.message] }, values, message: result.message };
     // Too many comments this minute: nothing is wrong with the comment, so no field is marked;
@@ -117,5 +128,22 @@ export const addCommentAction = defineAction({
     revalidatePath(`/tickets/${number}`);
     if (!data.internal) revalidatePath("/tickets");
     return { ok: true, fieldErrors: {}, values: {}, message: data.internal ? "Internal note added." : "Comment added." };
+  },
+});
+
+/**
+ * Remove a file from a ticket (staff; checked by the command). Its place then says who removed
+ * it and when; anything refused changes nothing, and the page shows it as it is.
+ */
+export const removeAttachmentAction = defineAction({
+  who: "actor",
+  bound: [ticketNumberArg, serialIdArg],
+  withState: false,
+  form: z.object({}),
+  echo: [],
+  rejected: undefined as void,
+  async run({ actor, args: [number, id] }): Promise<void> {
+    const result = await removeAttachment(actor, number, id);
+    if (result.kind === "removed") revalidatePath(`/tickets/${number}`);
   },
 });

@@ -1,5 +1,6 @@
 import { formatBytes } from "@/lib/files/names";
 import type { AttachmentView } from "@/lib/tickets/attachments";
+import { Time } from "../../../_components/Time";
 
 /** What a tile without a preview shows: the name's extension ("PDF", "LOG"), else "FILE". */
 function kindOf(name: string): string {
@@ -10,26 +11,50 @@ function kindOf(name: string): string {
 /**
  * The files of a description or a comment: a tile each, its link named by the file's name (the
  * preview is decoration: alt=""), its size below. An image (only the raster types the download
- * serves inline) shows as a bounded preview; anything else shows its kind. Nothing when there are
- * none.
+ * serves inline) shows as a bounded preview; anything else shows its kind. A removed file keeps
+ * its place, saying who removed it and when. `remove` (staff only) gives each file a "Remove
+ * attachment" button. Nothing when there are none.
  */
-export function Attachments({ files }: { files: readonly AttachmentView[] | undefined }) {
+export function Attachments({
+  files,
+  remove,
+}: {
+  files: readonly AttachmentView[] | undefined;
+  remove?: (id: number) => (form: FormData) => Promise<void>;
+}) {
   if (!files?.length) return null;
   return (
-    <ul className="attachments" aria-label="Attachments">
-      {files.map((f) => (
-        <li key={f.id}>
-          <a href={f.href} title={f.name}>
-            {/* The kind is drawn by CSS (attr()), so that the link's text is the name alone. */}
-            <span className="file-preview" aria-hidden="true" data-kind={f.image ? undefined : kindOf(f.name)}>
-              {/* eslint-disable-next-line @next/next/no-img-element -- a permission-checked download, not a static asset to optimise */}
-              {f.image ? <img src={f.href} alt="" loading="lazy" decoding="async" /> : null}
-            </span>
+    // Named by its title, not aria-label: "Attachments" also labels the form's file field, and a
+    // label lookup should find the field alone.
+    <ul className="attachments" title="Attachments">
+      {files.map((f) =>
+        f.removed ? (
+          <li key={f.id} className="removed">
+            <span className="file-preview" aria-hidden="true" data-kind="—" />
             <span className="file-name">{f.name}</span>
-          </a>
-          <span className="size">{formatBytes(f.size)}</span>
-        </li>
-      ))}
+            <span className="size">
+              Removed by {f.removed.by} <Time date={f.removed.at} />
+            </span>
+          </li>
+        ) : (
+          <li key={f.id}>
+            <a href={f.href} title={f.name}>
+              {/* The kind is drawn by CSS (attr()), so that the link's text is the name alone. */}
+              <span className="file-preview" aria-hidden="true" data-kind={f.image ? undefined : kindOf(f.name)}>
+                {/* eslint-disable-next-line @next/next/no-img-element -- a permission-checked download, not a static asset to optimise */}
+                {f.image ? <img src={f.href} alt="" loading="lazy" decoding="async" /> : null}
+              </span>
+              <span className="file-name">{f.name}</span>
+            </a>
+            <span className="size">{formatBytes(f.size)}</span>
+            {remove ? (
+              <form action={remove(f.id)} className="remove-file">
+                <button type="submit" className="link-button">Remove attachment</button>
+              </form>
+            ) : null}
+          </li>
+        ),
+      )}
     </ul>
   );
 }

@@ -12,8 +12,9 @@ import { PriorityPill, StatusPill } from "../../../_components/Pill";
 import { Time } from "../../../_components/Time";
 import { CloseReopenForm, TicketForm } from "./TicketForm";
 import { CommentForm } from "./CommentForm";
+import { env } from "@/lib/env";
 import styles from "./conversation.module.css";
-import { addCommentAction, updateTicketAction } from "../actions";
+import { addCommentAction, removeAttachmentAction, updateTicketAction } from "../actions";
 import { listComments, type ConversationPage } from "@/lib/tickets/comments";
 import { attachmentsOf } from "@/lib/tickets/attachments";
 import { Attachments } from "./Attachments";
@@ -40,6 +41,9 @@ const FIELD_NAMES: Record<string, string> = { status: "status", priority: "prior
 function ActivityLine({ a }: { a: ActivityEntry }) {
   if (a.field === "created") {
     return <><strong>{a.actor}</strong> created this ticket</>;
+  }
+  if (a.field === "attachment_removed") {
+    return <><strong>{a.actor}</strong> removed the attachment <em>{a.from}</em></>;
   }
   return (
     <>
@@ -76,6 +80,9 @@ export default async function TicketPage({ params, searchParams }: { params: Par
   // page shows them).
   const files = await attachmentsOf(ticket.number, conversation.comments.map((c) => c.id));
   const mayComment = can(actor, "comment", { requesterId: ticket.requester.id });
+  const remove = can(actor, "removeAttachment", { requesterId: ticket.requester.id })
+    ? (id: number) => removeAttachmentAction.bind(null, ticket.number, id)
+    : undefined;
   const mayWriteInternal = can(actor, "writeInternalNote", { requesterId: ticket.requester.id });
   const mayCloseOrReopen = !staff && can(actor, "closeOrReopen", { requesterId: ticket.requester.id });
 
@@ -105,7 +112,7 @@ export default async function TicketPage({ params, searchParams }: { params: Par
           <section aria-labelledby="description-h">
             <h2 id="description-h" className="visually-hidden">Description</h2>
             <div className="description">{ticket.description}</div>
-            <Attachments files={files.ticket} />
+            <Attachments files={files.ticket} remove={remove} />
           </section>
 
           <section aria-labelledby="conversation-h" className="conversation" id="conversation">
@@ -128,14 +135,14 @@ export default async function TicketPage({ params, searchParams }: { params: Par
                         <Time date={c.createdAt} />
                       </p>
                       <div className="comment-body">{c.body}</div>
-                      <Attachments files={files.comments.get(c.id)} />
+                      <Attachments files={files.comments.get(c.id)} remove={remove} />
                     </li>
                   ))}
                 </ol>
                 <LaterComments number={ticket.number} page={conversation} />
               </>
             )}
-            {mayComment ? <CommentForm save={addCommentAction.bind(null, ticket.number)} mayWriteInternal={mayWriteInternal} /> : null}
+            {mayComment ? <CommentForm save={addCommentAction.bind(null, ticket.number)} mayWriteInternal={mayWriteInternal} maxBytes={env().attachmentMaxBytes} /> : null}
           </section>
 
           <section aria-labelledby="history-h" className="history">

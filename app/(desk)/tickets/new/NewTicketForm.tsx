@@ -6,12 +6,13 @@ import { FormMessage } from "../../../_components/FormMessage";
 import { SubmitButton } from "../../../_components/SubmitButton";
 import type { FormState } from "@/lib/forms";
 import { PRIORITIES } from "@/lib/tickets/schema";
-import { DESCRIPTION_MAX, TITLE_MAX } from "@/lib/limits";
+import { ATTACHMENTS_PER_MESSAGE, DESCRIPTION_MAX, TITLE_MAX } from "@/lib/limits";
+import { FileField } from "../../../_components/FileField";
 import { createTicketAction, type NewTicketField } from "../actions";
 
 const initial: FormState<NewTicketField> = { fieldErrors: {}, values: {} };
 
-export function NewTicketForm() {
+export function NewTicketForm({ maxBytes }: { maxBytes: number }) {
   const [state, action] = useActionState(createTicketAction, initial);
   const v = state.values;
   return (
@@ -25,6 +26,7 @@ export function NewTicketForm() {
           action: the key remounts it so that the priority chosen survives a failed submit. */}
       <SelectField key={`priority-${v.priority ?? ""}`} name="priority" label="Priority" options={PRIORITIES} defaultValue={v.priority ?? "Medium"}
         errors={state.fieldErrors.priority} />
+      <FileField name="attachments" label="Attachments" errors={state.fieldErrors.attachments} maxBytes={maxBytes} maxFiles={ATTACHMENTS_PER_MESSAGE} />
       <div className="form-actions">
         <SubmitButton pendingText="Creating…">Create ticket</SubmitButton>
       </div>

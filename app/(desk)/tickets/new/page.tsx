@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { requireActor } from "@/lib/auth/session";
+import { env } from "@/lib/env";
 import { NewTicketForm } from "./NewTicketForm";
 
 export const metadata = { title: "New ticket" };
@@ -10,7 +11,7 @@ export default async function NewTicketPage() {
     <div className="narrow">
       <p className="crumbs"><Link href="/tickets" prefetch={false}>Tickets</Link></p>
       <h1>New ticket</h1>
-      <NewTicketForm />
+      <NewTicketForm maxBytes={env().attachmentMaxBytes} />
     </div>
   );
 }
