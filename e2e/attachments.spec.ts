@@ -34,6 +34,8 @@ test("a new ticket with a screenshot and a log: both under the description, the 
   const log = await rita.request.get((await files.getByRole("link", { name: "printer.log" }).getAttribute("href"))!);
   expect(log.status()).toBe(200);
   expect(log.headers()["content-disposition"]).toMatch(/^attachment; filename="printer.log"/);
+  expect(log.headers()["content-length"]).toBe("20");
+  expect(log.headers()["content-security-policy"]).toBe("default-src 'none'; img-src 'self'; sandbox");
   expect(await log.text()).toBe("paper jam at tray 2\n");
   // A requester has no Remove attachment button.
   await expect(rita.getByRole("button", { name: "Remove attachment" })).toHaveCount(0);

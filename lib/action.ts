@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { requireActor } from "./auth/session";
 import { env } from "./env";
-import { readUploads, type Upload } from "./files/uploads";
+import { isUploadToken, readUploads, type Upload } from "./files/uploads";
 import { uploadProblem } from "./files/upload-rules";
 import { formValues, type FormState, FORM_INVALID } from "./forms";
 import { type Actor } from "./people/identity";
@@ -82,8 +82,9 @@ export function defineAction<
     const input: Record<string, string | undefined> = {};
     for (const f of fields) {
       const v = form.get(f);
-      // No form of ours sends a file in a text field: one there is not our form.
-      if (v !== null && typeof v !== "string") return spec.rejected;
+      // No form of ours sends a file in a text field: one there (as Next.js read it, or as the
+      // front door's token for it) is not our form.
+      if (v !== null && (typeof v !== "string" || isUploadToken(v))) return spec.rejected;
       input[f] = v ?? undefined;
     }
     const uploads = spec.files ? readUploads(form.getAll(spec.files)) : [];

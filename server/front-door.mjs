@@ -45,6 +45,20 @@ export const hasSessionCookie = (cookie) => SESSION_COOKIE.test(cookie ?? "");
 const FILES = DEV ? /^\/(?:_next\/|files\/|__nextjs_|favicon\.ico$|robots\.txt$)/ : /^\/(?:_next\/|files\/|favicon\.ico$|robots\.txt$)/;
 
 /**
+ * Attachments' downloads (/tickets/N/attachments/ID, and /files/<token> from links in mail): a
+ * policy of their own that lets nothing run, style or frame, even an image opened on its own
+ * (lib/files/serve.ts sets the same, for a server without this door).
+ */
+const DOWNLOAD = /^\/(?:tickets\/[^/]+\/attachments\/[^/]+|files\/[^/]+)$/;
+export const DOWNLOAD_CSP = "default-src 'none'; img-src 'self'; sandbox";
+
+/**
+ * The private header a download states its length in (lib/files/serve.ts): Next.js drops a route's
+ * Content-Length and sends the body chunked, so the door puts it back (see openFrontDoor).
+ */
+const LENGTH = "x-triage-length";
+
+/**
  * The policy for a nonce. In development React rebuilds server stack traces with eval(), so
  * Next.js's CSP guide adds 'unsafe-eval' there; the production build never needs it.
  */
@@ -68,9 +82,9 @@ export function contentSecurityPolicy(nonce, dev = DEV) {
  * to send it instead (null: on to Next.js). Pure, for tests/server/front-door.test.ts.
  */
 export function frontDoor({ method, url, cookie }, nonce = crypto.randomBytes(16).toString("base64")) {
-  const csp = contentSecurityPolicy(nonce);
   const q = url.indexOf("?");
   const pathname = q === -1 ? url : url.slice(0, q);
+  const csp = DOWNLOAD.test(pathname) ? DOWNLOAD_CSP : contentSecurityPolicy(nonce);
   if (FILES.test(pathname)) return { csp, headers: null, redirect: null };
   // The path to come back to: only a path on this site, without Next.js's own _rsc marker.
   const path = url.startsWith("/") ? withoutRsc(url, q) : "/";
@@ -98,8 +112,26 @@ export function openFrontDoor(req, res) {
   delete req.headers["content-security-policy-report-only"];
   const door = frontDoor({ method: req.method ?? "GET", url: req.url ?? "/", cookie: req.headers.cookie });
   res.setHeader("Content-Security-Policy", door.csp);
+  if (door.csp === DOWNLOAD_CSP) withLength(res);
   if (door.headers) Object.assign(req.headers, door.headers);
   if (door.redirect === null) return false;
   res.writeHead(307, { Location: door.redirect, "Cache-Control": "no-store" }).end();
   return true;
+}
+
+/**
+ * A download's length, as Content-Length: the header the route set (LENGTH) becomes the real one
+ * as the head goes out, so the body is sent with its length, not chunked (a client shows progress
+ * and knows a cut-short download for what it is).
+ */
+function withLength(res) {
+  const writeHead = res.writeHead;
+  res.writeHead = function (...args) {
+    const length = res.getHeader(LENGTH);
+    if (length !== undefined) {
+      res.removeHeader(LENGTH);
+      if (/^\d+$/.test(String(length)) && res.statusCode !== 304) res.setHeader("Content-Length", String(length));
+    }
+    return writeHead.apply(this, args);
+  };
 }

@@ -56,6 +56,8 @@ type Ctx = {
   /** Per poster: a file on Rita's ticket for Remove attachment (staff remove theirs); and one on Otto's. */
   files: Record<Poster, number>;
   ottoFile: number;
+  /** A file on Rita's ticket that was removed already. */
+  removedFile: number;
 };
 
 const version = async (n: number) => (await db.get<{ version: number }>(`SELECT "version" FROM "ticket" WHERE "number" = ?`, n))!.version;
@@ -201,7 +203,7 @@ const CASES: Record<string, Case> = {
     allowed: staff,
     hostile: () => ({}),
     // A file of Otto's ticket (with Rita's number, or his), one removed already, one that does not exist.
-    boundHostile: (c) => [c.ottoFile, c.files.admin, 99_999_999],
+    boundHostile: (c) => [c.ottoFile, c.removedFile, 99_999_999],
     effect: async (c, who) => async (mayAct) => {
       const row = await db.get<{ removedById: string | null }>(`SELECT "removedById" FROM "attachment" WHERE "id" = ?`, c.files[who]);
       expect(row?.removedById ?? null, "control: removed by them, or untouched").toBe(mayAct ? idOf(c, who) : null);
@@ -509,14 +511,16 @@ test.beforeAll(async () => {
   const otto = await newest(ids.other);
   // Files for Remove attachment, written beside the server (their bytes need not exist: a removal
   // deletes them if they do).
-  const newFile = async (ticket: number, name: string) =>
+  const newFile = async (ticket: number, name: string, removedBy: string | null = null) =>
     (await db.get<{ id: number }>(
-      `INSERT INTO "attachment" ("ticketNumber", "commentId", "name", "size", "type", "hash", "uploaderId", "createdAt") VALUES (?, NULL, ?, 3, 'text/plain', ?, ?, ?) RETURNING "id"`,
-      ticket, name, crypto.randomBytes(32).toString("hex"), ids.requester, sqlDate(now),
+      `INSERT INTO "attachment" ("ticketNumber", "commentId", "name", "size", "type", "hash", "uploaderId", "createdAt", "removedAt", "removedById")
+       VALUES (?, NULL, ?, 3, 'text/plain', ?, ?, ?, ?, ?) RETURNING "id"`,
+      ticket, name, crypto.randomBytes(32).toString("hex"), ids.requester, sqlDate(now), removedBy ? sqlDate(now) : null, removedBy,
     ))!.id;
   const files = await perPoster((who) => newFile(rita, `fuzz-${who}-${stamp}.txt`));
   const ottoFile = await newFile(otto, `fuzz-otto-${stamp}.txt`);
-  ctx = { rita, otto, ids, resetIds, forgot, resetToken, orphanToken, failedMail, sentMail, proofToken, files, ottoFile };
+  const removedFile = await newFile(rita, `fuzz-removed-${stamp}.txt`, ids.agent);
+  ctx = { rita, otto, ids, resetIds, forgot, resetToken, orphanToken, failedMail, sentMail, proofToken, files, ottoFile, removedFile };
   expect(ctx.rita).toBeGreaterThan(0);
   expect(ctx.otto).toBeGreaterThan(0);
 });

@@ -71,6 +71,35 @@ test("a ticket created through one process is on the other's list and page at on
   await expect(page.getByRole("heading", { name: title })).toBeVisible();
 });
 
+test("a file uploaded through one process is served by the other, whole (PostgreSQL keeps the bytes, no shared disk)", async ({ browser }) => {
+  const page = await signedIn(browser, "agent");
+  const n = await createTicket(page, A, `Files ${word()}`);
+  const bytes = Buffer.from(Array.from({ length: 700_000 }, (_, i) => (i * 31) % 256));
+  await page.getByLabel("Comment").fill("The dump, uploaded through A.");
+  await page.getByLabel("Attachments").setInputFiles([{ name: "dump.bin", mimeType: "application/octet-stream", buffer: bytes }]);
+  await page.getByRole("button", { name: "Add comment" }).click();
+  await expect(page.getByText("Comment added.")).toBeVisible();
+  const href = (await page.getByRole("list", { name: "Attachments" }).getByRole("link", { name: "dump.bin" }).getAttribute("href"))!;
+  // B shows it and serves the same bytes.
+  await page.goto(`${B}/tickets/${n}`);
+  await expect(page.getByRole("list", { name: "Attachments" }).getByRole("link", { name: "dump.bin" })).toBeVisible();
+  const fromB = await page.request.get(`${B}${href}`);
+  expect(fromB.status()).toBe(200);
+  expect((await fromB.body()).equals(bytes)).toBe(true);
+  // Through nginx, which takes the two in turn (signed in over HTTPS: another cookie), twice.
+  const tls = await (await browser.newContext()).newPage();
+  await tls.goto("/sign-in");
+  await tls.getByLabel("Email").fill(ACCOUNTS.agent.email);
+  await tls.getByLabel("Password").fill(PASSWORD);
+  await tls.getByRole("button", { name: "Sign in" }).click();
+  await expect(tls.getByRole("heading", { name: "Tickets", level: 1 })).toBeVisible();
+  for (let i = 0; i < 2; i++) {
+    const got = await tls.request.get(href);
+    expect(got.status()).toBe(200);
+    expect((await got.body()).equals(bytes)).toBe(true);
+  }
+});
+
 test("someone who signs up on one process is in the other's Requester filter at once", async ({ browser }) => {
   const name = `Newcomer ${word()}`;
   await signUp(browser, A, name);

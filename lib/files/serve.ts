@@ -42,13 +42,16 @@ export async function serveFile(request: Request, file: Servable, label: string)
     console.error(`${label}: no stored file ${file.hash}`);
     return notFound();
   }
+  // Next.js drops a route's Content-Length and sends the body chunked; the front door
+  // (server/front-door.mjs) makes X-Triage-Length the Content-Length again.
+  const length = (n: number) => ({ "Content-Length": String(n), "X-Triage-Length": String(n) });
   if (range) {
     return new Response(opened.body, {
       status: 206,
-      headers: { ...headers, "Content-Length": String(range.end - range.start + 1), "Content-Range": `bytes ${range.start}-${range.end}/${file.size}` },
+      headers: { ...headers, ...length(range.end - range.start + 1), "Content-Range": `bytes ${range.start}-${range.end}/${file.size}` },
     });
   }
-  return new Response(opened.body, { status: 200, headers: { ...headers, "Content-Length": String(opened.size) } });
+  return new Response(opened.body, { status: 200, headers: { ...headers, ...length(opened.size) } });
 }
 
 /** The one answer to everything refused: no such file, not theirs, removed, a bad link. */

@@ -40,6 +40,9 @@ function verify(token: string): { f: string | null; n: string; s: number; o: boo
   }
 }
 
+/** Whether a form value is a file the front door received (a token it signed): never a text field's value. */
+export const isUploadToken = (v: string) => verify(v) !== null;
+
 /**
  * The files in a form field's values, or null when one is not a file this site received (the
  * action then answers as to a forged form). An empty file input (a nameless, empty File) is none.

@@ -141,6 +141,16 @@ describe("New ticket with files", () => {
     }
     expect(await counts()).toEqual(before);
   });
+
+  it("a file sent in a text field (its token, as the front door hands it on) is a forged form too", async () => {
+    const before = await counts();
+    session.actor = rita;
+    for (const field of ["title", "description", "priority"]) {
+      const fields = { title: "A title", description: "A description", priority: "Medium", [field]: streamed("x.txt", Buffer.from("Medium")) };
+      expect((await createTicketAction(state, form(fields))).message, field).toBe("That form could not be read. Reload the page and try again.");
+    }
+    expect(await counts()).toEqual(before);
+  });
 });
 
 describe("comments with files", () => {

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 // @ts-expect-error: plain ESM run by server/server.mjs, without type declarations
-import { contentSecurityPolicy, frontDoor, openFrontDoor } from "../../server/front-door.mjs";
+import { contentSecurityPolicy, DOWNLOAD_CSP, frontDoor, openFrontDoor } from "../../server/front-door.mjs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 
 type Door = { csp: string; headers: Record<string, string> | null; redirect: string | null };
 const door = (method: string, url: string, cookie?: string): Door => frontDoor({ method, url, cookie }, "bm9uY2Vub25jZQ==");
@@ -124,5 +126,52 @@ describe("openFrontDoor on a Node request", () => {
     expect(file.req.headers["content-security-policy"]).toBeUndefined();
     const visitor = run({}, "/tickets?q=1");
     expect(visitor).toMatchObject({ answered: true, status: 307, location: `/sign-in?next=${encodeURIComponent("/tickets?q=1")}` });
+  });
+});
+
+describe("downloads", () => {
+  it("get a policy that lets nothing run; a file link from mail needs no session, a ticket's download does", () => {
+    expect(DOWNLOAD_CSP).toBe("default-src 'none'; img-src 'self'; sandbox");
+    const ticket = door("GET", "/tickets/12/attachments/3");
+    expect(ticket.csp).toBe(DOWNLOAD_CSP);
+    expect(ticket.redirect).toBe(`/sign-in?next=${encodeURIComponent("/tickets/12/attachments/3")}`);
+    const mailed = door("GET", "/files/1.2.cml0YQ.1799999999.abc");
+    expect(mailed).toEqual({ csp: DOWNLOAD_CSP, headers: null, redirect: null });
+    expect(door("GET", "/tickets/12", "triage.session_token=a.b").csp).not.toBe(DOWNLOAD_CSP);
+    expect(door("GET", "/tickets/12/attachments/3/x", "triage.session_token=a.b").csp).not.toBe(DOWNLOAD_CSP);
+  });
+
+  it("go out with the length the route states, not chunked; other responses are left as they are", async () => {
+    const server = http.createServer((req, res) => {
+      openFrontDoor(req, res);
+      // What Next.js does with a route's response: its own headers, Content-Length dropped, the body written.
+      res.setHeader("x-triage-length", "11");
+      res.statusCode = 200;
+      res.write("hello ");
+      res.end("world");
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const raw = (path: string) =>
+        new Promise<http.IncomingMessage & { body: string }>((resolve, reject) => {
+          http.get(`${base}${path}`, { headers: { cookie: "triage.session_token=a.b" } }, (res) => {
+            let body = "";
+            res.on("data", (c) => (body += c));
+            res.on("end", () => resolve(Object.assign(res, { body })));
+          }).on("error", reject);
+        });
+      const file = await raw("/files/1.2.x.3.y");
+      expect(file.headers["content-length"]).toBe("11");
+      expect(file.headers["transfer-encoding"]).toBeUndefined();
+      expect(file.headers["x-triage-length"]).toBeUndefined();
+      expect(file.headers["content-security-policy"]).toBe(DOWNLOAD_CSP);
+      expect(file.body).toBe("hello world");
+      const page = await raw("/tickets");
+      expect(page.headers["transfer-encoding"]).toBe("chunked");
+      expect(page.headers["content-length"]).toBeUndefined();
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });
