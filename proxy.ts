@@ -48,9 +48,11 @@ export async function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Pages that answer 404 to some callers. (Literal strings: Next.js reads this object at build time.)
+  // Pages that answer 404 to some callers: a ticket (one segment: not its attachments' downloads,
+  // which answer their own 404 and should not pay for this), the admin pages. (Literal strings:
+  // Next.js reads this object at build time.)
   matcher: [
-    "/tickets/:path+",
+    "/tickets/:number",
     "/admin",
     "/admin/:path*",
   ],

@@ -6,6 +6,9 @@ import { ACCOUNTS, PASSWORD } from "./accounts";
  * database becomes admin; the admin then makes Alan an agent. Each session is saved for reuse.
  */
 setup("create accounts and sign in once per role", async ({ browser }) => {
+  // Four sign-ups (each hashes a password), a role change and four sign-ins: 20 s on a quiet
+  // machine, more on a busy one, and every other test waits on it.
+  setup.setTimeout(90_000);
   for (const key of ["admin", "agent", "requester", "other"] as const) {
     const a = ACCOUNTS[key];
     const context = await browser.newContext();

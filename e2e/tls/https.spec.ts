@@ -10,6 +10,9 @@ import { ACCOUNTS, PASSWORD } from "../accounts";
  * Sessions made over plain HTTP carry another cookie name, so every test signs in here.
  */
 
+// Each test signs up or in through the proxy first; one uploads 12 MB: room on a busy machine.
+test.describe.configure({ timeout: 60_000 });
+
 const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
 async function signUp(page: Page) {

@@ -22,12 +22,17 @@ function bytesOf(a: Attachment): Uint8Array {
   return a.content instanceof Uint8Array ? a.content : new Uint8Array(a.content);
 }
 
-export async function storeMessageFiles(attachments: readonly Attachment[]): Promise<MessageFiles> {
+/**
+ * `hour`: how many more files the sender may attach this hour, and the limit
+ * (TRIAGE_FILES_PER_HOUR, lib/tickets/attachments.ts filesLeftThisHour); files past it are left out.
+ */
+export async function storeMessageFiles(attachments: readonly Attachment[], hour: { left: number; limit: number }): Promise<MessageFiles> {
   const max = env().attachmentMaxBytes;
   const store = fileStore();
   const files: StoredFile[] = [];
   const leftOut: string[] = [];
-  for (const [i, a] of attachments.slice(0, ATTACHMENTS_PER_MESSAGE).entries()) {
+  const taken = Math.min(ATTACHMENTS_PER_MESSAGE, hour.left);
+  for (const [i, a] of attachments.slice(0, taken).entries()) {
     const name = displayName(a.filename ?? `attachment-${i + 1}`);
     const bytes = bytesOf(a);
     try {
@@ -42,8 +47,13 @@ export async function storeMessageFiles(attachments: readonly Attachment[]): Pro
       leftOut.push(`“${name}” (${size}) is larger than the ${formatBytes(max)} limit for a file.`);
     }
   }
-  const more = attachments.length - ATTACHMENTS_PER_MESSAGE;
-  if (more > 0) leftOut.push(`${formatLimit(more)} more ${more === 1 ? "file" : "files"}: a message brings at most ${ATTACHMENTS_PER_MESSAGE}.`);
+  const more = attachments.length - taken;
+  if (more > 0) {
+    const why = taken < ATTACHMENTS_PER_MESSAGE
+      ? `one person may attach ${formatLimit(hour.limit)} files an hour`
+      : `a message brings at most ${ATTACHMENTS_PER_MESSAGE}`;
+    leftOut.push(`${formatLimit(more)} more ${more === 1 ? "file" : "files"}: ${why}.`);
+  }
   return { files, leftOut };
 }
 

@@ -8,6 +8,7 @@ import { createSetPasswordLink } from "../auth/links";
 import { DESCRIPTION_MAX, TITLE_MAX } from "../limits";
 import { createRequester } from "../people/commands";
 import { parseRole, type Actor } from "../people/identity";
+import { filesLeftThisHour } from "../tickets/attachments";
 import { createTicketIn, reopenResolvedIn } from "../tickets/commands";
 import { addCommentIn } from "../tickets/comments";
 import { oneLine, normalizeNewlines } from "../text";
@@ -229,7 +230,7 @@ export async function retryStored(now = new Date()): Promise<number> {
 
 /** A reply by mail, as a public comment (and, from the requester in the thread, a reopened ticket). */
 async function addEmailComment(m: Stored, email: Email, ticket: number, author: Actor, inThread: boolean): Promise<ImportOutcome> {
-  const { files, leftOut } = await storeMessageFiles(email.attachments);
+  const { files, leftOut } = await storeMessageFiles(email.attachments, await filesLeftThisHour(author.id));
   const body = bodyOf(email, true, leftOutNote(leftOut));
   const channel = { via: "mail" as const, messageKey: m.key };
   return write(async (tx) => {
@@ -244,7 +245,8 @@ async function addEmailComment(m: Stored, email: Email, ticket: number, author: 
 
 async function openEmailTicket(m: Stored, email: Email, from: Sender, sender: Account | null): Promise<ImportOutcome> {
   const title = oneLine(cleanSubject(m.subject)).slice(0, TITLE_MAX).trim() || "(no subject)";
-  const { files, leftOut } = await storeMessageFiles(email.attachments);
+  const hour = sender ? await filesLeftThisHour(sender.id) : { left: env().TRIAGE_FILES_PER_HOUR, limit: env().TRIAGE_FILES_PER_HOUR };
+  const { files, leftOut } = await storeMessageFiles(email.attachments, hour);
   const description = bodyOf(email, false, leftOutNote(leftOut));
   const now = new Date();
   // A requester made from this message, or one who never set a password, gets a link to set one

@@ -42,18 +42,13 @@ const RECENT_ATTACHMENTS_SCANNED = 20_000;
 
 /**
  * Stores the files a person attaches on the web, unless they would take them past
- * TRIAGE_FILES_PER_HOUR (then nothing is stored, and the message says when to try again). The
+ * TRIAGE_FILES_PER_HOUR (files attached on every channel count) (then nothing is stored, and the message says when to try again). The
  * files are then attached by the command that writes their message (createTicket, addComment).
  */
 export async function storeAttachments(actor: Actor, uploads: readonly Upload[]): Promise<{ files: StoredFile[] } | { refused: string }> {
   if (uploads.length === 0) return { files: [] };
   const limit = env().TRIAGE_FILES_PER_HOUR;
-  const row = await read.get<{ n: number | bigint }>(
-    `SELECT count(*) AS "n" FROM "attachment" a
-     WHERE a."id" > (SELECT coalesce(max("id"), 0) FROM "attachment") - ? AND a."uploaderId" = ? AND a."createdAt" > ?`,
-    RECENT_ATTACHMENTS_SCANNED, actor.id, sqlDate(Date.now() - 3600_000),
-  );
-  const used = Number(row?.n ?? 0);
+  const used = await filesThisHour(actor.id);
   if (used + uploads.length > limit) {
     return {
       refused: `Not sent: one person may attach ${formatLimit(limit)} files an hour, and you have attached ${formatLimit(used)}. Send it without files, or try again later.`,
@@ -62,7 +57,25 @@ export async function storeAttachments(actor: Actor, uploads: readonly Upload[])
   return { files: await storeUploads(uploads) };
 }
 
-/** A file as a page shows it; a removed one keeps its place, saying who removed it and when, without its bytes. */
+/**
+ * How many more files this person may attach now under TRIAGE_FILES_PER_HOUR (mail import leaves
+ * the rest out of a message, and says so), with the limit.
+ */
+export async function filesLeftThisHour(personId: string): Promise<{ left: number; limit: number }> {
+  const limit = env().TRIAGE_FILES_PER_HOUR;
+  return { left: Math.max(0, limit - (await filesThisHour(personId))), limit };
+}
+
+/** Files attached by this person in the last hour, on every channel. */
+async function filesThisHour(personId: string): Promise<number> {
+  const row = await read.get<{ n: number | bigint }>(
+    `SELECT count(*) AS "n" FROM "attachment" a
+     WHERE a."id" > (SELECT coalesce(max("id"), 0) FROM "attachment") - ? AND a."uploaderId" = ? AND a."createdAt" > ?`,
+    RECENT_ATTACHMENTS_SCANNED, personId, sqlDate(Date.now() - 3600_000),
+  );
+  return Number(row?.n ?? 0);
+}
+
 export type AttachmentView = {
   id: number;
   name: string;

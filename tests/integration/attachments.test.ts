@@ -190,3 +190,19 @@ describe("removing a file", () => {
     expect(await bytesOf(shared.hash)).toEqual(JPEG);
   });
 });
+
+describe("files an hour, by mail too", () => {
+  it("a message's files past what its sender may still attach this hour are left out, and the note says why", async () => {
+    const { storeMessageFiles, leftOutNote } = await import("@/lib/mail/attachments");
+    const { filesLeftThisHour } = await import("@/lib/tickets/attachments");
+    const three = [1, 2, 3].map((i) => ({ filename: `${i}.png`, mimeType: "image/png", content: Buffer.concat([PNG, Buffer.from([i])]) }));
+    const out = await storeMessageFiles(three as never, { left: 2, limit: 100 });
+    expect(out.files.map((f) => f.name)).toEqual(["1.png", "2.png"]);
+    expect(leftOutNote(out.leftOut)).toBe("\n\n[Not attached: 1 more file: one person may attach 100 files an hour. The whole message is kept.]");
+    // What is left counts every channel's files of the last hour.
+    const before = await filesLeftThisHour("carl");
+    const n = (await createTicket(carl, { title: "Counted", description: "x", priority: "Low", files: [{ name: "a.png", ...(await fileStore().put(PNG, 1024 * 1024)) }] })).number;
+    expect(n).toBeGreaterThan(0);
+    expect(await filesLeftThisHour("carl")).toEqual({ left: before.left - 1, limit: before.limit });
+  });
+});
