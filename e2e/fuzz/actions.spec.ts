@@ -196,14 +196,15 @@ const CASES: Record<string, Case> = {
   },
   "app/(desk)/tickets/actions.ts#removeAttachmentAction": {
     page: (c) => `/tickets/${c.rita}`,
-    // A file of the suite's own on Rita's ticket, one per person (staff remove theirs).
-    bound: (c, who) => [c.rita, c.files[who]],
+    // Rita's ticket bound; a file of the suite's own on it, one per person, as the button's value (staff remove theirs).
+    bound: (c) => [c.rita],
     withState: false,
-    valid: () => [],
+    valid: (c, who) => [["attachment", String(c.files[who])]],
     allowed: staff,
-    hostile: () => ({}),
-    // A file of Otto's ticket (with Rita's number, or his), one removed already, one that does not exist.
-    boundHostile: (c) => [c.ottoFile, c.removedFile, 99_999_999],
+    // A file of Otto's ticket, one removed already, ids that name nothing or are not ids.
+    hostile: (c) => ({ attachment: [MISSING, "", "0", "-1", "1.5", "1e3", "abc", '{"gt":0}', "99999999999", String(c.ottoFile), String(c.removedFile)] }),
+    // Otto's ticket with a file of Rita's, and a ticket that does not exist.
+    boundHostile: (c) => [c.otto, 99_999_999],
     effect: async (c, who) => async (mayAct) => {
       const row = await db.get<{ removedById: string | null }>(`SELECT "removedById" FROM "attachment" WHERE "id" = ?`, c.files[who]);
       expect(row?.removedById ?? null, "control: removed by them, or untouched").toBe(mayAct ? idOf(c, who) : null);

@@ -27,8 +27,9 @@ function verify(token: string): { f: string | null; n: string; s: number; o: boo
   if (!key || !token.startsWith(TOKEN_PREFIX)) return null;
   const [payload, mac] = token.slice(TOKEN_PREFIX.length).split(".");
   if (!payload || !mac) return null;
-  const expected = crypto.createHmac("sha256", key).update(payload).digest();
-  const given = Buffer.from(mac, "base64url");
+  // Compared as text: a changed last character can decode to the same bytes (its low bits are padding).
+  const expected = Buffer.from(crypto.createHmac("sha256", key).update(payload).digest("base64url"));
+  const given = Buffer.from(mac);
   if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) return null;
   try {
     const v = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));

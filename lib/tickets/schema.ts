@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { COMMENT_MAX, DESCRIPTION_MAX, formatLimit, TITLE_MAX } from "../limits";
+import { COMMENT_MAX, DESCRIPTION_MAX, formatLimit, parseSerialId, TITLE_MAX } from "../limits";
 import { normalizeNewlines, oneLine } from "../text";
 
 /**
@@ -87,4 +87,14 @@ export const commentSchema = z.object({
         .refine((v) => v.length <= COMMENT_MAX, `Keep the comment to ${formatLimit(COMMENT_MAX)} characters or fewer.`),
     ),
   internal: z.preprocess((v) => v === "on" || v === "true", z.boolean()),
+});
+
+/** An attachment's id from a form (the Remove attachment button's value): the rule of a row id in a URL. */
+export const attachmentIdField = text.transform((v, ctx) => {
+  const id = parseSerialId(v);
+  if (id === null) {
+    ctx.addIssue({ code: "custom", message: "No such attachment." });
+    return z.NEVER;
+  }
+  return id;
 });

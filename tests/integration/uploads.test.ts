@@ -37,7 +37,7 @@ vi.mock("next/navigation", () => ({
 const { models: db } = await import("@/lib/db");
 const { env } = await import("@/lib/env");
 const { fileStore } = await import("@/lib/files/store");
-const { addCommentAction, createTicketAction } = await import("@/app/(desk)/tickets/actions");
+const { addCommentAction, createTicketAction, removeAttachmentAction } = await import("@/app/(desk)/tickets/actions");
 const { createTicket } = await import("@/lib/tickets/commands");
 // @ts-expect-error: a plain ES module of the front door, without types
 const { signToken } = await import("../../server/uploads.mjs");
@@ -188,5 +188,25 @@ describe("comments with files", () => {
     expect(refused.fieldErrors.attachments?.[0]).toMatch(/^Not sent: one person may attach 5 files an hour, and you have attached 5\./);
     expect(await counts()).toEqual(before);
     expect(await addCommentAction(n, state, form({ body: "no files" }))).toMatchObject({ ok: true });
+  });
+});
+
+describe("Remove attachment", () => {
+  it("takes the ticket bound and the file's id from the pressed button; a requester, a forged id or another ticket's file changes nothing", async () => {
+    const n = (await createTicket(rita, { title: "Remove me", description: "x", priority: "Low" })).number;
+    const other = (await createTicket(carl, { title: "Not this one", description: "x", priority: "Low" })).number;
+    session.actor = rita;
+    await addCommentAction(n, state, form({ body: "oops" }, [new File([PNG], "password.png")]));
+    const file = (await db.attachment.findFirst({ where: { ticketNumber: n } }))!;
+    const removed = async () => (await db.attachment.findUnique({ where: { id: file.id } }))!.removedById;
+    await removeAttachmentAction(n, form({ attachment: String(file.id) }));
+    expect(await removed()).toBeNull();
+    session.actor = ada;
+    for (const forged of ["", "abc", "0", "-1", String(file.id) + ".0", "1e3", '{"gt":0}']) await removeAttachmentAction(n, form({ attachment: forged }));
+    await removeAttachmentAction(other, form({ attachment: String(file.id) }));
+    for (const bound of ["1", { gt: 0 }, -1, null]) await removeAttachmentAction(bound, form({ attachment: String(file.id) }));
+    expect(await removed()).toBeNull();
+    await removeAttachmentAction(n, form({ attachment: String(file.id) }));
+    expect(await removed()).toBe("ada");
   });
 });

@@ -3,12 +3,12 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { defineAction, serialIdArg, ticketNumberArg } from "@/lib/action";
+import { defineAction, ticketNumberArg } from "@/lib/action";
 import { type FormState, FORM_INVALID, FORM_UNREADABLE } from "@/lib/forms";
 import { createTicketWithUploads, updateTicket, type Change } from "@/lib/tickets/commands";
 import { removeAttachment } from "@/lib/tickets/attachments";
 import { addCommentWithUploads } from "@/lib/tickets/comments";
-import { commentSchema, newTicketSchema, updateTicketSchema } from "@/lib/tickets/schema";
+import { attachmentIdField, commentSchema, newTicketSchema, updateTicketSchema } from "@/lib/tickets/schema";
 
 /**
  * The ticket actions. Each goes through defineAction (lib/action.ts): session, then every bound
@@ -132,18 +132,20 @@ export const addCommentAction = defineAction({
 });
 
 /**
- * Remove a file from a ticket (staff; checked by the command). Its place then says who removed
- * it and when; anything refused changes nothing, and the page shows it as it is.
+ * Remove a file from a ticket (staff; checked by the command): the ticket's number bound once per
+ * page, the file's id in the form (the pressed button's value), so that a page of 20 files does
+ * not carry 20 bound copies. Its place then says who removed it and when; anything refused
+ * changes nothing, and the page shows it as it is.
  */
 export const removeAttachmentAction = defineAction({
   who: "actor",
-  bound: [ticketNumberArg, serialIdArg],
+  bound: [ticketNumberArg],
   withState: false,
-  form: z.object({}),
+  form: z.object({ attachment: attachmentIdField }),
   echo: [],
   rejected: undefined as void,
-  async run({ actor, args: [number, id] }): Promise<void> {
-    const result = await removeAttachment(actor, number, id);
+  async run({ actor, args: [number], data }): Promise<void> {
+    const result = await removeAttachment(actor, number, data.attachment);
     if (result.kind === "removed") revalidatePath(`/tickets/${number}`);
   },
 });

@@ -12,15 +12,15 @@ function kindOf(name: string): string {
  * The files of a description or a comment: a tile each, its link named by the file's name (the
  * preview is decoration: alt=""), its size below. An image (only the raster types the download
  * serves inline) shows as a bounded preview; anything else shows its kind. A removed file keeps
- * its place, saying who removed it and when. `remove` (staff only) gives each file a "Remove
- * attachment" button. Nothing when there are none.
+ * its place, saying who removed it and when. `remove` (staff only: removeAttachmentAction bound
+ * to the ticket's number) gives each file a "Remove attachment" button, which sends the file's id. Nothing when there are none.
  */
 export function Attachments({
   files,
   remove,
 }: {
   files: readonly AttachmentView[] | undefined;
-  remove?: (id: number) => (form: FormData) => Promise<void>;
+  remove?: (form: FormData) => Promise<void>;
 }) {
   if (!files?.length) return null;
   return (
@@ -48,8 +48,8 @@ export function Attachments({
             </a>
             <span className="size">{formatBytes(f.size)}</span>
             {remove ? (
-              <form action={remove(f.id)} className="remove-file">
-                <button type="submit" className="link-button">Remove attachment</button>
+              <form action={remove} className="remove-file">
+                <button type="submit" name="attachment" value={f.id} className="link-button">Remove attachment</button>
               </form>
             ) : null}
           </li>

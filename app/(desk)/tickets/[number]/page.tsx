@@ -80,9 +80,7 @@ export default async function TicketPage({ params, searchParams }: { params: Par
   // page shows them).
   const files = await attachmentsOf(ticket.number, conversation.comments.map((c) => c.id));
   const mayComment = can(actor, "comment", { requesterId: ticket.requester.id });
-  const remove = can(actor, "removeAttachment", { requesterId: ticket.requester.id })
-    ? (id: number) => removeAttachmentAction.bind(null, ticket.number, id)
-    : undefined;
+  const remove = can(actor, "removeAttachment", { requesterId: ticket.requester.id }) ? removeAttachmentAction.bind(null, ticket.number) : undefined;
   const mayWriteInternal = can(actor, "writeInternalNote", { requesterId: ticket.requester.id });
   const mayCloseOrReopen = !staff && can(actor, "closeOrReopen", { requesterId: ticket.requester.id });
 
