@@ -23,9 +23,11 @@
  *      databases), in the same rounds as a) and c); creates on PostgreSQL with one process and
  *      with two on one database. BENCH_POSTGRES=0 leaves it out (and the 1,000,000 stays).
  * It also counts what one person's page views cost in Chromium (browser.ts), then writes the
- * report (report.ts). The server is stopped on exit, on error and on Ctrl-C; the whole run is
+ * report (report.ts), and runs the attachments' bench (files.ts: uploads, downloads, a ticket page
+ * with 20 files), whose table follows. The server is stopped on exit, on error and on Ctrl-C; the whole run is
  * capped at 60 minutes.
  */
+import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -181,8 +183,14 @@ async function main() {
   log("Mail: outbox delivery to a local SMTP server, and 1,000 messages imported from Dovecot…");
   const mail = mailProbe(template);
   const md = report({ startedAt, loadBefore, loadAfter: os.loadavg(), seeds: [small, large, huge], loads, columnLoads: columnLoads!, postgres, create, createQuiet: createQuiet!, createWithReaders: createWithReaders!, createFloor: createFloor!, createBaseline, baselineRev: BASELINE, sql, browser: browser!, mail });
-  fs.writeFileSync(RESULTS, md);
-  console.log(`\n${md}`);
+  // Attachments have a run of their own (scripts/bench/files.ts, `npm run bench:files`: its own
+  // server and database); its table goes below this one.
+  log("Attachments: uploads, downloads and a ticket page with 20 files (scripts/bench/files.ts)…");
+  const files = spawnSync(path.join(ROOT, "node_modules", ".bin", "tsx"), [path.join(ROOT, "scripts", "bench", "files.ts")], { stdio: "inherit", cwd: ROOT });
+  const filesMd = path.join(ROOT, ".tmp", "bench-files.md");
+  const withFiles = files.status === 0 && fs.existsSync(filesMd) ? `${md}\n\n${fs.readFileSync(filesMd, "utf8")}` : `${md}\n\nAttachments: scripts/bench/files.ts failed (exit ${files.status}).\n`;
+  fs.writeFileSync(RESULTS, withFiles);
+  console.log(`\n${withFiles}`);
   console.log(`Written to ${path.relative(ROOT, RESULTS)}.`);
 }
 
