@@ -70,7 +70,7 @@ test("create a ticket, comment on it and find it over HTTPS", async ({ page }) =
   await page.getByLabel("Comment").fill("Still broken over HTTPS");
   await page.getByLabel("Attachments").setInputFiles(dump);
   await page.getByRole("button", { name: "Add comment" }).click();
-  await expect(page.getByText("Comment added.")).toBeVisible();
+  await expect(page.getByText("Comment added.")).toBeVisible({ timeout: 30_000 });
   await expect(page.locator(".comment-body").filter({ hasText: "Still broken over HTTPS" })).toBeVisible();
   const file = page.getByRole("list", { name: "Attachments" }).getByRole("listitem");
   await expect(file).toContainText("12 MB");

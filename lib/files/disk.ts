@@ -16,7 +16,7 @@ import type { FileStore } from "./file-store";
  */
 
 /** How much `open` reads at a time. */
-const READ_STEP = 64 * 1024;
+const READ_STEP = 512 * 1024;
 
 const FILE_MODE = 0o600;
 const DIR_MODE = 0o700;

@@ -65,7 +65,7 @@ export function readUploads(values: readonly FormDataEntryValue[]): Upload[] | n
       over: t.o,
       bytes: () => {
         if (!file) throw new Error("readUploads: the bytes of a file over the limit were dropped");
-        return fs.createReadStream(file);
+        return fs.createReadStream(file, { highWaterMark: 1024 * 1024 });
       },
     });
   }

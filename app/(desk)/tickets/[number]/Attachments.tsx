@@ -12,15 +12,17 @@ function kindOf(name: string): string {
  * The files of a description or a comment: a tile each, its link named by the file's name (the
  * preview is decoration: alt=""), its size below. An image (only the raster types the download
  * serves inline) shows as a bounded preview; anything else shows its kind. A removed file keeps
- * its place, saying who removed it and when. `remove` (staff only: removeAttachmentAction bound
- * to the ticket's number) gives each file a "Remove attachment" button, which sends the file's id. Nothing when there are none.
+ * its place, saying who removed it and when. `remove` (staff only) gives each file a "Remove
+ * attachment" button, which sends the file's id with the page's one form for it (the button's
+ * `form` attribute): one form a page, however many files. Nothing when there are none.
  */
 export function Attachments({
   files,
   remove,
 }: {
   files: readonly AttachmentView[] | undefined;
-  remove?: (form: FormData) => Promise<void>;
+  /** The id of the page's one Remove attachment form (RemoveAttachmentForm), for staff. */
+  remove?: string;
 }) {
   if (!files?.length) return null;
   return (
@@ -44,17 +46,25 @@ export function Attachments({
                 {/* eslint-disable-next-line @next/next/no-img-element -- a permission-checked download, not a static asset to optimise */}
                 {f.image ? <img src={f.href} alt="" loading="lazy" decoding="async" /> : null}
               </span>
-              <span className="file-name">{f.name}</span>
+              <span className="file-name" id={`file-${f.id}`}>{f.name}</span>
             </a>
             <span className="size">{formatBytes(f.size)}</span>
             {remove ? (
-              <form action={remove} className="remove-file">
-                <button type="submit" name="attachment" value={f.id} className="link-button">Remove attachment</button>
-              </form>
+              <button type="submit" form={remove} name="attachment" value={f.id} className="link-button remove-file" aria-describedby={`file-${f.id}`}>
+                Remove attachment
+              </button>
             ) : null}
           </li>
         ),
       )}
     </ul>
   );
+}
+
+/**
+ * The page's one form for removing a file (removeAttachmentAction bound to the ticket's number):
+ * empty, the buttons under each file submit it from where they stand.
+ */
+export function RemoveAttachmentForm({ id, action }: { id: string; action: (form: FormData) => Promise<void> }) {
+  return <form id={id} action={action} hidden />;
 }

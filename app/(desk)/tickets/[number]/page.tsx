@@ -17,7 +17,7 @@ import styles from "./conversation.module.css";
 import { addCommentAction, removeAttachmentAction, updateTicketAction } from "../actions";
 import { listComments, type ConversationPage } from "@/lib/tickets/comments";
 import { attachmentsOf } from "@/lib/tickets/attachments";
-import { Attachments } from "./Attachments";
+import { Attachments, RemoveAttachmentForm } from "./Attachments";
 import { conversationHref, parseConversationParams } from "@/lib/tickets/conversation-params";
 
 type Params = Promise<{ number: string }>;
@@ -80,12 +80,14 @@ export default async function TicketPage({ params, searchParams }: { params: Par
   // page shows them).
   const files = await attachmentsOf(ticket.number, conversation.comments.map((c) => c.id));
   const mayComment = can(actor, "comment", { requesterId: ticket.requester.id });
-  const remove = can(actor, "removeAttachment", { requesterId: ticket.requester.id }) ? removeAttachmentAction.bind(null, ticket.number) : undefined;
+  const mayRemove = can(actor, "removeAttachment", { requesterId: ticket.requester.id });
+  const remove = mayRemove ? "remove-attachment" : undefined;
   const mayWriteInternal = can(actor, "writeInternalNote", { requesterId: ticket.requester.id });
   const mayCloseOrReopen = !staff && can(actor, "closeOrReopen", { requesterId: ticket.requester.id });
 
   return (
     <div className="ticket">
+      {mayRemove ? <RemoveAttachmentForm id="remove-attachment" action={removeAttachmentAction.bind(null, ticket.number)} /> : null}
       <p className="crumbs"><Link href="/tickets" prefetch={false}>Tickets</Link></p>
       {sp.created === "1" ? (
         <p className="notice success" role="status">Ticket #{ticket.number} created</p>
