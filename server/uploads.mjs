@@ -161,7 +161,8 @@ export function streamFiles(req, config, textLimit) {
             out.end(emit);
           });
           stream.on("error", () => settle());
-          if (out) out.on("error", () => finish({ kind: "unreadable" }));
+          // A file being dropped is destroyed with writes still queued, which error: that is no fault.
+          if (out) out.on("error", () => dropped || finish({ kind: "unreadable" }));
         }),
       );
     });

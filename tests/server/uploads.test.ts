@@ -133,3 +133,26 @@ describe("files in a signed-in post", () => {
     expect(seen.at(-1)!.form.get("attachments")).toBe(`${TOKEN_PREFIX}e30.AAAA`);
   });
 });
+
+describe("a file dropped past the limit while its writes are still queued", () => {
+  it("is marked over the limit, never an unreadable form", async () => {
+    // A slow disk: every write waits, so the queue is full when the limit is crossed.
+    const dir2 = fs.mkdtempSync(path.join(os.tmpdir(), "triage-uploads-slow-"));
+    // @ts-expect-error: plain ESM, without type declarations
+    const { streamFiles } = await import("../../server/uploads.mjs");
+    const { Readable } = await import("node:stream");
+    const fd = new FormData();
+    fd.append("title", "x");
+    fd.append("attachments", new File([Buffer.alloc(3 * 1024 * 1024, 1)], "big.bin"));
+    const res = new Response(fd);
+    const body = Buffer.from(await res.arrayBuffer());
+    const chunks = Array.from({ length: Math.ceil(body.length / 65536) }, (_, i) => body.subarray(i * 65536, (i + 1) * 65536));
+    const req = Object.assign(Readable.from(chunks), { headers: { "content-type": res.headers.get("content-type")! } });
+    const out = await streamFiles(req, { dir: dir2, maxBytes: 2 * 1024 * 1024, maxFiles: 3, key: KEY }, MAX_BODY);
+    expect(out.kind).toBe("ok");
+    const form = await new Response(out.body, { headers: { "content-type": out.contentType } }).formData();
+    expect(token(form.get("attachments"))).toMatchObject({ n: "big.bin", o: true, f: null });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(fs.readdirSync(dir2)).toEqual([]);
+  });
+});
