@@ -100,10 +100,11 @@ async function queueCommentMail(
   c: { id: number; authorName: string; body: string; at: Date },
 ) {
   const ctx = context(t.number);
-  const files = await filesOf(tx, p, t.number, [c.id]);
-  const single = () => commentsMail(recipient(p), t, [{ author: c.authorName, body: c.body, at: c.at, files: files.get(c.id) }], 0, ctx);
+  // This comment alone (its files read only when it goes alone: a rewrite gathers its own).
+  const single = async () =>
+    commentsMail(recipient(p), t, [{ author: c.authorName, body: c.body, at: c.at, files: (await filesOf(tx, p, t.number, [c.id])).get(c.id) }], 0, ctx);
   const windowMs = env().TRIAGE_MAIL_COALESCE_SECONDS * 1000;
-  if (windowMs === 0) return queue(tx, kind, p, single(), t.number);
+  if (windowMs === 0) return queue(tx, kind, p, await single(), t.number);
   const now = new Date();
   const last = await tx.get<{ id: number; status: string; attempts: number; createdAt: string | Date; sentAt: string | Date | null }>(
     `SELECT "id", "status", "attempts", "createdAt", "sentAt" FROM "outbound_mail"
@@ -112,7 +113,7 @@ async function queueCommentMail(
   );
   if (last && last.status === "queued" && Number(last.attempts) === 0) {
     const since = new Date(Math.min(asDate(last.createdAt).getTime(), c.at.getTime()));
-    const mail = (await gatheredComments(tx, kind, p, t, since, ctx)) ?? single();
+    const mail = (await gatheredComments(tx, kind, p, t, since, ctx)) ?? (await single());
     // The condition again: on PostgreSQL the worker may have claimed it since it was read.
     const rewritten = await tx.run(
       `UPDATE "outbound_mail" SET "subject" = ?, "text" = ?, "html" = ?, "createdAt" = ?
@@ -124,7 +125,7 @@ async function queueCommentMail(
   // When the last message went out (or is going out now); a failed one holds nothing back.
   const wentOut = !last || last.status === "failed" ? null : last.status === "sent" && last.sentAt ? asDate(last.sentAt) : now;
   const due = wentOut ? new Date(Math.max(now.getTime(), wentOut.getTime() + windowMs)) : now;
-  await queue(tx, kind, p, single(), t.number, true, null, { due, since: c.at });
+  await queue(tx, kind, p, await single(), t.number, true, null, { due, since: c.at });
 }
 
 /**
