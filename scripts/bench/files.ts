@@ -5,7 +5,8 @@
  *
  * Beside the main bench (its own server and database): seeds a SQLite database (`npm run seed --
  * --demo --tickets 1000`), starts the production server the way `npm start` does (server/server.mjs,
- * NODE_ENV=production, its own NEXT_DIST_DIR, built when missing, and TRIAGE_UPLOADS as
+ * NODE_ENV=production, the main bench's build in .next-bench (scripts/bench/build.ts: built when
+ * missing or older than the sources), and TRIAGE_UPLOADS as
  * server/start.ts sets it, so that the front door streams files to `<data dir>/incoming`), signs in
  * through the no-JavaScript form, and measures:
  *
@@ -24,7 +25,7 @@
  * MB are 1,048,576 bytes (as TRIAGE_ATTACHMENT_MAX_MB counts them). The table is printed and
  * written to .tmp/bench-files.md.
  *
- * Environment: NEXT_DIST_DIR (default .next-files), BENCH_SECONDS (default 20: load per page),
+ * Environment: BENCH_SECONDS (default 20: load per page),
  * BENCH_ROUNDS (default 4), BENCH_UPLOAD_BATCHES (default 3: batches of 8 uploads).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -38,14 +39,14 @@ import { Readable } from "node:stream";
 import zlib from "node:zlib";
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
-import { BUILD_SOURCES, newest } from "../../server/newest";
 import { formWithField } from "../lib/forms";
+import { ensureBuild } from "./build";
+import { DIST, WORK as BENCH_WORK } from "./config";
 import { signIn } from "./server";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const WORK = path.join(ROOT, ".tmp", "bench-files");
 const RESULTS = path.join(ROOT, ".tmp", "bench-files.md");
-const DIST = process.env.NEXT_DIST_DIR || ".next-files";
 const SECONDS = Number(process.env.BENCH_SECONDS) || 20;
 const ROUNDS = Number(process.env.BENCH_ROUNDS) || 4;
 const UPLOAD_BATCHES = Math.max(1, Number(process.env.BENCH_UPLOAD_BATCHES) || 3);
@@ -101,29 +102,6 @@ function readDb<T>(file: string, query: (db: Database.Database) => T): T {
 
 // ---------------------------------------------------------------------------------------------
 // The build and the server
-
-/**
- * `next build` into DIST when it has none or it is older than the sources (as `npm start` decides,
- * server/newest.ts); the edits it makes to tsconfig.json and next-env.d.ts are taken back.
- */
-function ensureBuild() {
-  const id = path.join(ROOT, DIST, "BUILD_ID");
-  const builtAt = fs.existsSync(id) ? fs.statSync(id).mtimeMs : 0;
-  if (builtAt >= newest(BUILD_SOURCES)) {
-    log(`Build: ${DIST} is up to date (delete it to build again).`);
-    return;
-  }
-  const keep = ["tsconfig.json", "next-env.d.ts"].map((f) => [f, fs.readFileSync(path.join(ROOT, f), "utf8")] as const);
-  log(`Build: next build into ${DIST}${builtAt ? " (the sources changed since the last)" : ""}…`);
-  const r = spawnSync(path.join(ROOT, "node_modules", ".bin", "next"), ["build"], {
-    cwd: ROOT,
-    env: { ...process.env, NEXT_DIST_DIR: DIST, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  for (const [f, text] of keep) fs.writeFileSync(path.join(ROOT, f), text);
-  if (r.status !== 0) throw new Error(`next build failed:\n${(r.stdout + r.stderr).split("\n").slice(-40).join("\n")}`);
-}
 
 const children = new Set<ChildProcess>();
 process.on("exit", () => {
@@ -525,6 +503,8 @@ async function main() {
   const file = path.join(WORK, "bench.db");
   log(`Seeding ${path.relative(ROOT, file)}: --demo --tickets ${nf.format(TICKETS)}…`);
   seedDatabase(file);
+  // The main bench's build (scripts/bench/build.ts), which `npm run bench` has just made or found.
+  fs.mkdirSync(BENCH_WORK, { recursive: true });
   ensureBuild();
   const server = await startServer(file);
   const agent: Session = { base: server.base, cookie: await signIn(server.base, "agent@example.com", "triage-agent-demo") };
