@@ -26,12 +26,17 @@ PRAGMA temp_store = MEMORY;
 export const PRAGMAS = `${WRITER_PRAGMAS}PRAGMA optimize = 0x10002;
 `;
 
-/** The reader's settings: the same caches and timeout, and no writes (not even ANALYZE). */
+/**
+ * The reader's settings: the same caches and timeout, and no writes (not even ANALYZE). Before
+ * that, the search index's vocabulary as a table of this connection's own (lib/tickets/search-match.ts
+ * looks prefixes up in it): nothing is stored, and the file's schema is left alone.
+ */
 const READER_PRAGMAS = `
 PRAGMA foreign_keys = ON;
 PRAGMA busy_timeout = 5000;
 PRAGMA cache_size = -32000;
 PRAGMA temp_store = MEMORY;
+CREATE VIRTUAL TABLE IF NOT EXISTS temp."search_terms" USING fts5vocab(main, "search_index", row);
 PRAGMA query_only = ON;
 `;
 

@@ -19,16 +19,25 @@ export function searchQuery(search: SearchSql, q: string): string | null {
 }
 
 /**
- * A requester's search, scope before cost: matched ticket by ticket among their own, so that its
- * time depends on their tickets only, never on how common the words are in anybody else's (the
- * global match set would take longer for a word in 100,000 other tickets). Null for staff.
+ * How a search is answered. `match`: the database's query text (searchMatch in search-match.ts,
+ * where SQLite's prefixes are spelled out as words); by default what was typed, as typed.
+ * `walk`: the view's order is walked and each ticket tested (matchesTicket) until the page is
+ * full, for a search that matches so many tickets that the page is found within a few hundred; otherwise
+ * (the default) the matching documents are gathered first and the view's index probed against them.
  */
-function ownSearch(actor: Actor, search: SearchSql, match: string) {
-  return visibleTicketsWhere(actor).requesterId === undefined ? null : search.matchesTicket(`t."number"`, match);
+export type SearchHow = { match?: string | null; walk?: boolean; visits?: number };
+
+function matchOf(search: SearchSql, p: ListParams, how: SearchHow): string | null {
+  return how.match !== undefined ? how.match : searchQuery(search, p.q);
+}
+
+/** Whether to walk: when asked to, and always for a requester (scope before cost, whatever the caller says). */
+function walks(actor: Actor, match: string | null, how: SearchHow): boolean {
+  return Boolean(match) && (Boolean(how.walk) || visibleTicketsWhere(actor).requesterId !== undefined);
 }
 
 /** A WHERE clause and its bound values, built from the filters and the actor's visibility. */
-function filters(actor: Actor, p: ListParams, alias: string, search: SearchSql) {
+function filters(actor: Actor, p: ListParams, alias: string, search: SearchSql, walk = false) {
   const where: string[] = [];
   const args: unknown[] = [];
   const col = (c: string) => `${alias}."${c}"`;
@@ -44,7 +53,7 @@ function filters(actor: Actor, p: ListParams, alias: string, search: SearchSql) 
   // updatedAt index and filtering stops after one page, where the (status, updatedAt) index would
   // have to merge several ranges in a sort; so that index is kept out of the planner's choice
   // where the database needs telling (search.unindexed).
-  const walkUpdated = alias === "t" && p.sort === "updated" && !p.q;
+  const walkUpdated = alias === "t" && p.sort === "updated" && (!p.q || walk);
   if (p.status.length) {
     const c = p.status.length > 1 && walkUpdated ? search.unindexed(col("status")) : col("status");
     where.push(`${c} IN (${placeholders(p.status.length)})`);
@@ -80,8 +89,8 @@ const ORDER: Record<Sort, (dir: string, nulls: string) => string> = {
 };
 
 /** Builds the SQL for one page of the list. Exposed for the EXPLAIN QUERY PLAN test. */
-export function listSql(actor: Actor, p: ListParams, offset: number, search: SearchSql = searchSql()) {
-  return pageSql(actor, p, offset, search, "rows");
+export function listSql(actor: Actor, p: ListParams, offset: number, search: SearchSql = searchSql(), how: SearchHow = {}) {
+  return pageSql(actor, p, offset, search, "rows", how);
 }
 
 /**
@@ -89,27 +98,35 @@ export function listSql(actor: Actor, p: ListParams, offset: number, search: Sea
  * (one search, then the rows fetched by number a batch at a time, instead of the search again for
  * every batch at a growing OFFSET).
  */
-export function listNumbersSql(actor: Actor, p: ListParams, limit: number, search: SearchSql = searchSql()) {
-  return pageSql(actor, { ...p, per: limit }, 0, search, "numbers");
+export function listNumbersSql(actor: Actor, p: ListParams, limit: number, search: SearchSql = searchSql(), how: SearchHow = {}) {
+  return pageSql(actor, { ...p, per: limit }, 0, search, "numbers", how);
 }
+
+/**
+ * The most tickets a walking search with an estimated count tests for one page (about 25–60 µs each on SQLite at
+ * 1,000,000 tickets, one FTS5 lookup per word): a page deeper than the matches among them is
+ * empty, and the page says to narrow the search (lib/tickets/list.ts caps the page count to match).
+ */
+export const WALK_VISITS = 4_000;
 
 export const TICKET_COLUMNS = `t."number", t."title", t."status", t."priority", t."updatedAt", t."createdAt",
       t."requesterName" AS "requester", t."assigneeName" AS "assignee"`;
 
-function pageSql(actor: Actor, p: ListParams, offset: number, search: SearchSql, shape: "rows" | "numbers") {
+function pageSql(actor: Actor, p: ListParams, offset: number, search: SearchSql, shape: "rows" | "numbers", how: SearchHow) {
   const { matched: MATCHED, matches: MATCHES } = search;
-  const f = filters(actor, p, "t", search);
+  const match = matchOf(search, p, how);
+  const walk = walks(actor, match, how);
+  const f = filters(actor, p, "t", search, walk);
   const where = [...f.where];
   const args = [...f.args];
   if (f.assignee !== null) {
     where.push(f.assignee === "" ? `t."assigneeId" IS NULL` : `t."assigneeId" = ?`);
     if (f.assignee !== "") args.push(f.assignee);
   }
-  const match = searchQuery(search, p.q);
   const dir = p.dir === "asc" ? "ASC" : "DESC";
   const cols = shape === "rows" ? TICKET_COLUMNS : `t."number"`;
   const whereSql = where.length ? `WHERE ${where.join(" AND ")}` : "";
-  if (match && p.sort === "relevance") {
+  if (match && p.sort === "relevance" && !walk) {
     const sql = `SELECT ${cols}
       FROM ${MATCHES} m
       JOIN "ticket" t ON t."number" = m."number"
@@ -118,15 +135,26 @@ function pageSql(actor: Actor, p: ListParams, offset: number, search: SearchSql,
       LIMIT ? OFFSET ?`;
     return { sql, args: [match, ...args, p.per, offset] };
   }
-  // The match set is probed while the filters' or the sort's index is walked, instead of every
-  // matching ticket row being read; a requester's search looks only at their own tickets.
-  const own = match ? ownSearch(actor, search, match) : null;
-  const inner = !match ? where : own ? [...where, own.sql] : [search.inSet(`t."number"`, MATCHED, "probe"), ...where];
-  const innerArgs = !match ? args : own ? [...args, ...own.args] : [match, ...args];
   const orderDir = p.sort === "relevance" ? "DESC" : dir;
   const order = ORDER[p.sort === "relevance" ? "updated" : p.sort](orderDir, search.nulls(orderDir));
-  const numbers = `SELECT t."number" FROM "ticket" t ${inner.length ? `WHERE ${inner.join(" AND ")}` : ""}
+  let numbers: string;
+  let innerArgs: unknown[];
+  if (match && walk && how.visits) {
+    // At most `visits` tickets of the view, in its order, each tested by key; the outer query
+    // keeps their order (no sort of its own, which would test them all) and stops at the page.
+    const test = search.matchesTicket(`w."number"`, match);
+    numbers = `SELECT w."number" FROM (SELECT t."number" FROM "ticket" t ${whereSql} ORDER BY ${order} LIMIT ${how.visits}) w
+               WHERE ${test.sql} LIMIT ? OFFSET ?`;
+    innerArgs = [...args, ...test.args];
+  } else {
+    // Walking: each ticket in the order tested by key. Otherwise the match set is probed while the
+    // filters' or the sort's index is walked, instead of every matching ticket row being read.
+    const test = match && walk ? search.matchesTicket(`t."number"`, match) : null;
+    const inner = !match ? where : test ? [...where, test.sql] : [search.inSet(`t."number"`, MATCHED, "probe"), ...where];
+    innerArgs = !match ? args : test ? [...args, ...test.args] : [match, ...args];
+    numbers = `SELECT t."number" FROM "ticket" t ${inner.length ? `WHERE ${inner.join(" AND ")}` : ""}
                          ORDER BY ${order} LIMIT ? OFFSET ?`;
+  }
   if (shape === "numbers") return { sql: numbers, args: [...innerArgs, p.per, offset] };
   // Find the page's numbers on the index alone (deep pages skip index entries, not rows), then
   // read just those rows.
@@ -141,10 +169,11 @@ function pageSql(actor: Actor, p: ListParams, offset: number, search: SearchSql,
  * statement answers both how many documents the words match (`docs`, which decides whether to rank)
  * and how many tickets pass the filters (`n`), with a single MATCH.
  */
-export function countSql(actor: Actor, p: ListParams, search: SearchSql = searchSql()) {
+export function countSql(actor: Actor, p: ListParams, search: SearchSql = searchSql(), how: SearchHow = {}) {
   const MATCHED = search.matched;
-  const match = searchQuery(search, p.q);
-  const f = filters(actor, p, match ? "t" : "c", search);
+  const match = matchOf(search, p, how);
+  const walk = walks(actor, match, how);
+  const f = filters(actor, p, match ? "t" : "c", search, walk);
   const where = [...f.where];
   const args = [...f.args];
   if (match) {
@@ -152,7 +181,7 @@ export function countSql(actor: Actor, p: ListParams, search: SearchSql = search
       where.push(f.assignee === "" ? `t."assigneeId" IS NULL` : `t."assigneeId" = ?`);
       if (f.assignee !== "") args.push(f.assignee);
     }
-    const own = ownSearch(actor, search, match);
+    const own = walk ? search.matchesTicket(`t."number"`, match) : null;
     if (own) {
       return { sql: `SELECT count(*) AS "n", 0 AS "docs" FROM "ticket" t WHERE ${[...where, own.sql].join(" AND ")}`, args: [...args, ...own.args] };
     }
@@ -175,3 +204,26 @@ export function countSql(actor: Actor, p: ListParams, search: SearchSql = search
   };
 }
 
+
+
+/**
+ * A requester's broad search's sample: of their view's `size` most recently updated tickets (its filters
+ * and the actor's visibility applied, on the index the list walks), how many there are ("window")
+ * and how many match ("hits"), each tested by key.
+ */
+export function sampleSql(actor: Actor, p: ListParams, match: string, size: number, search: SearchSql = searchSql()) {
+  const f = filters(actor, { ...p, sort: "updated" }, "t", search, true);
+  const where = [...f.where];
+  const args = [...f.args];
+  if (f.assignee !== null) {
+    where.push(f.assignee === "" ? `t."assigneeId" IS NULL` : `t."assigneeId" = ?`);
+    if (f.assignee !== "") args.push(f.assignee);
+  }
+  const test = search.matchesTicket(`x."number"`, match);
+  return {
+    sql: `SELECT count(*) AS "window", count(*) FILTER (WHERE ${test.sql}) AS "hits"
+          FROM (SELECT t."number" FROM "ticket" t ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+                ORDER BY ${ORDER.updated("DESC", "")} LIMIT ${size}) x`,
+    args: [...test.args, ...args],
+  };
+}

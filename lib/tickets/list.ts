@@ -3,7 +3,9 @@ import { asDate, placeholders, read } from "../db";
 import { isStaff, type Actor } from "../people/identity";
 import { visibleTicketsWhere } from "./permissions";
 import { DEFAULT_LIST_PARAMS, listQuery, type ListParams, type Sort } from "./list-params";
-import { countSql, listNumbersSql, listSql, TICKET_COLUMNS } from "./list-sql";
+import { countSql, listNumbersSql, listSql, sampleSql, TICKET_COLUMNS, WALK_VISITS, type SearchHow } from "./list-sql";
+import { searchMatch } from "./search-match";
+import { searchSql, type SearchSql } from "../db/search";
 import { priorityFromRank, statusFromRank, statusRank, type Priority, type Status } from "./schema";
 
 /** The ticket list: a page of it, its counts, the quick views and the CSV export's walk. */
@@ -30,6 +32,10 @@ export type TicketPage = {
   dir: "asc" | "desc";
   /** Staff asked for relevance but the search matched too much to rank: sorted by last update. */
   unranked: boolean;
+  /** `total` is an estimate (a broad search: "about"), rounded to two significant figures. */
+  estimated: boolean;
+  /** A broad search shows only its first `pageCount` pages (deeper ones would test too many tickets). */
+  pagesCapped: boolean;
 };
 
 /**
@@ -51,14 +57,94 @@ type RawRow = {
   assignee: string | null;
 };
 
-type Counted = { total: number; docs: number };
+/**
+ * How a search is counted and paged (issue 22; the README says the rule):
+ * - Its breadth is judged from the newest 2,000 ticket numbers' own documents, read by key
+ *   (search.breadth): the share of them that match, times the newest number, is the documents it
+ *   is likely to match.
+ * - A narrow search (in under BROAD_SHARE of them, or in at most BROAD_DOCS_MIN documents all told)
+ *   is counted exactly, and paged, from its matching documents: the view's index is probed against
+ *   them (30,000 documents cost about what 1,000 tickets tested by key do).
+ * - A broad one walks the view's order, testing each ticket by key, and stops at the page (a word
+ *   in most tickets finds a page of 50 within about 50 tickets). Its count is exact when the view
+ *   holds at most WALK_COUNT_MAX tickets (each is tested); otherwise it is about the share that matched,
+ *   times the view's exact size (the tally), to two figures: "about 610,000". Its pages stop
+ *   where reaching them would test more than WALK_VISITS tickets (at most BROAD_PAGES_MAX), and
+ *   the page says to narrow the search.
+ * - A requester's search is scoped before it costs anything (the abuse issue): it always walks
+ *   their own tickets, never looks at the whole index's breadth, and estimates only from a sample
+ *   of their own OWN_SAMPLE most recently updated tickets; with too few matches there to estimate
+ *   from, their view is counted exactly, ticket by ticket (its cost is their tickets').
+ */
+export const BROAD_SHARE = 0.05;
+/** Above RANK_LIMIT: a search walked is never one to rank. */
+export const BROAD_DOCS_MIN = 5_000;
+export const WALK_COUNT_MAX = 1_000;
+export const BROAD_PAGES_MAX = 10;
+/** A requester's own tickets sampled for an estimate, and the matches it needs to estimate from. */
+export const OWN_SAMPLE = 200;
+export const OWN_SAMPLE_HITS_MIN = 10;
 
-async function counted(actor: Actor, p: ListParams): Promise<Counted> {
-  const c = countSql(actor, p);
-  const row = await read.get<{ n: number; docs: number }>(c.sql, ...c.args);
-  return { total: Number(row?.n ?? 0), docs: Number(row?.docs ?? 0) };
+type Counted = {
+  total: number;
+  docs: number;
+  estimated: boolean;
+  /** The deepest page worth walking to, for an estimated count. */
+  pagesMax: number | null;
+  how: SearchHow;
+};
+
+const toNumber = (v: unknown) => Number(v ?? 0);
+
+/** A count to two significant figures: 612,345 is "about 610,000". */
+export function roughly(n: number): number {
+  if (n < 100) return Math.round(n);
+  const step = 10 ** (Math.floor(Math.log10(n)) - 1);
+  return Math.round(n / step) * step;
 }
 
+async function exactCount(actor: Actor, p: ListParams, how: SearchHow): Promise<{ total: number; docs: number }> {
+  const c = countSql(actor, p, undefined, how);
+  const row = await read.get<{ n: number; docs: number }>(c.sql, ...c.args);
+  return { total: toNumber(row?.n), docs: toNumber(row?.docs) };
+}
+
+async function counted(actor: Actor, p: ListParams): Promise<Counted> {
+  const search = searchSql();
+  const match = p.q ? await searchMatch(p.q, search) : null;
+  if (!match) return { ...(await exactCount(actor, p, { match: null })), estimated: false, pagesMax: null, how: { match: null } };
+  if (!isStaff(actor)) return ownCount(actor, p, match, search);
+  const b = search.breadth(match);
+  const breadth = await read.get<{ hits: number; window: number; top: number }>(b.sql, ...b.args);
+  const window = toNumber(breadth?.window);
+  const share = window ? toNumber(breadth?.hits) / window : 0;
+  const docs = share * toNumber(breadth?.top);
+  if (share < BROAD_SHARE || docs <= BROAD_DOCS_MIN) return { ...(await exactCount(actor, p, { match })), estimated: false, pagesMax: null, how: { match } };
+
+  const walk: SearchHow = { match, walk: true };
+  const view = (await exactCount(actor, p, { match: null })).total;
+  if (view <= WALK_COUNT_MAX) return { ...(await exactCount(actor, p, walk)), docs, estimated: false, pagesMax: null, how: walk };
+  return estimate(share, view, docs, p, match);
+}
+
+function estimate(share: number, view: number, docs: number, p: ListParams, match: string): Counted {
+  const pagesMax = Math.max(1, Math.min(BROAD_PAGES_MAX, Math.floor((WALK_VISITS * share) / p.per)));
+  return { total: Math.max(1, roughly(share * view)), docs, estimated: true, pagesMax, how: { match, walk: true, visits: WALK_VISITS } };
+}
+
+async function ownCount(actor: Actor, p: ListParams, match: string, search: SearchSql): Promise<Counted> {
+  const walk: SearchHow = { match, walk: true };
+  const exact = async () => ({ ...(await exactCount(actor, p, walk)), docs: 0, estimated: false, pagesMax: null, how: walk });
+  const view = (await exactCount(actor, p, { match: null })).total;
+  if (view <= WALK_COUNT_MAX) return exact();
+  const s = sampleSql(actor, p, match, OWN_SAMPLE, search);
+  const sample = await read.get<{ hits: number; window: number }>(s.sql, ...s.args);
+  const hits = toNumber(sample?.hits);
+  if (hits < OWN_SAMPLE_HITS_MIN) return exact();
+  return estimate(hits / toNumber(sample?.window), view, 0, p, match);
+}
+
+/** How many tickets the view holds: exact, or for a broad search an estimate (listTickets says which). */
 export async function countTickets(actor: Actor, p: ListParams): Promise<number> {
   return (await counted(actor, p)).total;
 }
@@ -91,11 +177,12 @@ const toRow = (r: RawRow) => ({
 export async function listTickets(actor: Actor, p: ListParams): Promise<TicketPage> {
   const c = await counted(actor, p);
   const { total } = c;
-  const pageCount = Math.max(1, Math.ceil(total / p.per));
+  const pages = Math.max(1, Math.ceil(total / p.per));
+  const pageCount = c.pagesMax === null ? pages : Math.min(pages, c.pagesMax);
   const page = Math.min(p.page, pageCount);
   const offset = (page - 1) * p.per;
   const order = effectiveSort(actor, p, c);
-  const q = listSql(actor, { ...p, ...order, page }, offset);
+  const q = listSql(actor, { ...p, ...order, page }, offset, undefined, c.how);
   const shown = total === 0 ? [] : (await read.all<RawRow>(q.sql, ...q.args)).map(toRow);
   return {
     rows: shown,
@@ -106,6 +193,8 @@ export async function listTickets(actor: Actor, p: ListParams): Promise<TicketPa
     last: offset + shown.length,
     ...order,
     unranked: isStaff(actor) && p.sort === "relevance" && order.sort !== "relevance",
+    estimated: c.estimated,
+    pagesCapped: pageCount < pages,
   };
 }
 
@@ -147,8 +236,11 @@ export const EXPORT_MAX = 1_000_000;
  * statement, then the rows fetched by number a batch at a time.
  */
 export async function* exportTickets(actor: Actor, p: ListParams, batch = 1000): AsyncGenerator<ExportRow[]> {
-  const order = p.q ? effectiveSort(actor, p, await counted(actor, p)) : { sort: p.sort, dir: p.dir };
-  const q = listNumbersSql(actor, { ...p, ...order }, EXPORT_MAX);
+  const c = p.q ? await counted(actor, p) : null;
+  const order = c ? effectiveSort(actor, p, c) : { sort: p.sort, dir: p.dir };
+  // Every match, so from the matching documents: walking a broad search to its end would test
+  // every ticket in the view (a requester's walks their own regardless: list-sql.ts).
+  const q = listNumbersSql(actor, { ...p, ...order }, EXPORT_MAX, undefined, c ? { match: c.how.match } : {});
   const numbers = (await read.all<{ number: number | bigint }>(q.sql, ...q.args)).map((r) => Number(r.number));
   for (let i = 0; i < numbers.length; i += batch) {
     const chunk = numbers.slice(i, i + batch);

@@ -363,7 +363,7 @@ describe("pagination", () => {
 
   it("an empty view is page 1 of 1, showing 0–0", async () => {
     const got = await listTickets(quiet, params({ page: 7 }));
-    expect(got).toEqual({ rows: [], total: 0, page: 1, pageCount: 1, first: 0, last: 0, sort: "updated", dir: "desc", unranked: false });
+    expect(got).toEqual({ estimated: false, pagesCapped: false, rows: [], total: 0, page: 1, pageCount: 1, first: 0, last: 0, sort: "updated", dir: "desc", unranked: false });
   });
 
   it("a partial last page", async () => {

@@ -52,6 +52,8 @@ const PAGE: TicketPage = {
   sort: "updated",
   dir: "desc",
   unranked: false,
+  estimated: false,
+  pagesCapped: false,
 };
 const OPEN: ListParams = { ...DEFAULT_LIST_PARAMS, status: ["Open", "In progress", "Waiting"] };
 const VIEWS = [

@@ -150,8 +150,14 @@ export function TicketList({ actor, params, page, views, assignees, requesters, 
       <p className="summary" role="status">
         {page.total === 0
           ? "Showing 0 of 0 tickets"
-          : `Showing ${nf.format(page.first)}–${nf.format(page.last)} of ${nf.format(page.total)} tickets`}
+          : `Showing ${nf.format(page.first)}–${nf.format(page.last)} of ${page.estimated ? "about " : ""}${nf.format(page.total)} tickets`}
       </p>
+
+      {page.pagesCapped ? (
+        <p className="hint search-hint">
+          A search this broad shows its first {nf.format(page.pageCount)} pages. Add a word or a filter to narrow it.
+        </p>
+      ) : null}
 
       {page.unranked ? (
         <p className="hint search-hint">
