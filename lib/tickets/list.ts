@@ -62,7 +62,8 @@ type RawRow = {
  * - Its breadth is judged from the newest 2,000 ticket numbers' own documents, read by key
  *   (search.breadth): the share of them that match, times the newest number, is the documents it
  *   is likely to match.
- * - A narrow search (in under BROAD_SHARE of them, or in at most BROAD_DOCS_MIN documents all told)
+ * - A narrow search (in under search.broadShare of them: 5% on SQLite, 1% on PostgreSQL; or in at
+ *   most BROAD_DOCS_MIN documents all told)
  *   is counted exactly, and paged, from its matching documents: the view's index is probed against
  *   them (30,000 documents cost about what 1,000 tickets tested by key do).
  * - A broad one walks the view's order, testing each ticket by key, and stops at the page (a word
@@ -76,7 +77,6 @@ type RawRow = {
  *   of their own OWN_SAMPLE most recently updated tickets; with too few matches there to estimate
  *   from, their view is counted exactly, ticket by ticket (its cost is their tickets').
  */
-export const BROAD_SHARE = 0.05;
 /** Above RANK_LIMIT: a search walked is never one to rank. */
 export const BROAD_DOCS_MIN = 5_000;
 export const WALK_COUNT_MAX = 1_000;
@@ -119,7 +119,7 @@ async function counted(actor: Actor, p: ListParams): Promise<Counted> {
   const window = toNumber(breadth?.window);
   const share = window ? toNumber(breadth?.hits) / window : 0;
   const docs = share * toNumber(breadth?.top);
-  if (share < BROAD_SHARE || docs <= BROAD_DOCS_MIN) return { ...(await exactCount(actor, p, { match })), estimated: false, pagesMax: null, how: { match } };
+  if (share < search.broadShare || docs <= BROAD_DOCS_MIN) return { ...(await exactCount(actor, p, { match })), estimated: false, pagesMax: null, how: { match } };
 
   const walk: SearchHow = { match, walk: true };
   const view = (await exactCount(actor, p, { match: null })).total;

@@ -84,7 +84,7 @@ async function settingsOf(url: string): Promise<string> {
 }
 
 /** The pages the column compares, on one server: the list, the quick views and the searches. */
-export function columnScenarios(column: Column, server: Server, cookie: string, tickets: number): Scenario[] {
+export function columnScenarios(column: Column, server: Server, cookie: string, tickets: number, requesterCookie?: string): Scenario[] {
   const at = { server, cookie, tickets, column };
   return [
     { name: "/tickets", kind: "list", path: "/tickets", ...at, expect: `of ${nf.format(tickets)} tickets` },
@@ -102,6 +102,10 @@ export function columnScenarios(column: Column, server: Server, cookie: string, 
     { name: "search: a word in most tickets (q=the), best match first", kind: "search", path: "/tickets?q=the", ...at, expect: "Showing " },
     { name: "search: 200 characters", kind: "search", path: `/tickets?q=${encodeURIComponent(LONG_QUERY)}`, ...at, expect: "Showing " },
     { name: "search: a rarer word (q=printer), best match first", kind: "search", path: "/tickets?q=printer", ...at, expect: "Showing " },
+    // A requester with a ninth of every ticket (the seed's demo people share them): their own, scope first.
+    ...(requesterCookie
+      ? [{ name: "search: a requester's (q=printer)", kind: "search" as const, path: "/tickets?q=printer", ...at, cookie: requesterCookie, expect: "Showing " }]
+      : []),
   ];
 }
 

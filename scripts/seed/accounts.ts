@@ -56,7 +56,7 @@ export async function ensureDemoAccounts(db: DB): Promise<AccountResult[]> {
 
 /** The people demo tickets are spread over (created when missing; they can sign in too). */
 export const PEOPLE_PASSWORD = "triage-demo-people";
-const REQUESTERS = [
+export const REQUESTERS = [
   "Priya Patel",
   "Tom Becker",
   "Amara Okafor",
@@ -67,7 +67,7 @@ const REQUESTERS = [
   "Noah Williams",
 ];
 const AGENTS = ["Sam Carter", "Dana Whitfield", "Jonas Berg"];
-const emailOf = (name: string) =>
+export const emailOf = (name: string) =>
   `${name.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z]+/g, ".")}@example.com`;
 
 export type People = { requesters: string[]; agents: string[]; created: AccountResult[] };
