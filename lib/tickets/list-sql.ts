@@ -67,6 +67,19 @@ function filters(actor: Actor, p: ListParams, alias: string, search: SearchSql, 
   return { where, args, assignee: assigneeFilter(actor, p) };
 }
 
+/** The assignee filter on the ticket table (aliased t): none, unassigned, or one person. */
+function assigneeWhere(assignee: string | null): { where: string[]; args: unknown[] } {
+  if (assignee === null) return { where: [], args: [] };
+  return assignee === "" ? { where: [`t."assigneeId" IS NULL`], args: [] } : { where: [`t."assigneeId" = ?`], args: [assignee] };
+}
+
+/** Every condition on the ticket table (aliased t): the filters, the actor's visibility and the assignee. */
+function ticketWhere(actor: Actor, p: ListParams, search: SearchSql, walk: boolean) {
+  const f = filters(actor, p, "t", search, walk);
+  const assignee = assigneeWhere(f.assignee);
+  return { where: [...f.where, ...assignee.where], args: [...f.args, ...assignee.args] };
+}
+
 /** The assignee filter as a value of the tally's assigneeId ('' = unassigned), or null for anyone. */
 function assigneeFilter(actor: Actor, p: ListParams): string | null {
   if (p.assignee === "me") return actor.id;
@@ -116,13 +129,7 @@ function pageSql(actor: Actor, p: ListParams, offset: number, search: SearchSql,
   const { matched: MATCHED, matches: MATCHES } = search;
   const match = matchOf(search, p, how);
   const walk = walks(actor, match, how);
-  const f = filters(actor, p, "t", search, walk);
-  const where = [...f.where];
-  const args = [...f.args];
-  if (f.assignee !== null) {
-    where.push(f.assignee === "" ? `t."assigneeId" IS NULL` : `t."assigneeId" = ?`);
-    if (f.assignee !== "") args.push(f.assignee);
-  }
+  const { where, args } = ticketWhere(actor, p, search, walk);
   const dir = p.dir === "asc" ? "ASC" : "DESC";
   const cols = shape === "rows" ? TICKET_COLUMNS : `t."number"`;
   const whereSql = where.length ? `WHERE ${where.join(" AND ")}` : "";
@@ -177,10 +184,9 @@ export function countSql(actor: Actor, p: ListParams, search: SearchSql = search
   const where = [...f.where];
   const args = [...f.args];
   if (match) {
-    if (f.assignee !== null) {
-      where.push(f.assignee === "" ? `t."assigneeId" IS NULL` : `t."assigneeId" = ?`);
-      if (f.assignee !== "") args.push(f.assignee);
-    }
+    const assignee = assigneeWhere(f.assignee);
+    where.push(...assignee.where);
+    args.push(...assignee.args);
     const own = walk ? search.matchesTicket(`t."number"`, match) : null;
     if (own) {
       return { sql: `SELECT count(*) AS "n", 0 AS "docs" FROM "ticket" t WHERE ${[...where, own.sql].join(" AND ")}`, args: [...args, ...own.args] };
@@ -212,13 +218,7 @@ export function countSql(actor: Actor, p: ListParams, search: SearchSql = search
  * and how many match ("hits"), each tested by key.
  */
 export function sampleSql(actor: Actor, p: ListParams, match: string, size: number, search: SearchSql = searchSql()) {
-  const f = filters(actor, { ...p, sort: "updated" }, "t", search, true);
-  const where = [...f.where];
-  const args = [...f.args];
-  if (f.assignee !== null) {
-    where.push(f.assignee === "" ? `t."assigneeId" IS NULL` : `t."assigneeId" = ?`);
-    if (f.assignee !== "") args.push(f.assignee);
-  }
+  const { where, args } = ticketWhere(actor, { ...p, sort: "updated" }, search, true);
   const test = search.matchesTicket(`x."number"`, match);
   return {
     sql: `SELECT count(*) AS "window", count(*) FILTER (WHERE ${test.sql}) AS "hits"

@@ -59,7 +59,7 @@ type RawRow = {
 
 /**
  * How a search is counted and paged (issue 22; the README says the rule):
- * - Its breadth is judged from the newest 2,000 ticket numbers' own documents, read by key
+ * - Its breadth is judged from the newest ticket numbers' own documents (20,000 on SQLite, 2,000 on PostgreSQL), read by key
  *   (search.breadth): the share of them that match, times the newest number, is the documents it
  *   is likely to match.
  * - A narrow search (in under search.broadShare of them: 5% on SQLite, 1% on PostgreSQL; or in at
