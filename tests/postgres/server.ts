@@ -55,21 +55,38 @@ export async function databaseNamed(name: string): Promise<string> {
   return url.toString();
 }
 
+/**
+ * Drops a database and whoever is connected to it. WITH (FORCE) ends the sessions of our own role
+ * but not an autovacuum worker's (the superuser's: "must be a member of the role whose process is
+ * being terminated"), which a bulk write invites within a minute; such a worker is done in a
+ * moment, so the drop is tried again for up to 30 s.
+ */
+async function dropDatabase(admin: string, name: string): Promise<void> {
+  const c = new pg.Client({ connectionString: admin });
+  await c.connect();
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+        return;
+      } catch (e) {
+        const busy = (e as { code?: string }).code === "42501" || (e as { code?: string }).code === "55006";
+        if (!busy || attempt >= 60) throw e;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  } finally {
+    await c.end();
+  }
+}
+
 /** A new empty database; resolves to its address and a function that drops it. */
 export async function freshDatabase(label: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const admin = postgresAdminUrl();
   const name = `triage_${label}_${crypto.randomBytes(4).toString("hex")}`.toLowerCase().replace(/[^a-z0-9_]/g, "_");
   return {
     url: await databaseNamed(name),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: admin });
-      await c.connect();
-      try {
-        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      } finally {
-        await c.end();
-      }
-    },
+    drop: () => dropDatabase(admin, name),
   };
 }
 
