@@ -128,6 +128,16 @@ describe("prefixes (on SQLite spelled out as the index's words)", () => {
     expect((await listTickets(agent, q({ q: "qvx1" }))).total).toBe(11);
   });
 
+  it("several words of which one is in no ticket match nothing; several that are each somewhere but never together, nothing", async () => {
+    expect((await listTickets(agent, q({ q: "laptop problem xylophonic" }))).total).toBe(0);
+    expect((await listTickets(agent, q({ q: "printer laptop" }))).total).toBe(0);
+    expect(await listTickets(rita, q({ q: "walrus zzyzx" }))).toMatchObject({ total: 0, estimated: false });
+    // …and a word present beside a filter still counts exactly.
+    expect((await listTickets(agent, q({ q: "walrus laptop" }))).total).toBe(
+      (await truth(`"title" LIKE 'Laptop%' AND "description" LIKE '%walrus%'`)).length,
+    );
+  });
+
   it("words that are operators in FTS5, beside a prefix spelled out, never throw", async () => {
     for (const words of ["printer OR NOT", "AND printer", "prin NEAR lap", "prob* \"pro\""]) {
       await expect(listTickets(agent, q({ q: words }))).resolves.toBeDefined();
