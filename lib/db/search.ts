@@ -12,10 +12,12 @@ export type SearchWord = {
   word: string;
   prefix: boolean;
   /**
-   * The index's words this prefix stands for, when they were looked up (SQLite, searchTerms): the
-   * query then names them (`"the" OR "there"`) instead of asking for the prefix, which FTS5 answers
-   * by merging every such word's whole list of documents on each evaluation, however few documents
-   * are asked about (7.8 ms for one ticket at 100,000 tickets, against 0.04 ms for the words).
+   * The index's words this prefix stands for, when they were looked up (prefixTerms): the query
+   * then names them (`"the" OR "there"`) instead of asking for the prefix. Both databases answer a
+   * prefix by merging every such word's whole list of documents on each evaluation, however few
+   * documents are asked about: FTS5 took 7.8 ms for one ticket at 100,000 tickets, against 0.04 ms
+   * for the words; PostgreSQL's GIN index 190 ms at 1,000,000 for a 200-character search whose
+   * words' prefixes took in their neighbours' lists.
    */
   terms?: readonly string[];
 };
@@ -33,14 +35,15 @@ export type SearchSql = {
   /** The database's query text for these words: every word must match. */
   query(words: SearchWord[]): string;
   /**
-   * The index's words that start with ? and sort before ? (the prefix, and the prefix with its last
-   * character's successor), at most ? of them; null where prefixes need no looking up (PostgreSQL's
-   * GIN index answers `word:*` by walking its own sorted words).
+   * The index's words in each range [low, high) (a prefix, and the prefix with its last
+   * character's successor), at most `max` per range, as rows of ("i", "term"), i the range's place.
    */
-  readonly prefixTerms: string | null;
+  prefixTerms(ranges: readonly (readonly [low: string, high: string])[], max: number): { sql: string; args: unknown[] };
   /**
-   * A number that changes whenever the index may have gained words (SQLite: the read connection's
-   * data_version, which moves with every commit by any other connection); null: nothing to cache.
+   * A number that changes whenever the index may have gained words, so that words looked up can be
+   * kept until it moves (SQLite: the read connection's data_version, which moves with every commit
+   * by any other connection); null where there is no such number (PostgreSQL: looked up each time,
+   * one statement for every prefix, 0.3 ms).
    */
   readonly generation: string | null;
   /**
@@ -86,6 +89,14 @@ export type SearchSql = {
  * SQLite: FTS5 over "search_index", rowid = the ticket's number for its own document, minus the
  * comment's id for a comment's. bm25 ranks, the title weighing five times the body.
  */
+/** prefixTerms' statement: `words` the SELECT of "term" from one range (three ?s: low, high, max). */
+function termsIn(words: string, ranges: readonly (readonly [string, string])[], max: number) {
+  return {
+    sql: ranges.map((_, i) => `SELECT ${i} AS "i", r."term" FROM (${words}) r`).join(" UNION ALL "),
+    args: ranges.flatMap(([low, high]) => [low, high, max]),
+  };
+}
+
 const FTS_MATCHED = `SELECT CASE WHEN s.rowid > 0 THEN s.rowid
         ELSE (SELECT c."ticketNumber" FROM "comment" c WHERE c."id" = -s.rowid) END AS "number"
     FROM "search_index" s WHERE "search_index" MATCH ?`;
@@ -103,7 +114,7 @@ export const sqliteSearch: SearchSql = {
   // FTS5 reads two phrases side by side as both, but not a phrase beside a group: then AND.
   query: (words) => words.map(ftsWord).join(words.some((w) => (w.terms?.length ?? 0) > 1) ? " AND " : " "),
   // search_terms: an fts5vocab table over the index, made on the read connection (lib/db/sqlite.ts).
-  prefixTerms: `SELECT "term" FROM temp."search_terms" WHERE "term" >= ? AND "term" < ? LIMIT ?`,
+  prefixTerms: (ranges, max) => termsIn(`SELECT "term" FROM temp."search_terms" WHERE "term" >= ? AND "term" < ? LIMIT ?`, ranges, max),
   broadShare: 0.05,
   generation: `PRAGMA data_version`,
   // FTS5 seeks each word's list to the window's first number.
@@ -153,10 +164,21 @@ export const sqliteSearch: SearchSql = {
  */
 const TS_QUERY = `to_tsquery('simple', unaccent(?))`;
 
+/** A prefix as tsquery text: its words when they were looked up (none: the prefix as a word, which is in no document). */
+function tsWord(w: SearchWord): string {
+  if (!w.prefix) return `'${w.word}'`;
+  if (!w.terms) return `'${w.word}':*`;
+  if (w.terms.length === 0) return `'${w.word}'`;
+  return w.terms.length === 1 ? `'${w.terms[0]}'` : `(${w.terms.map((t) => `'${t}'`).join(" | ")})`;
+}
+
 export const postgresSearch: SearchSql = {
   dialect: "postgres",
-  query: (words) => words.map((w) => `'${w.word}'${w.prefix ? ":*" : ""}`).join(" & "),
-  prefixTerms: null,
+  query: (words) => words.map(tsWord).join(" & "),
+  // search_index_terms: the index's words, kept by triggers (prisma/postgres/migrations); a word
+  // may be there twice.
+  prefixTerms: (ranges, max) =>
+    termsIn(`SELECT DISTINCT "term" FROM "search_index_terms" WHERE "term" >= ? AND "term" < ? ORDER BY "term" LIMIT ?`, ranges, max),
   generation: null,
   broadShare: 0.01,
   // The window's documents by primary key, each tested on its own: OFFSET 0 keeps the @@ out of the

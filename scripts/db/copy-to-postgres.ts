@@ -163,6 +163,8 @@ async function rebuildDerived(to: pg.Client, log: (s: string) => void) {
   );
   await to.query(`DROP INDEX "search_index_document_idx"`);
   await to.query(`DELETE FROM "search_index"`);
+  // Its words follow from the inserts below (a trigger on search_index adds each statement's).
+  await to.query(`DELETE FROM "search_index_terms"`);
   await to.query(
     `INSERT INTO "search_index" ("id", "ticketNumber", "document")
      SELECT "number", "number", ${TICKET_DOCUMENT} FROM "ticket"`,

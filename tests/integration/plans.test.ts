@@ -304,7 +304,7 @@ describe.runIf(onPostgres)("EXPLAIN on PostgreSQL: a broad search reaches the in
   for (const w of WALKS) {
     it(w.name, async () => {
       const p = params(w.filters);
-      const match = postgresSearch.query([{ word: String(w.filters.q), prefix: Boolean(w.prefix) }]);
+      const match = postgresSearch.query([{ word: String(w.filters.q), prefix: Boolean(w.prefix), terms: w.prefix ? ["problem", "problems"] : undefined }]);
       const how = { match, walk: true, visits: 4_000 };
       // The walked count is asked for only of a view of at most WALK_COUNT_MAX tickets (lib/tickets/list.ts):
       // its scan of an unfiltered table is not a page's.
@@ -320,6 +320,17 @@ describe.runIf(onPostgres)("EXPLAIN on PostgreSQL: a broad search reaches the in
       }
     });
   }
+});
+
+describe.runIf(onPostgres)("EXPLAIN on PostgreSQL: a prefix's words", () => {
+  it("are read from search_index_terms by its index, a range at a time, never the whole table", async () => {
+    const q = postgresSearch.prefixTerms([["prob", "proc"], ["1", "2"]], 65);
+    const [row] = await db.$queryRawUnsafe<{ "QUERY PLAN": [{ Plan: PgNode }] }[]>(`EXPLAIN (FORMAT JSON) ${numbered(q.sql)}`, ...q.args.map((a) => bindable(a, "postgres")));
+    const nodes = pgNodes(row["QUERY PLAN"][0].Plan);
+    const text = nodes.map((n) => `${n["Node Type"]}${n["Relation Name"] ? ` on ${n["Relation Name"]}` : ""}${n["Index Name"] ? ` using ${n["Index Name"]}` : ""}`).join(" / ");
+    const reads = nodes.filter((n) => n["Relation Name"] === "search_index_terms");
+    expect(reads.map((n) => n["Index Name"]), text).toEqual(["search_index_terms_term_idx", "search_index_terms_term_idx"]);
+  });
 });
 
 describe.skipIf(onPostgres)("EXPLAIN QUERY PLAN at 1,000,000-like statistics: a broad search still reaches the index only by key", () => {

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { models as db, read } from "@/lib/db";
+import { addComment } from "@/lib/tickets/comments";
 import { createTicket } from "@/lib/tickets/commands";
 import { parseListParams } from "@/lib/tickets/list-params";
 import type { Actor } from "@/lib/people/identity";
@@ -105,11 +106,22 @@ describe("a requester's broad search", () => {
   });
 });
 
-describe("prefixes (on SQLite spelled out as the index's words)", () => {
+describe("prefixes (spelled out as the index's words)", () => {
   it("a word written after a prefix was looked up is found by that prefix at once", async () => {
     expect((await listTickets(agent, q({ q: "zorbl" }))).total).toBe(0);
     await createTicket(agent, { title: "Zorblatix error", description: "New word.", priority: "Low" });
     expect((await listTickets(agent, q({ q: "zorbl" }))).total).toBe(1);
+  });
+
+  it("a new word in a public comment or a changed title is found by its prefix; one in an internal note is not", async () => {
+    const { number } = await createTicket(agent, { title: "Plain title", description: "Plain words.", priority: "Low" });
+    expect((await listTickets(agent, q({ q: "quokkas" }))).total).toBe(0);
+    expect(await addComment(agent, number, { body: "Seen: quokkastan.", internal: false })).toMatchObject({ kind: "added" });
+    expect(await addComment(agent, number, { body: "Secret: wombatland.", internal: true })).toMatchObject({ kind: "added" });
+    expect((await listTickets(agent, q({ q: "quokka" }))).rows.map((r) => r.number)).toEqual([number]);
+    expect((await listTickets(agent, q({ q: "wombat" }))).total).toBe(0);
+    await db.ticket.update({ where: { number }, data: { title: "Plain title, now with numbats" } });
+    expect((await listTickets(agent, q({ q: "numba" }))).rows.map((r) => r.number)).toEqual([number]);
   });
 
   it("a prefix standing for more than PREFIX_TERMS_MAX words still finds them all", async () => {

@@ -61,7 +61,9 @@ function sqliteShape(file: string): Shape {
       const fks = db.prepare(`SELECT "table", "from", "to", on_delete FROM pragma_foreign_key_list(?) ORDER BY id, seq`).all(t) as { table: string; from: string; to: string; on_delete: string }[];
       for (const f of fks) shape.foreignKeys.push(`${t}.${f.from} -> ${f.table}.${f.to} on delete ${f.on_delete.toLowerCase()}`);
     }
-    shape.triggers = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger'`).all() as { name: string }[]).map((t) => t.name);
+    shape.triggers = (db.prepare(`SELECT name, tbl_name AS "table" FROM sqlite_master WHERE type = 'trigger'`).all() as { name: string; table: string }[])
+      .filter((t) => !OWN.test(t.table))
+      .map((t) => t.name);
     for (const k of Object.keys(shape) as (keyof Shape)[]) shape[k].sort();
     return shape;
   } finally {
@@ -107,10 +109,11 @@ async function postgresShape(url: string): Promise<Shape> {
       const strip = (s: string) => s.replace(/^"|"$/g, "");
       shape.foreignKeys.push(`${strip(f.table)}.${f.from} -> ${strip(f.to_table)}.${f.to} on delete ${f.on_delete}`);
     }
-    const triggers = await client.query<{ name: string }>(
-      `SELECT DISTINCT trigger_name AS "name" FROM information_schema.triggers WHERE trigger_schema = 'public'`,
+    // Triggers on a dialect's own tables are its own (search_index_terms is kept from search_index).
+    const triggers = await client.query<{ name: string; table: string }>(
+      `SELECT DISTINCT trigger_name AS "name", event_object_table AS "table" FROM information_schema.triggers WHERE trigger_schema = 'public'`,
     );
-    shape.triggers = triggers.rows.map((t) => t.name);
+    shape.triggers = triggers.rows.filter((t) => !OWN.test(t.table)).map((t) => t.name);
     for (const k of Object.keys(shape) as (keyof Shape)[]) shape[k].sort();
     return shape;
   } finally {
