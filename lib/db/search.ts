@@ -53,12 +53,17 @@ export type SearchSql = {
    */
   breadth(query: string): { sql: string; args: unknown[] };
   /**
-   * The share of the breadth window a search must match to be walked (lib/tickets/list.ts): where
-   * testing tickets one by one starts to cost less than gathering every matching document.
-   * Measured at 1,000,000 tickets: on SQLite gathering 25,000 documents (2.5%) took 12 ms and
-   * walking to a page of them 45 ms; on PostgreSQL gathering them took 300 ms.
+   * How many matching documents gathering costs as much as testing one ticket by key
+   * (lib/tickets/list.ts weighs the two): a page of `per` from a search in a share s of its `docs`
+   * documents is walked only when testing the per ÷ s tickets it takes costs less than gathering
+   * the documents, that is when docs × s > per × gatherPerTest; a view of at most WALK_COUNT_MAX
+   * tickets is counted by gathering when docs ≤ its tickets × gatherPerTest. Measured on SQLite at
+   * 100,000 tickets: testing a ticket 15–23 µs (FTS5 sets a query up for each), gathering 0.2–0.45
+   * µs a document ("printer": 10,000 documents in 2 ms; "the": 100,000 in 19 ms); at 1,000,000,
+   * 25,000 documents (2.5%) in 12 ms against 45 ms to walk to a page of them. PostgreSQL gathers at
+   * about 12 µs a document (those 25,000 in 300 ms) and tests a ticket by primary key.
    */
-  readonly broadShare: number;
+  readonly gatherPerTest: number;
   /** SELECT of the matching documents' ticket numbers as "number" (one ? for the query); a ticket matched twice appears twice. */
   readonly matched: string;
   /** A derived table of ("number", "rank"), one row per ticket, lower rank better (one ? for the query). */
@@ -115,7 +120,7 @@ export const sqliteSearch: SearchSql = {
   query: (words) => words.map(ftsWord).join(words.some((w) => (w.terms?.length ?? 0) > 1) ? " AND " : " "),
   // search_terms: an fts5vocab table over the index, made on the read connection (lib/db/sqlite.ts).
   prefixTerms: (ranges, max) => termsIn(`SELECT "term" FROM temp."search_terms" WHERE "term" >= ? AND "term" < ? LIMIT ?`, ranges, max),
-  broadShare: 0.05,
+  gatherPerTest: 50,
   generation: `PRAGMA data_version`,
   // FTS5 seeks each word's list to the window's first number.
   breadth: (query) => ({
@@ -180,7 +185,7 @@ export const postgresSearch: SearchSql = {
   prefixTerms: (ranges, max) =>
     termsIn(`SELECT DISTINCT "term" FROM "search_index_terms" WHERE "term" >= ? AND "term" < ? ORDER BY "term" LIMIT ?`, ranges, max),
   generation: null,
-  broadShare: 0.01,
+  gatherPerTest: 1,
   // The window's documents by primary key, each tested on its own: OFFSET 0 keeps the @@ out of the
   // subquery, where PostgreSQL could answer it from the GIN index, reading a common word's list
   // for every ticket.

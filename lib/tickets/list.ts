@@ -62,13 +62,17 @@ type RawRow = {
  * - Its breadth is judged from the newest ticket numbers' own documents (20,000 on SQLite, 2,000 on PostgreSQL), read by key
  *   (search.breadth): the share of them that match, times the newest number, is the documents it
  *   is likely to match.
- * - A narrow search (in under search.broadShare of them: 5% on SQLite, 1% on PostgreSQL; or in at
- *   most BROAD_DOCS_MIN documents all told)
- *   is counted exactly, and paged, from its matching documents: the view's index is probed against
- *   them (30,000 documents cost about what 1,000 tickets tested by key do).
+ * - A narrow search (at most BROAD_DOCS_MIN documents all told) is counted exactly, and paged,
+ *   from its matching documents: the view's index is probed against them.
+ * - So is the page of a search whose documents are few enough that gathering them costs less than
+ *   testing the tickets a page takes (search.gatherPerTest: on SQLite a word in 10% of 100,000
+ *   tickets, in 5% of 1,000,000; on PostgreSQL in 0.7% of 1,000,000); its count is exact in a view
+ *   of at most WALK_COUNT_MAX tickets, and otherwise about the share times the view, as below.
  * - A broad one walks the view's order, testing each ticket by key, and stops at the page (a word
  *   in most tickets finds a page of 50 within about 50 tickets). Its count is exact when the view
- *   holds at most WALK_COUNT_MAX tickets (each is tested); otherwise it is about the share that matched,
+ *   holds at most WALK_COUNT_MAX tickets (each is tested, or, where its matching documents are
+ *   fewer than search.gatherPerTest times the view's tickets, they are gathered as for a narrow
+ *   search); otherwise it is about the share that matched,
  *   times the view's exact size (the tally), to two figures: "about 610,000". Its pages stop
  *   where reaching them would test more than WALK_VISITS tickets (at most BROAD_PAGES_MAX), and
  *   the page says to narrow the search.
@@ -119,12 +123,36 @@ async function counted(actor: Actor, p: ListParams): Promise<Counted> {
   const window = toNumber(breadth?.window);
   const share = window ? toNumber(breadth?.hits) / window : 0;
   const docs = share * toNumber(breadth?.top);
-  if (share < search.broadShare || docs <= BROAD_DOCS_MIN) return { ...(await exactCount(actor, p, { match })), estimated: false, pagesMax: null, how: { match } };
-
-  const walk: SearchHow = { match, walk: true };
+  const gather: SearchHow = { match };
+  if (docs <= BROAD_DOCS_MIN) return { ...(await exactCount(actor, p, gather)), estimated: false, pagesMax: null, how: gather };
   const view = (await exactCount(actor, p, { match: null })).total;
-  if (view <= WALK_COUNT_MAX) return { ...(await exactCount(actor, p, walk)), docs, estimated: false, pagesMax: null, how: walk };
+  const plan = searchPlan({ docs, share, view, per: p.per, gatherPerTest: search.gatherPerTest });
+  const how: SearchHow = plan.page === "gather" ? gather : { match, walk: true };
+  if (plan.count === "exact") {
+    const exact = await exactCount(actor, p, how);
+    return { ...exact, docs: plan.page === "walk" ? docs : exact.docs, estimated: false, pagesMax: null, how };
+  }
+  if (plan.page === "gather") return { total: Math.max(1, roughly(share * view)), docs, estimated: true, pagesMax: null, how };
   return estimate(share, view, docs, p, match);
+}
+
+/**
+ * How a staff member's search is paged and counted, from how many documents it is likely to match
+ * (`docs`, a `share` of the breadth window) and how many tickets its view holds: the page gathered
+ * from the matching documents or walked in the view's order; the count exact, or about the share
+ * times the view. (The rule the comment above `counted` says, as a pure function to test.)
+ */
+export function searchPlan({ docs, share, view, per, gatherPerTest }: { docs: number; share: number; view: number; per: number; gatherPerTest: number }): {
+  page: "gather" | "walk";
+  count: "exact" | "estimate";
+} {
+  if (docs <= BROAD_DOCS_MIN) return { page: "gather", count: "exact" };
+  const small = view <= WALK_COUNT_MAX;
+  // Gathering the documents costs less than testing the per ÷ share tickets a page takes.
+  if (docs * share <= per * gatherPerTest) return { page: "gather", count: small ? "exact" : "estimate" };
+  if (!small) return { page: "walk", count: "estimate" };
+  // A small view is counted exactly, the cheaper way: testing each of its tickets, or gathering.
+  return { page: docs <= view * gatherPerTest ? "gather" : "walk", count: "exact" };
 }
 
 function estimate(share: number, view: number, docs: number, p: ListParams, match: string): Counted {
@@ -176,6 +204,17 @@ const toRow = (r: RawRow) => ({
  */
 export async function listTickets(actor: Actor, p: ListParams): Promise<TicketPage> {
   const c = await counted(actor, p);
+  const page = await pageOf(actor, p, c);
+  // A gathered page is never cut short: one short of a full page is the last, so the count is
+  // known exactly after all; an empty one past the end is shown again from an exact count.
+  if (!c.estimated || c.pagesMax !== null || page.rows.length === p.per) return page;
+  if (page.rows.length > 0 || page.page === 1) {
+    return { ...page, total: page.last, pageCount: page.page, estimated: false, pagesCapped: false };
+  }
+  return pageOf(actor, p, { ...c, ...(await exactCount(actor, p, c.how)), estimated: false });
+}
+
+async function pageOf(actor: Actor, p: ListParams, c: Counted): Promise<TicketPage> {
   const { total } = c;
   const pages = Math.max(1, Math.ceil(total / p.per));
   const pageCount = c.pagesMax === null ? pages : Math.min(pages, c.pagesMax);

@@ -4,7 +4,8 @@ import { addComment } from "@/lib/tickets/comments";
 import { createTicket } from "@/lib/tickets/commands";
 import { parseListParams } from "@/lib/tickets/list-params";
 import type { Actor } from "@/lib/people/identity";
-import { BROAD_PAGES_MAX, exportTickets, listTickets, roughly, WALK_COUNT_MAX } from "@/lib/tickets/list";
+import { BROAD_PAGES_MAX, exportTickets, listTickets, roughly, searchPlan, WALK_COUNT_MAX } from "@/lib/tickets/list";
+import { postgresSearch, sqliteSearch } from "@/lib/db/search";
 import { PREFIX_TERMS_MAX } from "@/lib/tickets/search-match";
 
 /**
@@ -154,6 +155,39 @@ describe("prefixes (spelled out as the index's words)", () => {
     for (const words of ["printer OR NOT", "AND printer", "prin NEAR lap", "prob* \"pro\""]) {
       await expect(listTickets(agent, q({ q: words }))).resolves.toBeDefined();
     }
+  });
+});
+
+describe("searchPlan: the page gathered or walked, the count exact or about (figures from the bench's desks)", () => {
+  const sqlite = { per: 50, gatherPerTest: sqliteSearch.gatherPerTest };
+  const pg = { per: 50, gatherPerTest: postgresSearch.gatherPerTest };
+
+  it("a search in at most 5,000 documents is gathered and counted exactly, whatever the view", () => {
+    expect(searchPlan({ ...sqlite, docs: 5_000, share: 1, view: 900_000 })).toEqual({ page: "gather", count: "exact" });
+    expect(searchPlan({ ...pg, docs: 4_000, share: 0.004, view: 900_000 })).toEqual({ page: "gather", count: "exact" });
+  });
+
+  it("SQLite at 100,000: a word in 10% of tickets is gathered for the page (2 ms, against 10 ms to walk to it), and counted about in a large view", () => {
+    expect(searchPlan({ ...sqlite, docs: 10_400, share: 0.104, view: 30_000 })).toEqual({ page: "gather", count: "estimate" });
+    expect(searchPlan({ ...sqlite, docs: 10_400, share: 0.104, view: 742 })).toEqual({ page: "gather", count: "exact" });
+  });
+
+  it("a word in every ticket is walked: counted about in a large view, and exactly in a small one by whichever costs less", () => {
+    expect(searchPlan({ ...sqlite, docs: 100_000, share: 1, view: 100_000 })).toEqual({ page: "walk", count: "estimate" });
+    expect(searchPlan({ ...sqlite, docs: 100_000, share: 1, view: 800 })).toEqual({ page: "walk", count: "exact" });
+    expect(searchPlan({ ...sqlite, docs: 30_000, share: 0.3, view: 800 })).toEqual({ page: "gather", count: "exact" });
+  });
+
+  it("at 1,000,000 a word in 10% of tickets is walked on both databases; in 2% on SQLite, gathered; in 2% on PostgreSQL, walked", () => {
+    expect(searchPlan({ ...sqlite, docs: 100_000, share: 0.1, view: 1_000_000 })).toEqual({ page: "walk", count: "estimate" });
+    expect(searchPlan({ ...pg, docs: 100_000, share: 0.1, view: 1_000_000 })).toEqual({ page: "walk", count: "estimate" });
+    expect(searchPlan({ ...sqlite, docs: 20_000, share: 0.02, view: 1_000_000 })).toEqual({ page: "gather", count: "estimate" });
+    expect(searchPlan({ ...pg, docs: 20_000, share: 0.02, view: 1_000_000 })).toEqual({ page: "walk", count: "estimate" });
+  });
+
+  it("a longer page is worth gathering for sooner", () => {
+    expect(searchPlan({ ...sqlite, per: 50, docs: 60_000, share: 0.06, view: 1_000_000 }).page).toBe("walk");
+    expect(searchPlan({ ...sqlite, per: 100, docs: 60_000, share: 0.06, view: 1_000_000 }).page).toBe("gather");
   });
 });
 
