@@ -6,6 +6,9 @@ const allowedOrigins = (process.env.TRIAGE_ALLOWED_ORIGINS ?? "")
 
 const nextConfig = {
   poweredByHeader: false,
+  // The same id on every machine that builds this commit (server/build-identity.ts sets it for
+  // `npm start`); without it, Next.js draws one at random.
+  generateBuildId: async () => process.env.TRIAGE_BUILD_ID || null,
   // Separate builds can live side by side (tests, benchmarks): NEXT_DIST_DIR=.next-bench.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   // The benchmark's floor (app/(bench)/bench-floor/page.bench.tsx) is a page only in the build the

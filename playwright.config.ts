@@ -140,11 +140,12 @@ export default defineConfig({
     ...(ON_POSTGRES
       ? [
           {
-            // The second process: the same database, secret and mail servers; started once the
-            // first has built and migrated.
-            command: "npm start",
+            // The second process: the same database, secret and mail servers, and a build of its
+            // own (NEXT_DIST_DIR), as a second machine would make from the same commit; started
+            // once the first has built and migrated.
+            command: "NEXT_DIST_DIR=.next-pair npm start",
             url: `http://localhost:${PORT + 1}/sign-in`,
-            timeout: 120_000,
+            timeout: 300_000,
             reuseExistingServer: false,
             stdout: "ignore" as const,
             stderr: "pipe" as const,

@@ -1,10 +1,8 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomInt } from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
 import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { test, expect, unique } from "./fixtures";
 import { PORT } from "./env";
+import { freshServer } from "./fresh-server";
 import { linkIn, mailTo, waitForMail } from "./mail";
 
 /**
@@ -178,61 +176,9 @@ test("signing up with a known address: refused, counted like a wrong password, a
   expect((await mailTo(email)).filter((m) => m.email.subject === notice.email.subject)).toHaveLength(3);
 });
 
-/**
- * A Triage of this test's own, started fresh on its own SQLite file (the database does not matter
- * here: what does is which request the process handles first). Only the sign-up limit is set.
- */
-async function freshServer(port: number): Promise<{ url: string; stop: () => Promise<void> }> {
-  const dir = path.resolve(`.tmp/e2e-fresh-${port}`);
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true });
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATABASE_URL: `file:${dir}/triage.db`,
-    PORT: String(port),
-    NODE_ENV: "production" as const,
-    NEXT_TELEMETRY_DISABLED: "1",
-    AUTH_SECRET: "fresh-secret-fresh-secret-fresh-secret-0123",
-    TRIAGE_SIGNUPS_PER_HOUR_PER_ADDRESS: "2",
-    TRIAGE_MAIL_WORKERS: "off",
-    TRIAGE_SMTP_URL: "",
-    TRIAGE_IMAP_URL: "",
-    TRIAGE_TRUSTED_PROXIES: "",
-  };
-  const migrated = spawnSync(path.resolve("node_modules/.bin/prisma"), ["migrate", "deploy"], { env, stdio: "pipe" });
-  expect(migrated.status, String(migrated.stderr)).toBe(0);
-  // server/server.mjs itself, not `npm start`: the build is the e2e server's (NEXT_DIST_DIR), and
-  // nothing but this test's own requests may reach it first (no health check).
-  const child: ChildProcess = spawn(process.execPath, ["server/server.mjs"], { env, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the fresh server did not start: ${output}`)), 60_000);
-    const listen = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("Triage is listening")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on("data", listen);
-    child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
-    child.on("exit", (code) => reject(new Error(`the fresh server exited (${code}): ${output}`)));
-  });
-  return {
-    url: `http://localhost:${port}`,
-    stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once("exit", r));
-        child.kill("SIGTERM");
-        await exited;
-      }
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
 test("a fresh server whose first request is the export still answers a wrong password with the message, never a 500", async ({ browser, javaScriptEnabled, request }, testInfo) => {
-  const server = await freshServer(PORT + (testInfo.project.name === "nojs" ? 3 : 2));
+  // Only the sign-up limit is set: what matters is which request the process handles first.
+  const server = await freshServer(PORT + (testInfo.project.name === "nojs" ? 3 : 2), { TRIAGE_SIGNUPS_PER_HOUR_PER_ADDRESS: "2" });
   try {
     const failures: string[] = [];
     const watch = (p: Page) => p.on("response", (r) => void (r.status() >= 500 && failures.push(`${r.status()} ${r.request().method()} ${r.url()}`)));

@@ -72,6 +72,13 @@ const schema = z.object({
     .min(1, "must be between 1 and 86400")
     .max(86400, "must be between 1 and 86400")
     .default(60),
+  /** How long a process stopping (SIGTERM) waits for requests in flight and the mail workers (server/server.mjs reads it). */
+  TRIAGE_SHUTDOWN_SECONDS: z.coerce
+    .number({ message: "must be a number of seconds" })
+    .int("must be a whole number of seconds")
+    .min(1, "must be between 1 and 600")
+    .max(600, "must be between 1 and 600")
+    .default(20),
   /** Comments (and internal notes) one person may add in a minute, on the web and by mail alike. */
   TRIAGE_COMMENTS_PER_MINUTE: z.coerce
     .number({ message: "must be a number of comments" })
@@ -186,6 +193,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     TRIAGE_MAIL_FROM: empty(source.TRIAGE_MAIL_FROM),
     TRIAGE_IMAP_URL: empty(source.TRIAGE_IMAP_URL),
     TRIAGE_IMAP_POLL_SECONDS: empty(source.TRIAGE_IMAP_POLL_SECONDS),
+    TRIAGE_SHUTDOWN_SECONDS: empty(source.TRIAGE_SHUTDOWN_SECONDS),
     TRIAGE_COMMENTS_PER_MINUTE: empty(source.TRIAGE_COMMENTS_PER_MINUTE),
     TRIAGE_MAIL_COALESCE_SECONDS: empty(source.TRIAGE_MAIL_COALESCE_SECONDS),
     TRIAGE_SIGNIN_FAILURES_PER_ADDRESS: empty(source.TRIAGE_SIGNIN_FAILURES_PER_ADDRESS),

@@ -37,12 +37,15 @@ export const isOpenPage = (pathname) => OPEN_PAGES.has(pathname);
 /** Whether a request carries a session cookie at all (what it is worth, the app decides). */
 export const hasSessionCookie = (cookie) => SESSION_COOKIE.test(cookie ?? "");
 /**
- * Files: no sign-in redirect, no recorded path, no nonce. Those of Next.js, and attachments
- * through links in mail (/files/…, signed: app/files/[token]/route.ts). In development also
+ * Files: no sign-in redirect, no recorded path, no nonce. Those of Next.js, attachments through
+ * links in mail (/files/…, signed: app/files/[token]/route.ts), and /readyz for a load balancer
+ * (app/readyz/route.ts; /healthz never gets here, server.mjs answers it). In development also
  * Next.js's own endpoints for its error overlay (/__nextjs_source-map and the like), which exist
  * only there.
  */
-const FILES = DEV ? /^\/(?:_next\/|files\/|__nextjs_|favicon\.ico$|robots\.txt$)/ : /^\/(?:_next\/|files\/|favicon\.ico$|robots\.txt$)/;
+const FILES = DEV
+  ? /^\/(?:_next\/|files\/|__nextjs_|favicon\.ico$|robots\.txt$|readyz$)/
+  : /^\/(?:_next\/|files\/|favicon\.ico$|robots\.txt$|readyz$)/;
 
 /**
  * Attachments' downloads (/tickets/N/attachments/ID, and /files/<token> from links in mail): a

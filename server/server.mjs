@@ -16,10 +16,23 @@
  * `next start` or `next dev`) the only address a page could see is X-Forwarded-For, which any
  * client can write; there no address is believed.
  *
+ * For a load balancer: GET /healthz answers "ok" from this process alone (no database, no Next.js),
+ * and /readyz (app/readyz/route.ts) whether the database answers and its migrations are current;
+ * here it answers 503 as soon as the process is shutting down.
+ *
+ * On SIGTERM (or SIGINT) it finishes the requests in flight (each response then closes its
+ * connection), answers any request on a connection opened after the signal with 503 "shutting
+ * down" (never processed: a proxy may send it to another process), lets the mail workers finish
+ * the message each is on, stops listening once nothing new has come for a moment, and exits 0: at
+ * most TRIAGE_SHUTDOWN_SECONDS (20) later, when whatever is left is cut off. It keeps listening
+ * until then because closing a listening socket resets the connections the kernel has accepted
+ * and Node.js has not yet taken, whose clients are already sending.
+ *
  *   node server/server.mjs [--dev]      (PORT, default 3000)
  */
 import crypto from "node:crypto";
 import http from "node:http";
+import net from "node:net";
 import path from "node:path";
 import next from "next";
 
@@ -46,9 +59,48 @@ process.env.__NEXT_PRIVATE_ORIGIN = `http://localhost:${port}`;
 const PEER_HEADER = `x-triage-peer-${crypto.randomBytes(12).toString("hex")}`;
 process.env.TRIAGE_PEER_HEADER = PEER_HEADER;
 
+/** How long a shutdown waits for the requests in flight and the mail workers. */
+const SHUTDOWN_MS = Math.max(1, Number(process.env.TRIAGE_SHUTDOWN_SECONDS) || 20) * 1000;
+let draining = false;
+/** When the signal came (connections opened since are answered 503). */
+let drainingSince = Infinity;
+
+/** A plain-text answer of the process's own, not cached. */
+function plain(res, status, text) {
+  res.writeHead(status, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" }).end(`${text}\n`);
+}
+
+/**
+ * Each open connection: requests being answered on it, whether it has had one, when it opened.
+ * @type {Map<import("node:net").Socket, { active: number, served: boolean, openedAt: number }>}
+ */
+const connections = new Map();
+
 /** @type {(req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>} */
 let handle;
 const server = http.createServer((req, res) => {
+  const conn = connections.get(req.socket);
+  if (conn) {
+    conn.active++;
+    res.once("close", () => {
+      conn.active--;
+      conn.served = true;
+      // Shutting down: a keep-alive connection whose answer was begun before is not reused.
+      if (draining && conn.active === 0) req.socket.end();
+    });
+  }
+  const path = (req.url ?? "/").split("?")[0];
+  if (path === "/healthz" && (req.method === "GET" || req.method === "HEAD")) return plain(res, 200, "ok");
+  if (draining) {
+    // Each answer from now on closes its connection, so that keep-alive clients come back to
+    // the other processes; a load balancer asking whether to send more hears no, and a request
+    // that came after the signal on a new connection is not started.
+    res.setHeader("connection", "close");
+    if (path === "/readyz" || (conn && conn.openedAt >= drainingSince)) {
+      res.setHeader("retry-after", "1");
+      return plain(res, 503, "shutting down");
+    }
+  }
   req.headers[PEER_HEADER] = req.socket.remoteAddress ?? "";
   if (openFrontDoor(req, res)) return;
   guardPost(req, res, (checked) => handle(checked, res));
@@ -58,6 +110,11 @@ const app = next({ dev, dir: root, port, hostname: "localhost", httpServer: serv
 handle = app.getRequestHandler();
 await app.prepare();
 
+server.on("connection", (socket) => {
+  connections.set(socket, { active: 0, served: false, openedAt: Date.now() });
+  socket.once("close", () => connections.delete(socket));
+});
+
 // Behind a proxy that keeps connections open: outlive its idle timeout (nginx: 60 s).
 server.keepAliveTimeout = 65_000;
 server.headersTimeout = 66_000;
@@ -66,10 +123,45 @@ server.listen(port, () => {
   console.log(`Triage is listening on http://localhost:${port}${dev ? " (development)" : ""}`);
 });
 
-for (const sig of ["SIGINT", "SIGTERM"]) {
-  process.on(sig, () => {
-    server.close();
-    app.close?.().finally(() => process.exit(0));
-    setTimeout(() => process.exit(0), 3000).unref();
-  });
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function shutdown(signal) {
+  if (draining) return;
+  draining = true;
+  drainingSince = Date.now();
+  const deadline = drainingSince + SHUTDOWN_MS;
+  console.log(`[triage] ${signal}: finishing the requests in flight (at most ${SHUTDOWN_MS / 1000} s)…`);
+  /** @type {{ stop?: () => Promise<void> } | undefined} */
+  const workers = globalThis.triageWorkers;
+  let workersDone = false;
+  void Promise.resolve(workers?.stop?.()).finally(() => (workersDone = true));
+  // Until every connection from before the signal is done (and the workers are): those between
+  // requests are closed; one that has not sent its first request yet gets a moment to.
+  const before = () => [...connections].filter(([, c]) => c.openedAt < drainingSince);
+  for (;;) {
+    for (const [socket, c] of before()) {
+      if (c.active === 0 && (c.served || Date.now() - c.openedAt > 2000)) socket.end();
+    }
+    if ((before().length === 0 && workersDone) || Date.now() > deadline) break;
+    await sleep(25);
+  }
+  // Stop listening once no connection has come for 100 ms (at most 1 s more). (net.Server's
+  // close, not http.Server's, which since Node.js 19 also drops every connection without a
+  // request under way, including one whose request has not been read yet.)
+  let lastConnection = Math.max(0, ...[...connections.values()].map((c) => c.openedAt));
+  for (const stopAt = Math.min(deadline, Date.now() + 1000); Date.now() - lastConnection < 100 && Date.now() < stopAt; ) {
+    await sleep(25);
+    lastConnection = Math.max(lastConnection, ...[...connections.values()].map((c) => c.openedAt));
+  }
+  const closed = new Promise((resolve) => net.Server.prototype.close.call(server, () => resolve(true)));
+  const inTime = await Promise.race([closed, sleep(Math.max(0, deadline - Date.now()) + 100).then(() => false)]);
+  if (!inTime || Date.now() > deadline) {
+    console.log("[triage] shutdown: time is up, closing what is left");
+    server.closeAllConnections();
+  }
+  await Promise.race([app.close?.(), sleep(2000)]).catch(() => undefined);
+  console.log(`[triage] stopped in ${((Date.now() - drainingSince) / 1000).toFixed(1)} s`);
+  process.exit(0);
 }
+
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => void shutdown(signal));

@@ -9,9 +9,11 @@
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { readOrCreateSecret } from "../lib/auth/secret-file";
 import { ConfigError, parseEnv, type Env } from "../lib/env";
 import { ATTACHMENTS_PER_MESSAGE } from "../lib/limits";
 import { migratePostgres } from "./migrate-postgres";
+import { buildIdentity } from "./build-identity";
 import { BUILD_SOURCES, newest } from "./newest";
 
 const root = path.resolve(__dirname, "..");
@@ -31,8 +33,13 @@ try {
   throw e;
 }
 
+// Every process of a desk builds with the same server-action key and build id (server/build-identity.ts).
+const identity = buildIdentity(readOrCreateSecret(config), root);
+
 const childEnv: NodeJS.ProcessEnv = {
   ...process.env,
+  NEXT_SERVER_ACTIONS_ENCRYPTION_KEY: identity.actionsKey,
+  ...(identity.buildId ? { TRIAGE_BUILD_ID: identity.buildId } : {}),
   DATABASE_URL: config.dialect === "sqlite" ? `file:${config.databasePath}` : config.DATABASE_URL,
   NEXT_TELEMETRY_DISABLED: "1",
   NODE_ENV: dev ? "development" : "production",
@@ -47,12 +54,18 @@ function run(cmd: string, args: string[]) {
 
 const bin = (name: string) => path.join(root, "node_modules", ".bin", name);
 if (!dev) {
-  const buildId = path.join(root, process.env.NEXT_DIST_DIR || ".next", "BUILD_ID");
+  const dist = path.join(root, process.env.NEXT_DIST_DIR || ".next");
+  const buildId = path.join(dist, "BUILD_ID");
+  const stampFile = path.join(dist, "triage-build-stamp");
   const builtAt = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
+  const stamp = fs.existsSync(stampFile) ? fs.readFileSync(stampFile, "utf8").trim() : null;
   const sourcesAt = newest(BUILD_SOURCES);
-  if (builtAt < sourcesAt) {
-    console.log(builtAt ? "Sources changed since the last build: rebuilding…" : "No build yet: building…");
+  if (builtAt < sourcesAt || stamp !== identity.stamp) {
+    console.log(
+      !builtAt ? "No build yet: building…" : builtAt < sourcesAt ? "Sources changed since the last build: rebuilding…" : "The secret or the commit changed since the last build: rebuilding…",
+    );
     run(bin("next"), ["build"]);
+    fs.writeFileSync(stampFile, `${identity.stamp}\n`);
   }
 }
 

@@ -8,8 +8,10 @@ test.describe.configure({ timeout: 90_000 });
 
 /**
  * Two Triage processes on one PostgreSQL database (playwright.config.ts starts the second on
- * PORT + 1 and nginx in front of both, taking them in turn): whatever one process does, the other
- * knows at once, because nothing is kept per process. Run only on PostgreSQL (npm test).
+ * PORT + 1, from a build of its own, and nginx in front of both, taking them in turn): whatever one
+ * process does, the other knows at once, because nothing is kept per process; and a page from one
+ * posts its forms to the other, because both builds name their actions and files alike
+ * (server/build-identity.ts). Run only on PostgreSQL (npm test).
  */
 const A = `http://localhost:${PORT}`;
 const B = `http://localhost:${PORT + 1}`;
@@ -44,6 +46,22 @@ async function createTicket(page: Page, base: string, title: string) {
   await expect(page.getByRole("status").filter({ hasText: /Ticket #\d+ created/ })).toBeVisible();
   return Number(/\/tickets\/(\d+)/.exec(page.url())![1]);
 }
+
+test("two separate builds name their server actions, build and script files alike", async ({ request }) => {
+  const names = async (base: string) => {
+    const html = await (await request.get(`${base}/sign-in`)).text();
+    return {
+      // A form's action is named in the page (a hidden $ACTION_ field, or the id in its JSON).
+      actions: [...new Set(html.match(/\b[0-9a-f]{40,}\b/g) ?? [])].sort(),
+      scripts: [...new Set(html.match(/\/_next\/static\/[^"'\s]+\.js/g) ?? [])].sort(),
+      build: /"b":"([^"]+)"/.exec(html.replace(/\\"/g, '"'))?.[1] ?? null,
+    };
+  };
+  const [a, b] = [await names(A), await names(B)];
+  expect(a.actions.length).toBeGreaterThan(0);
+  expect(a.scripts.length).toBeGreaterThan(0);
+  expect(b).toEqual(a);
+});
 
 test("a session made on one process is good on the other, and signing out on one ends it on both", async ({ browser }) => {
   const page = await (await browser.newContext()).newPage();

@@ -10,11 +10,15 @@ import { deliverDue, onOutboxWake, smtpTransport } from "./outbox";
 
 const OUTBOX_TICK_MS = 1000;
 
-const globalForWorkers = globalThis as unknown as { triageWorkers?: { stop: () => void } };
+/**
+ * The running workers; `stop` ends both loops and resolves when the item each is on is done
+ * (server/server.mjs awaits it on SIGTERM, so that no message is cut off half sent or half read).
+ */
+const globalForWorkers = globalThis as unknown as { triageWorkers?: { stop: () => Promise<void> } };
 
 export function startMailWorkers() {
   if (globalForWorkers.triageWorkers) return globalForWorkers.triageWorkers;
-  const stops: Array<() => void> = [];
+  const stops: Array<() => Promise<void>> = [];
   const transport = smtpTransport();
   if (transport) stops.push(loop("outbox", OUTBOX_TICK_MS, async () => void (await deliverDue(transport)), onOutboxWake));
   if (env().TRIAGE_IMAP_URL) {
@@ -25,7 +29,7 @@ export function startMailWorkers() {
       }),
     );
   }
-  const handle = { stop: () => stops.forEach((s) => s()) };
+  const handle = { stop: async () => void (await Promise.all(stops.map((s) => s()))) };
   globalForWorkers.triageWorkers = handle;
   return handle;
 }
@@ -33,7 +37,7 @@ export function startMailWorkers() {
 /** Runs `tick` now and then every `ms` (never two at once); `wake` may ask for a tick sooner. */
 function loop(name: string, ms: number, tick: () => Promise<void>, wake?: (fn: (() => void) | undefined) => void) {
   let timer: NodeJS.Timeout | undefined;
-  let running = false;
+  let running: Promise<void> | null = null;
   let again = false;
   let stopped = false;
   const run = async () => {
@@ -42,14 +46,12 @@ function loop(name: string, ms: number, tick: () => Promise<void>, wake?: (fn: (
       again = true;
       return;
     }
-    running = true;
     clearTimeout(timer);
+    running = tick().catch((e) => console.error(`[triage] ${name}: ${(e as Error).message}`));
     try {
-      await tick();
-    } catch (e) {
-      console.error(`[triage] ${name}: ${(e as Error).message}`);
+      await running;
     } finally {
-      running = false;
+      running = null;
       if (!stopped) {
         timer = setTimeout(run, again ? 0 : ms);
         timer.unref();
@@ -60,9 +62,10 @@ function loop(name: string, ms: number, tick: () => Promise<void>, wake?: (fn: (
   wake?.(() => void run());
   timer = setTimeout(run, 0);
   timer.unref();
-  return () => {
+  return async () => {
     stopped = true;
     clearTimeout(timer);
     wake?.(undefined);
+    await running;
   };
 }

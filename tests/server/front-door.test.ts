@@ -39,6 +39,9 @@ describe("the front door (server/front-door.mjs)", () => {
     expect(door("GET", "/_next/static/chunks/app.js").redirect).toBeNull();
     expect(door("GET", "/_next/static/chunks/app.js").headers).toBeNull();
     expect(door("GET", "/favicon.ico").redirect).toBeNull();
+    // A load balancer's readiness check has no session; /readyz-something is a page like any other.
+    expect(door("GET", "/readyz").redirect).toBeNull();
+    expect(door("GET", "/readyz/x").redirect).not.toBeNull();
     expect(door("GET", "/tickets", "__Secure-triage.session_token=abc.def").redirect).toBeNull();
     expect(door("GET", "/tickets", "a=1; triage.session_token=abc.def; b=2").redirect).toBeNull();
   });

@@ -1,0 +1,44 @@
+import "server-only";
+import fs from "node:fs";
+import path from "node:path";
+import { env, type Dialect } from "../env";
+import { read } from ".";
+
+/**
+ * Whether this process can serve (GET /readyz, for a load balancer): the database answers, and
+ * every migration this version knows has been applied to it (`npm start` applies them before it
+ * serves; another machine of the same desk may still be on an older version, and one started on a
+ * database nobody migrated must not take requests). Migrations the database has and this version
+ * does not know (a newer version's, applied during a rolling upgrade) do not make it unready.
+ */
+export type Readiness = { ready: true } | { ready: false; reason: string };
+
+/** Where each database's migrations live, and the statement that lists those applied. */
+const MIGRATIONS: Record<Dialect, { dir: string; applied: string }> = {
+  sqlite: {
+    dir: path.join("prisma", "migrations"),
+    applied: `SELECT "migration_name" AS "name" FROM "_prisma_migrations" WHERE "finished_at" IS NOT NULL AND "rolled_back_at" IS NULL`,
+  },
+  postgres: { dir: path.join("prisma", "postgres", "migrations"), applied: `SELECT "name" FROM "_triage_migrations"` },
+};
+
+/** The migrations in `dir` (each a folder with a migration.sql), by name. */
+export function knownMigrations(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && fs.existsSync(path.join(dir, d.name, "migration.sql")))
+    .map((d) => d.name)
+    .sort();
+}
+
+export async function readiness(dir = path.resolve(MIGRATIONS[env().dialect].dir)): Promise<Readiness> {
+  let applied: Set<string>;
+  try {
+    applied = new Set((await read.all<{ name: string }>(MIGRATIONS[env().dialect].applied)).map((r) => r.name));
+  } catch (e) {
+    return { ready: false, reason: `the database does not answer (${(e as Error).message.split("\n")[0]})` };
+  }
+  const pending = knownMigrations(dir).filter((m) => !applied.has(m));
+  if (pending.length > 0) return { ready: false, reason: `migrations not applied: ${pending.join(", ")}` };
+  return { ready: true };
+}
