@@ -34,7 +34,7 @@ function commitOf(root: string): string | null {
   return diff ? `${head.slice(0, 20)}-${crypto.createHash("sha256").update(diff).digest("hex").slice(0, 12)}` : head.slice(0, 20);
 }
 
-export function buildIdentity(secret: string, root: string, given: NodeJS.ProcessEnv = process.env): BuildIdentity {
+export function buildIdentity(secret: string, root: string, given: Record<string, string | undefined> = process.env): BuildIdentity {
   const actionsKey =
     given.NEXT_SERVER_ACTIONS_ENCRYPTION_KEY || crypto.createHmac("sha256", secret).update("triage: server actions").digest("base64");
   const buildId = given.TRIAGE_BUILD_ID || commitOf(root);

@@ -13,14 +13,18 @@ import { read } from ".";
  */
 export type Readiness = { ready: true } | { ready: false; reason: string };
 
-/** Where each database's migrations live, and the statement that lists those applied. */
-const MIGRATIONS: Record<Dialect, { dir: string; applied: string }> = {
-  sqlite: {
-    dir: path.join("prisma", "migrations"),
-    applied: `SELECT "migration_name" AS "name" FROM "_prisma_migrations" WHERE "finished_at" IS NOT NULL AND "rolled_back_at" IS NULL`,
-  },
-  postgres: { dir: path.join("prisma", "postgres", "migrations"), applied: `SELECT "name" FROM "_triage_migrations"` },
+/** The statement that lists the migrations applied, on each database. */
+const APPLIED: Record<Dialect, string> = {
+  sqlite: `SELECT "migration_name" AS "name" FROM "_prisma_migrations" WHERE "finished_at" IS NOT NULL AND "rolled_back_at" IS NULL`,
+  postgres: `SELECT "name" FROM "_triage_migrations"`,
 };
+
+/** Where this version's migrations for the database in use are (the server runs from the project folder). */
+function migrationsDir(dialect: Dialect): string {
+  return dialect === "postgres"
+    ? path.join(process.cwd(), "prisma", "postgres", "migrations")
+    : path.join(process.cwd(), "prisma", "migrations");
+}
 
 /** The migrations in `dir` (each a folder with a migration.sql), by name. */
 export function knownMigrations(dir: string): string[] {
@@ -31,10 +35,10 @@ export function knownMigrations(dir: string): string[] {
     .sort();
 }
 
-export async function readiness(dir = path.resolve(MIGRATIONS[env().dialect].dir)): Promise<Readiness> {
+export async function readiness(dir = migrationsDir(env().dialect)): Promise<Readiness> {
   let applied: Set<string>;
   try {
-    applied = new Set((await read.all<{ name: string }>(MIGRATIONS[env().dialect].applied)).map((r) => r.name));
+    applied = new Set((await read.all<{ name: string }>(APPLIED[env().dialect])).map((r) => r.name));
   } catch (e) {
     return { ready: false, reason: `the database does not answer (${(e as Error).message.split("\n")[0]})` };
   }
