@@ -89,14 +89,14 @@ const server = http.createServer((req, res) => {
       if (draining && conn.active === 0) req.socket.end();
     });
   }
-  const path = (req.url ?? "/").split("?")[0];
-  if (path === "/healthz" && (req.method === "GET" || req.method === "HEAD")) return plain(res, 200, "ok");
+  const pathname = (req.url ?? "/").split("?")[0];
+  if (pathname === "/healthz" && (req.method === "GET" || req.method === "HEAD")) return plain(res, 200, "ok");
   if (draining) {
     // Each answer from now on closes its connection, so that keep-alive clients come back to
     // the other processes; a load balancer asking whether to send more hears no, and a request
     // that came after the signal on a new connection is not started.
     res.setHeader("connection", "close");
-    if (path === "/readyz" || (conn && conn.openedAt >= drainingSince)) {
+    if (pathname === "/readyz" || (conn && conn.openedAt >= drainingSince)) {
       res.setHeader("retry-after", "1");
       return plain(res, 503, "shutting down");
     }

@@ -40,7 +40,9 @@ export async function readiness(dir = migrationsDir(env().dialect)): Promise<Rea
   try {
     applied = new Set((await read.all<{ name: string }>(APPLIED[env().dialect])).map((r) => r.name));
   } catch (e) {
-    return { ready: false, reason: `the database does not answer (${(e as Error).message.split("\n")[0]})` };
+    // The error itself (a host, a user name) is for the log, not for whoever asks /readyz.
+    console.error(`[triage] readiness: ${(e as Error).message.split("\n")[0]}`);
+    return { ready: false, reason: "the database does not answer" };
   }
   const pending = knownMigrations(dir).filter((m) => !applied.has(m));
   if (pending.length > 0) return { ready: false, reason: `migrations not applied: ${pending.join(", ")}` };
