@@ -41,10 +41,12 @@ export const TABLES = [
   "outbound_mail",
   "inbound_mail",
   "lease",
+  "desk_setting",
+  "audit_log",
 ] as const;
 
 /** The columns PostgreSQL numbers itself (SERIAL), by table. */
-const SERIAL: Record<string, string> = { ticket: "number", activity: "id", comment: "id", attachment: "id", outbound_mail: "id", inbound_mail: "id" };
+const SERIAL: Record<string, string> = { ticket: "number", activity: "id", comment: "id", attachment: "id", outbound_mail: "id", inbound_mail: "id", audit_log: "id" };
 
 /** Rows per INSERT: PostgreSQL takes at most 65,535 parameters a statement. */
 const MAX_PARAMS = 30_000;
