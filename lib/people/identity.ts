@@ -32,3 +32,13 @@ export const isAdmin = (who: Pick<Actor, "role">) => who.role === "admin";
 
 /** The same rule in SQL, on a column holding the stored role (e.g. `isStaffSql('u."role"')`). */
 export const isStaffSql = (column: string) => `${column} IN (${STAFF_ROLES.map((r) => `'${r}'`).join(", ")})`;
+
+/**
+ * Who may be given tickets: staff whose account is active. A deactivated agent keeps the tickets
+ * they already hold (shown as theirs, marked deactivated) but is offered to no one and cannot be
+ * assigned again. The one home of that rule, here for code and below for SQL.
+ */
+export const isAssignable = (who: Pick<Actor, "role"> & { deactivated: boolean }) => isStaff(who) && !who.deactivated;
+
+/** The same rule in SQL, on a table (or alias) with "role" and "deactivatedAt" (e.g. `isAssignableSql('u')`). */
+export const isAssignableSql = (table: string) => `${isStaffSql(`${table}."role"`)} AND ${table}."deactivatedAt" IS NULL`;
