@@ -40,5 +40,10 @@ export const isStaffSql = (column: string) => `${column} IN (${STAFF_ROLES.map((
  */
 export const isAssignable = (who: Pick<Actor, "role"> & { deactivated: boolean }) => isStaff(who) && !who.deactivated;
 
-/** The same rule in SQL, on a table (or alias) with "role" and "deactivatedAt" (e.g. `isAssignableSql('u')`). */
-export const isAssignableSql = (table: string) => `${isStaffSql(`${table}."role"`)} AND ${table}."deactivatedAt" IS NULL`;
+/**
+ * The same rule in SQL, on a table (or alias) with "role" and "deactivatedAt" (e.g.
+ * `isAssignableSql('u')`); with `role`, for the assignable people of that one staff role (an index
+ * on role then name is walked in name order for one role, not for several).
+ */
+export const isAssignableSql = (table: string, role?: (typeof STAFF_ROLES)[number]) =>
+  `${role ? `${table}."role" = '${role}'` : isStaffSql(`${table}."role"`)} AND ${table}."deactivatedAt" IS NULL`;

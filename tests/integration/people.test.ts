@@ -255,11 +255,17 @@ describe("listAssignees: a select while few enough, typed beyond", () => {
     expect(await listAssignees()).toEqual({
       kind: "select",
       people: [
-        { id: "abe", name: "Abe Agent", email: "abe@example.com" },
-        { id: "ada", name: "Ada Agent", email: "ada@example.com" },
-        { id: "ann", name: "Ann Admin", email: "ann@example.com" },
+        { id: "abe", label: "Abe Agent" },
+        { id: "ada", label: "Ada Agent" },
+        { id: "ann", label: "Ann Admin" },
       ],
     });
+    // Two with one name are told apart by their addresses.
+    await db.user.create({ data: { id: "ada2", name: "Ada Agent", email: "ada.two@example.com", role: "agent" } });
+    expect(await listAssignees()).toMatchObject({
+      people: [{ label: "Abe Agent" }, { label: "Ada Agent (ada@example.com)" }, { label: "Ada Agent (ada.two@example.com)" }, { label: "Ann Admin" }],
+    });
+    await db.user.update({ where: { id: "ada2" }, data: { deactivatedAt: new Date() } });
     const more = ASSIGNEE_SELECT_MAX - 3;
     await db.user.createMany({ data: Array.from({ length: more }, (_, i) => ({ id: `ag-${i}`, name: `Agent ${i}`, email: `ag${i}@example.com`, role: "agent" })) });
     const full = await listAssignees();

@@ -98,7 +98,7 @@ function AssigneeFilter({ staff, choices, filter }: { staff: boolean; choices: A
         <option value="me">Me</option>
         <option value="none">Unassigned</option>
         {people.map((a) => (
-          <option key={a.id} value={a.id}>{a.name}</option>
+          <option key={a.id} value={a.id}>{a.label}</option>
         ))}
         {extra ? <option value={extra.value}>{extra.label}</option> : null}
       </select>

@@ -63,7 +63,7 @@ function AssigneeField({ choices, current, value, errors }: { choices: AssigneeC
       <SelectField name="assigneeId" label="Assignee" defaultValue={value ?? current?.id ?? ""} errors={errors}
         options={[
           { value: "", label: "Unassigned" },
-          ...choices.people.map((a) => ({ value: a.id, label: a.name })),
+          ...choices.people.map((a) => ({ value: a.id, label: a.label })),
           ...(listed ? [] : [{ value: current.id, label: marked(current) }]),
         ]} />
     );
