@@ -172,8 +172,8 @@ async function main() {
 
   // Each page once, for its size; one slower than TOO_SLOW_MS is reported from that request alone
   // (the admins' page listed all 100,000 people in 40 s before it had search and pages). The desk's
-  // pages are loaded first: a 170 MB page rendered before them left the server's heap large, and
-  // every later request paid for it in garbage collection (a third more CPU).
+  // pages are loaded first, so that such a page (170 MB of HTML) has not yet passed through the
+  // server's heap when they are measured.
   const sizes = new Map<string, number>();
   const slow = new Map<string, number>();
   const results: Load[] = [];
