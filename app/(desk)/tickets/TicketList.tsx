@@ -162,9 +162,9 @@ export function TicketList({ actor, params, page, views, assignees, filters, row
         </div>
         {/* On a phone the filters fold under one line that says which are on (a <details>: no
             JavaScript needed); on wider screens they are always shown (globals.css). */}
-        <details className="filter-more">
+        <details className={`filter-more ${styles.more}`}>
           <summary>
-            Filters{active.length ? <span className="filter-summary">: {active.join(", ")}</span> : null}
+            Filters{active.length ? <span className={`filter-summary ${styles.active}`}>: {active.join(", ")}</span> : null}
           </summary>
           <div className="filter-fields">
             <div className="field">
