@@ -174,7 +174,11 @@ const CASES: Record<string, Case> = {
       status: [MISSING, "", "Archived", "open", '{"in":[1,2]}', ...(staff(who) ? [] : ["In progress", "Waiting", "Resolved"])],
       version: [MISSING, "", "-1", "1.5", "1e3", "abc", "9999999999", String((await version(c.rita)) - 1), '{"gt":0}'],
       ...(staff(who)
-        ? { priority: ["", "Critical", "0"], assigneeId: ["no-such-user", c.ids.requester, long(101), '{"not":""}'] }
+        ? {
+            priority: ["", "Critical", "0"],
+            // An id or (typed, on a desk with many agents) an email: never a requester, nobody, or too long.
+            assigneeId: ["no-such-user", c.ids.requester, ACCOUNTS.requester.email, "nobody@example.test", long(101), long(255), '{"not":""}'],
+          }
         : { priority: ["Urgent", "Low"], assigneeId: [c.ids.agent] }),
     }),
     // Someone else's ticket: Otto's, for Rita (for Otto the valid one, Rita's, is already not his).
