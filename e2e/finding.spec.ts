@@ -365,7 +365,8 @@ test.describe("a desk with more agents than a select lists", () => {
   test.describe.configure({ timeout: 150_000 });
 
   test("the Assignee is typed: by email, refused for a deactivated agent or an unknown address, kept for a ticket already theirs", async ({ browser, javaScriptEnabled }, testInfo) => {
-    const server = await freshServer(PORT + (testInfo.project.name === "nojs" ? 7 : 6));
+    // Ports of its own: + 2 to + 12 are other specs' fresh servers (abuse-accounts, operations, logs, people, rolling-restart).
+    const server = await freshServer(PORT + (testInfo.project.name === "nojs" ? 14 : 13));
     const context = await browser.newContext({ javaScriptEnabled, baseURL: server.url });
     try {
       const page = await context.newPage();
