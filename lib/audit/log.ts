@@ -15,7 +15,7 @@ export type AuditInput = {
   /** Whom or what, as named now: the log keeps the name it had. */
   target: string;
   detail?: string | null;
-  /** The client's address as throttling counts it (lib/auth/request-address.ts), or null. */
+  /** The client's address (lib/auth/request-address.ts requestClientAddress), or null. */
   from: string | null;
 };
 

@@ -6,11 +6,16 @@ import { env } from "../env";
 let warnedUntrusted = false;
 
 /**
- * The client's address as throttling counts it and the audit log records it: the TCP peer, or
- * what trusted proxies say it was (lib/address.ts), IPv6 by its /64. Null when Triage was not
- * started by server/server.mjs.
+ * The client's address as throttling counts it: the TCP peer, or what trusted proxies say it was
+ * (lib/address.ts), IPv6 by its /64. Null when Triage was not started by server/server.mjs.
  */
 export async function requestAddress(): Promise<string | null> {
+  const address = await requestClientAddress();
+  return address === null ? null : throttleKey(address);
+}
+
+/** The same client's address as it is (the audit log records who came from where exactly). */
+export async function requestClientAddress(): Promise<string | null> {
   const h = await headers();
   const name = process.env.TRIAGE_PEER_HEADER;
   const peer = name ? h.get(name) : null;
@@ -21,5 +26,5 @@ export async function requestAddress(): Promise<string | null> {
     warnedUntrusted = true;
     console.warn(`X-Forwarded-For from ${peer} is ignored: if a reverse proxy is in front, list it in TRIAGE_TRUSTED_PROXIES.`);
   }
-  return address === null ? null : throttleKey(address);
+  return address;
 }

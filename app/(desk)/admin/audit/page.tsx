@@ -42,12 +42,12 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
         <table className="audit">
           <thead>
             <tr>
-              <th scope="col">When</th>
-              <th scope="col">Who</th>
-              <th scope="col">Action</th>
+              <th scope="col" className="col-when">When</th>
+              <th scope="col" className="col-who">Who</th>
+              <th scope="col" className="col-action">Action</th>
               <th scope="col">Target</th>
               <th scope="col">Details</th>
-              <th scope="col">From</th>
+              <th scope="col" className="col-from">From</th>
             </tr>
           </thead>
           <tbody>

@@ -23,7 +23,7 @@ export function SignUpSettingsForm({ save, policy }: { save: Save; policy: SignU
   const domainsError = state.fieldErrors.domains?.[0];
   const k = `${mode}|${domains}|${unknown}`;
   return (
-    <form action={action} className="settings-form" noValidate>
+    <form action={action} className="settings-form signup-form" noValidate>
       <FormMessage state={state} />
       <div className="field">
         <label htmlFor="signup-mode">Who may sign up</label>

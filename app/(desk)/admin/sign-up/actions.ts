@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { defineAction } from "@/lib/action";
-import { requestAddress } from "@/lib/auth/request-address";
+import { requestClientAddress } from "@/lib/auth/request-address";
 import { saveSignUpPolicy } from "@/lib/desk/settings";
 import { parseDomains, SIGN_UP_MODES } from "@/lib/desk/sign-up-policy";
 import type { FormState } from "@/lib/forms";
@@ -36,7 +36,7 @@ export const saveSignUpAction = defineAction({
   echo: ["mode", "domains", "unknownSenders"] as SignUpField[],
   rejected: { fieldErrors: {}, values: {}, message: "That form could not be read. Reload the page and try again." } as FormState<SignUpField>,
   async run({ actor, data }): Promise<FormState<SignUpField>> {
-    const result = await saveSignUpPolicy(actor, data, await requestAddress());
+    const result = await saveSignUpPolicy(actor, data, await requestClientAddress());
     revalidatePath("/admin/sign-up");
     switch (result.kind) {
       case "saved":

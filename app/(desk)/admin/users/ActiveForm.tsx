@@ -14,6 +14,7 @@ export function ActiveForm({ act, active, reassignHref }: { act: Act; active: bo
   const [state, action] = useActionState(act, initial);
   return (
     <form action={action} className="active-form">
+      <input type="hidden" name="to" value={active ? "deactivated" : "active"} />
       <SubmitButton variant="secondary" pendingText={active ? "Deactivating…" : "Reactivating…"}>{active ? "Deactivate" : "Reactivate"}</SubmitButton>
       {state.message ? (
         <p className={state.ok ? "inline-status" : "field-error"} role={state.ok ? "status" : "alert"}>

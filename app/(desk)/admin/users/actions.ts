@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { defineAction, userIdArg } from "@/lib/action";
 import { theirEmail } from "@/lib/auth/schema";
-import { requestAddress } from "@/lib/auth/request-address";
+import { requestClientAddress } from "@/lib/auth/request-address";
 import { env } from "@/lib/env";
 import { changeRole, INVITATION_DAYS, invitePerson, setActive } from "@/lib/people/commands";
 import type { FormState } from "@/lib/forms";
@@ -25,7 +25,7 @@ export const changeRoleAction = defineAction({
   echo: ["role"],
   rejected: { fieldErrors: {}, values: {}, message: "That user no longer exists." } as FormState<"role">,
   async run({ actor, args: [userId], data: { role }, values }) {
-    const result = await changeRole(actor, userId, role, await requestAddress());
+    const result = await changeRole(actor, userId, role, await requestClientAddress());
     revalidatePath("/admin/users");
     switch (result.kind) {
       case "changed":
@@ -57,7 +57,7 @@ export const inviteAction = defineAction({
   echo: ["email", "role"] as InviteField[],
   rejected: { fieldErrors: {}, values: {}, message: "That form could not be read. Reload the page and try again." } as InviteState,
   async run({ actor, data, values }): Promise<InviteState> {
-    const result = await invitePerson(actor, data, await requestAddress());
+    const result = await invitePerson(actor, data, await requestClientAddress());
     switch (result.kind) {
       case "invited": {
         revalidatePath("/admin/users");
@@ -93,7 +93,7 @@ export type ActiveState = FormState<never> & { openTickets?: number };
 const activeRejected: ActiveState = { fieldErrors: {}, values: {}, message: "That user no longer exists." };
 
 async function answer(actor: Parameters<typeof setActive>[0], userId: string, active: boolean): Promise<ActiveState> {
-  const result = await setActive(actor, userId, active, await requestAddress());
+  const result = await setActive(actor, userId, active, await requestClientAddress());
   revalidatePath("/admin/users");
   switch (result.kind) {
     case "deactivated":
@@ -116,22 +116,16 @@ async function answer(actor: Parameters<typeof setActive>[0], userId: string, ac
   }
 }
 
-export const deactivateAction = defineAction({
+/**
+ * "Deactivate" and "Reactivate" are one action, told which by the form: the row's form keeps its
+ * identity when its button flips, so that without JavaScript the answer still lands beside it.
+ */
+export const setActiveAction = defineAction({
   who: "actor",
   bound: [userIdArg],
   withState: true,
-  form: z.object({}),
+  form: z.object({ to: z.enum(["active", "deactivated"]) }),
   echo: [],
   rejected: activeRejected,
-  run: ({ actor, args: [userId] }) => answer(actor, userId, false),
-});
-
-export const reactivateAction = defineAction({
-  who: "actor",
-  bound: [userIdArg],
-  withState: true,
-  form: z.object({}),
-  echo: [],
-  rejected: activeRejected,
-  run: ({ actor, args: [userId] }) => answer(actor, userId, true),
+  run: ({ actor, args: [userId], data: { to } }) => answer(actor, userId, to === "active"),
 });

@@ -8,7 +8,7 @@ import { Time } from "../../../_components/Time";
 import { ActiveForm } from "./ActiveForm";
 import { InviteForm } from "./InviteForm";
 import { RoleForm } from "./RoleForm";
-import { changeRoleAction, deactivateAction, inviteAction, reactivateAction } from "./actions";
+import { changeRoleAction, inviteAction, setActiveAction } from "./actions";
 
 export const metadata = { title: "Users" };
 
@@ -58,9 +58,9 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
             <tr>
               <th scope="col">Name</th>
               <th scope="col">Email</th>
-              <th scope="col">Joined</th>
-              <th scope="col">Role</th>
-              <th scope="col">Access</th>
+              <th scope="col" className="col-joined">Joined</th>
+              <th scope="col" className="col-role">Role</th>
+              <th scope="col" className="col-access">Access</th>
             </tr>
           </thead>
           <tbody>
@@ -69,7 +69,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                 <td data-label="Name">
                   {u.name}
                   {u.id === actor.id ? <span className="muted"> (you)</span> : null}
-                  {u.deactivated ? <span className="pill muted-pill"> Deactivated</span> : u.invited ? <span className="pill muted-pill"> No password yet</span> : null}
+                  {u.deactivated ? <span className="tag">Deactivated</span> : u.invited ? <span className="tag">No password yet</span> : null}
                 </td>
                 <td data-label="Email">{u.email}</td>
                 <td data-label="Joined"><Time date={u.createdAt} /></td>
@@ -79,7 +79,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                     <span className="muted">Signed in</span>
                   ) : (
                     <ActiveForm
-                      act={(u.deactivated ? reactivateAction : deactivateAction).bind(null, u.id)}
+                      act={setActiveAction.bind(null, u.id)}
                       active={!u.deactivated}
                       reassignHref={`/tickets${listQuery({ assignee: u.id, status: OPEN })}`}
                     />
