@@ -10,6 +10,8 @@ import { saveDefaults } from "@/lib/mail/settings";
 import { changeRole, INVITATIONS_PER_HOUR, invitePerson, setActive } from "@/lib/people/commands";
 import type { Actor } from "@/lib/people/identity";
 import { createTicket, updateTicket } from "@/lib/tickets/commands";
+import { importMessage } from "@/lib/mail/import";
+import { rawMessage } from "../mail/messages";
 
 /**
  * People administration (issue 23): invitations, deactivation, who may sign up, and the audit log
@@ -204,6 +206,41 @@ describe("who may sign up", () => {
     ]);
     expect(rows[1].address).toBe("192.0.2.1");
     await saveSignUpPolicy(admin, { mode: "anyone", domains: [], unknownSenders: true }, null);
+  });
+});
+
+describe("mail from people without an account, and from deactivated ones", () => {
+  const mail = (from: string, subject: string) =>
+    importMessage(new TextEncoder().encode(rawMessage({ from, to: "help@example.com", subject, body: "Hello." })), { uidKey: null });
+  const ticketsTitled = (subject: string) => count(`"ticket" WHERE "title" = ?`, subject);
+
+  it("opens tickets only as the Sign-up page allows", async () => {
+    try {
+      await saveSignUpPolicy(admin, { mode: "domains", domains: ["customer.example"], unknownSenders: false }, null);
+      const users = await count(`"user"`);
+      expect(await mail("Stranger <stranger@elsewhere.example>", "Stranger writes")).toMatchObject({ kind: "quarantined", reason: expect.stringContaining("keep mail from unknown senders out") });
+      expect(await ticketsTitled("Stranger writes")).toBe(0);
+      expect(await count(`"user"`)).toBe(users);
+      // An allowed domain writes in (and gets an account)…
+      expect(await mail("Cus Tomer <cus@customer.example>", "Customer writes")).toMatchObject({ kind: "ticket" });
+      // …and with sign-up off, an address that has an account still does; a stranger does not.
+      await saveSignUpPolicy(admin, { mode: "nobody", domains: [], unknownSenders: false }, null);
+      expect(await mail("Cus Tomer <cus@customer.example>", "Customer again")).toMatchObject({ kind: "ticket" });
+      expect((await mail("Stranger <stranger@elsewhere.example>", "Stranger twice")).kind).toBe("quarantined");
+
+      await saveSignUpPolicy(admin, { mode: "nobody", domains: [], unknownSenders: true }, null);
+      expect(await mail("Stranger <stranger@elsewhere.example>", "Stranger again")).toMatchObject({ kind: "ticket" });
+    } finally {
+      await saveSignUpPolicy(admin, { mode: "anyone", domains: [], unknownSenders: true }, null);
+    }
+  });
+
+  it("sets a deactivated person's mail aside", async () => {
+    const p = await account("Gone Away", "gone@example.com");
+    await setActive(admin, p.actor.id, false, null);
+    expect(await mail("Gone <gone@example.com>", "Still here?")).toMatchObject({ kind: "quarantined", reason: expect.stringContaining("deactivated") });
+    expect(await ticketsTitled("Still here?")).toBe(0);
+    await setActive(admin, p.actor.id, true, null);
   });
 });
 
