@@ -7,11 +7,11 @@ import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { models as db } from "@/lib/db";
 import { knownMigrations } from "@/lib/db/migrations";
-import { openDatabase } from "@/lib/db/sqlite";
+import { openDatabase, openWriter } from "@/lib/db/sqlite";
 import { env } from "@/lib/env";
 import { diskStore } from "@/lib/files/disk";
 import { fileStore } from "@/lib/files/store";
-import { createTicket } from "@/lib/tickets/commands";
+import { createTicket, createTicketIn } from "@/lib/tickets/commands";
 import type { Actor } from "@/lib/people/identity";
 import { seed } from "../../scripts/seed/cli";
 import { onPostgres } from "../dialect";
@@ -21,7 +21,8 @@ import { onPostgres } from "../dialect";
  * this process keeps creating tickets through the real command (createTicket) on four workers, as
  * a server would; `npm run restore` puts the backup into a new folder, where every ticket whose
  * create was acknowledged before the backup started is found, with its attachments' bytes and the
- * desk's secret. And the refusals: a target that holds a desk, and paths that are not backups.
+ * desk's secret, and the desk opens it and numbers a new ticket after the last. And the refusals:
+ * a target that holds a desk, and paths that are not backups.
  *
  * The figures (the copy's duration, the longest create during the backup against before it) are
  * printed, not asserted: the machine is shared.
@@ -143,12 +144,13 @@ describe.skipIf(onPostgres)("backup and restore of a SQLite desk", () => {
     expect(m).not.toBeNull();
     const copyMs = Number(m![1]);
     const copyFrom = Date.parse(m![2]);
+    const dbSize = /tickets, ([\d.]+ [MK]B)/.exec(backup.stdout)?.[1];
     const duringCopy = stream.acks.filter((a) => a.ackedAt >= copyFrom && a.startedAt <= copyFrom + copyMs);
     const quiet = stream.acks.filter((a) => a.ackedAt < controlFrom);
     const control = stream.acks.filter((a) => a.ackedAt >= controlFrom && a.startedAt <= controlTo);
     console.log(
       [
-        `backup of ${TICKETS.toLocaleString("en")} seeded tickets (+${stream.acks.length} streamed): the command took ${endedAt - startedAt} ms, the database copy ${copyMs} ms`,
+        `backup of ${TICKETS.toLocaleString("en")} seeded tickets (+${stream.acks.length} streamed): the command took ${endedAt - startedAt} ms, the database copy (${dbSize}) ${copyMs} ms`,
         `  creates, nothing else running:                  ${stats(quiet.map((a) => a.ms))}`,
         `  creates while \`npm run backup -- --help\` ran: ${stats(control.map((a) => a.ms))} (${controlTo - controlFrom} ms)`,
         `  creates while the backup ran:                   ${stats(during.map((a) => a.ms))}`,
@@ -198,11 +200,16 @@ describe.skipIf(onPostgres)("backup and restore of a SQLite desk", () => {
     expect(fs.readFileSync(path.join(restored, "auth-secret"), "utf8").trim()).toBe(secret);
     expect(fs.statSync(path.join(restored, "auth-secret")).mode & 0o777).toBe(0o600);
 
-    // The desk's own client opens it as it opens any (its settings, WAL) and reads it.
-    const desk = openDatabase(`file:${path.join(restored, "triage.db")}`);
+    // The desk's own client opens it as it opens any (its settings, WAL) and reads it; its writer
+    // creates a ticket there, numbered after every one the backup holds.
+    const url = `file:${path.join(restored, "triage.db")}`;
+    const desk = openDatabase(url);
     try {
       const newest = acknowledged.at(-1)!;
       expect(await desk.ticket.findUnique({ where: { number: newest.number }, select: { title: true } })).toEqual({ title: newest.title });
+      const last = (await desk.ticket.aggregate({ _max: { number: true } }))._max.number!;
+      const { number } = await openWriter(url).transaction((tx) => createTicketIn(tx, ann, { title: "After the restore", description: "x", priority: "Low" }));
+      expect(number).toBeGreaterThan(last);
     } finally {
       await desk.$disconnect();
     }
