@@ -28,9 +28,10 @@ import { onPostgres } from "../dialect";
  * printed, not asserted: the machine is shared.
  */
 const TICKETS = Number(process.env.TRIAGE_BACKUP_TICKETS ?? 20_000);
-const work = fs.mkdtempSync(path.join(os.tmpdir(), "triage-backup-"));
-const backupDir = path.join(work, "backup");
-const restored = path.join(work, "restored");
+// Made in beforeAll: a skipped run (on PostgreSQL) leaves nothing behind.
+let work = "";
+let backupDir = "";
+let restored = "";
 const ann: Actor = { id: "ann", name: "Ann Requester", role: "requester" };
 
 /** `npm run <script> -- …args` in a child process, with the desk's configuration but without AUTH_SECRET (the desk keeps its secret in its file). */
@@ -102,6 +103,9 @@ let backup: Awaited<ReturnType<typeof run>>;
 
 describe.skipIf(onPostgres)("backup and restore of a SQLite desk", () => {
   beforeAll(async () => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), "triage-backup-"));
+    backupDir = path.join(work, "backup");
+    restored = path.join(work, "restored");
     // A desk of some size (seeded straight into the file, before this process opens it), one
     // person of ours, a secret in the desk's file, and tickets with attachments.
     await seed({ databaseUrl: env().DATABASE_URL, tickets: TICKETS });
@@ -115,7 +119,9 @@ describe.skipIf(onPostgres)("backup and restore of a SQLite desk", () => {
     }
   }, 120_000);
 
-  afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+  afterAll(() => {
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+  });
 
   it("backs up while tickets are being created, without holding them up for more than a moment", async () => {
     const stream = streamOfCreates(4);

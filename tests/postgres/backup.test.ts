@@ -27,8 +27,9 @@ import { freshDatabase } from "./server";
  * fails and changes nothing. Runs with TRIAGE_TEST_DATABASE=postgres (tests/setup.ts).
  */
 const TICKETS = Number(process.env.TRIAGE_BACKUP_TICKETS ?? 20_000);
-const work = fs.mkdtempSync(path.join(os.tmpdir(), "triage-pg-backup-"));
-const dump = path.join(work, "triage.pgdump");
+// Made in beforeAll: a skipped run (on SQLite) leaves nothing behind.
+let work = "";
+let dump = "";
 const ann: Actor = { id: "ann", name: "Ann Requester", role: "requester" };
 
 /** A program in a child process; resolves to its exit code and output. */
@@ -125,6 +126,8 @@ let target: Awaited<ReturnType<typeof freshDatabase>> | undefined;
 
 describe.skipIf(!onPostgres)("backup and restore of a PostgreSQL desk with pg_dump and pg_restore", () => {
   beforeAll(async () => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), "triage-pg-backup-"));
+    dump = path.join(work, "triage.pgdump");
     await seed({ databaseUrl: env().DATABASE_URL, tickets: TICKETS });
     await db.user.create({ data: { id: ann.id, name: ann.name, email: "ann@example.com", role: ann.role } });
     for (const size of [300, 600 * 1024]) {
@@ -138,7 +141,7 @@ describe.skipIf(!onPostgres)("backup and restore of a PostgreSQL desk with pg_du
 
   afterAll(async () => {
     await target?.drop();
-    fs.rmSync(work, { recursive: true, force: true });
+    if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 
   it("npm run backup and npm run restore explain pg_dump and pg_restore, and back nothing up", async () => {
