@@ -1,16 +1,30 @@
 import "server-only";
 import { generateId } from "better-auth";
+import type { Tx } from "../db";
 import { getAuth } from "./auth";
 import { resetPasswordUrl } from "./reset-url";
 
 /**
  * Links that set a password: the one Better Auth mails when someone asks for a reset
- * (emailAndPassword.sendResetPassword in ./auth.ts) and the invitation Triage mails a requester
- * it made from mail, who has no password yet (lib/mail/import.ts). Both are Better Auth's
+ * (emailAndPassword.sendResetPassword in ./auth.ts), the invitation Triage mails a requester it
+ * made from mail, who has no password yet (lib/mail/import.ts), and an admin's invitation
+ * (lib/people/commands.ts invitePerson). Both are Better Auth's
  * reset-password tokens, followed on /reset-password and used up by auth.api.resetPassword.
  * tests/integration/better-auth-contract.test.ts checks that the installed Better Auth accepts
  * what is made here.
  */
+
+/**
+ * Ends a person's unused set-password links (reset links and invitations), but `keep` (a token):
+ * one followed ends the others (onPasswordReset in ./auth.ts), a deactivation ends them all, a new
+ * invitation ends the earlier ones. Inside a write().
+ */
+export async function endSetPasswordLinks(tx: Tx, userId: string, keep: string | null = null) {
+  await tx.run(
+    `DELETE FROM "verification" WHERE "value" = ? AND substr("identifier", 1, 15) = 'reset-password:' AND "identifier" <> ?`,
+    userId, keep === null ? "" : `reset-password:${keep}`,
+  );
+}
 
 /**
  * A new link that lets `userId` set a password for `seconds` (single-use, like every reset

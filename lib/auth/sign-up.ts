@@ -4,8 +4,7 @@ import { read, write } from "../db";
 import { accountEvents } from "./events";
 import { getAuth } from "./auth";
 import { noteExistingSignUp, reserveSignUp } from "./throttle";
-import { signUpPolicy } from "../desk/settings";
-import { closedMessage, mayOpenAccount } from "../desk/sign-up-policy";
+import { signUpClosed } from "../desk/settings";
 
 export type SignUpInput = { name: string; email: string; password: string };
 
@@ -52,17 +51,6 @@ export async function signUp(auth: ReturnType<typeof getAuth>, input: SignUpInpu
   }
   noteTypical(performance.now() - started);
   return { kind: "created" };
-}
-
-/**
- * Why this address may not open an account now, or null when it may. A desk with no admin yet
- * is always open: its first account becomes the admin who sets the rule.
- */
-export async function signUpClosed(email: string): Promise<string | null> {
-  const policy = await signUpPolicy();
-  if (mayOpenAccount(policy, email.toLowerCase())) return null;
-  const admin = await read.get(`SELECT 1 AS "x" FROM "user" WHERE "role" = 'admin' LIMIT 1`);
-  return admin ? closedMessage(policy) : null;
 }
 
 /** The refusal's work: the hash a real sign-up does, the throttle count, and the owner's notice. */

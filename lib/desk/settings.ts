@@ -2,7 +2,7 @@ import "server-only";
 import { read, write, type Rows } from "../db";
 import { audit } from "../audit/log";
 import { isAdmin, type Actor } from "../people/identity";
-import { DEFAULT_POLICY, isSignUpMode, SIGN_UP_MODE_LABELS, type SignUpPolicy } from "./sign-up-policy";
+import { closedMessage, DEFAULT_POLICY, isSignUpMode, mayOpenAccount, SIGN_UP_MODE_LABELS, type SignUpPolicy } from "./sign-up-policy";
 
 /**
  * The desk's settings that admins change on a page, kept in `desk_setting` (one row per key; a
@@ -25,6 +25,17 @@ export async function signUpPolicy(rows: Rows = read): Promise<SignUpPolicy> {
     domains: domains ? domains.split(",").filter(Boolean) : DEFAULT_POLICY.domains,
     unknownSenders: unknown === undefined ? DEFAULT_POLICY.unknownSenders : unknown === "true",
   };
+}
+
+/**
+ * Why this address may not open an account now, or null when it may. A desk with no admin yet
+ * is always open: its first account becomes the admin who sets the rule.
+ */
+export async function signUpClosed(email: string): Promise<string | null> {
+  const policy = await signUpPolicy();
+  if (mayOpenAccount(policy, email.toLowerCase())) return null;
+  const admin = await read.get(`SELECT 1 AS "x" FROM "user" WHERE "role" = 'admin' LIMIT 1`);
+  return admin ? closedMessage(policy) : null;
 }
 
 export type SavePolicyResult = { kind: "saved" } | { kind: "unchanged" } | { kind: "forbidden" };

@@ -64,11 +64,15 @@ export function mayWriteIn(policy: SignUpPolicy, email: string): boolean {
   return mayOpenAccount(policy, email) || policy.unknownSenders;
 }
 
+/** The allowed domains as the public sign-up page names them: five at most (it is not a directory). */
+export function domainsShown(policy: SignUpPolicy): string {
+  return `${policy.domains.slice(0, 5).join(", ")}${policy.domains.length > 5 ? " and a few more" : ""}`;
+}
+
 /** What the sign-up page says when the address may not open an account. */
 export function closedMessage(policy: SignUpPolicy): string {
   if (policy.mode === "domains" && policy.domains.length > 0) {
-    const shown = policy.domains.slice(0, 5).join(", ");
-    return `New accounts here are only for addresses at ${shown}${policy.domains.length > 5 ? " and a few more" : ""}. Ask an admin for an invitation.`;
+    return `New accounts here are only for addresses at ${domainsShown(policy)}. Ask an admin for an invitation.`;
   }
   return "New accounts are not open here. Ask an admin for an invitation.";
 }

@@ -4,7 +4,7 @@
  */
 
 import { replyMarker } from "./inbound/token";
-import { escapeHtml, oneLine } from "../text";
+import { escapeHtml, oneLine, withArticle } from "../text";
 import { formatBytes } from "../files/names";
 
 /** A title or subject inside a line of mail: one line, trimmed. */
@@ -182,7 +182,7 @@ export function passwordResetMail(to: Recipient, link: string, ctx: MailContext)
 /** An admin invited this person (lib/people/commands.ts invitePerson): a link to set a password. */
 export function invitationMail(to: Recipient, link: string, invite: { by: string; role: string; days: number }, ctx: MailContext): Composed {
   const blocks: Block[] = [
-    { kind: "p", text: `${line(invite.by)} invited you to the help desk as ${/^[aeiou]/i.test(invite.role) ? "an" : "a"} ${invite.role}. Choose your password here to sign in (the link works once, for ${invite.days} days):` },
+    { kind: "p", text: `${line(invite.by)} invited you to the help desk as ${withArticle(invite.role)}. Choose your password here to sign in (the link works once, for ${invite.days} days):` },
     { kind: "link", text: "Set my password", href: link },
     { kind: "p", text: "If you were not expecting this, ignore this message: nothing happens until the link is followed." },
   ];

@@ -7,7 +7,7 @@ import { authSecret } from "../auth/secret";
 import { createSetPasswordLink } from "../auth/links";
 import { DESCRIPTION_MAX, TITLE_MAX } from "../limits";
 import { createRequester } from "../people/commands";
-import { signUpPolicy } from "../desk/settings";
+import { signUpClosed, signUpPolicy } from "../desk/settings";
 import { mayWriteIn } from "../desk/sign-up-policy";
 import { parseRole, type Actor } from "../people/identity";
 import { filesLeftThisHour } from "../tickets/attachments";
@@ -260,7 +260,10 @@ async function openEmailTicket(m: Stored, email: Email, from: Sender, sender: Ac
   // A requester made from this message, or one who never set a password, gets a link to set one
   // (made first: Better Auth writes it outside this transaction).
   const userId = sender?.id ?? crypto.randomUUID();
-  const invite = !sender || !(await hasPasswordAccount(sender.id)) ? await createSetPasswordLink(userId, INVITE_SECONDS) : undefined;
+  // Not while the Sign-up page closes accounts to this address: they may write in, but a web
+  // account is an admin's invitation away.
+  const mayJoin = (await signUpClosed(from.address)) === null;
+  const invite = mayJoin && (!sender || !(await hasPasswordAccount(sender.id))) ? await createSetPasswordLink(userId, INVITE_SECONDS) : undefined;
   return write(async (tx) => {
     const requester: Actor = sender
       ? { id: sender.id, name: sender.name, role: parseRole(sender.role) }

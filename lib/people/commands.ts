@@ -3,15 +3,18 @@ import crypto from "node:crypto";
 import { expectOne, read, sqlDate, write, WriteMismatch, type Rows, type Tx } from "../db";
 import { audit, personLabel } from "../audit/log";
 import { accountEvents } from "../auth/events";
-import { createSetPasswordLink } from "../auth/links";
+import { createSetPasswordLink, endSetPasswordLinks } from "../auth/links";
 import { NAME_MAX } from "../limits";
 import { oneLine } from "../text";
-import { OPEN_STATUS_RANKS } from "../tickets/schema";
-import { isAdmin, isRole, type Actor, type Role } from "./identity";
+import { hasPasswordSql, isActiveSql, isAdmin, isRole, type Actor, type Role } from "./identity";
+import { openAssignedTo } from "./queries";
 
-/** Admins still able to sign in: the last one can be neither demoted nor deactivated. */
+/**
+ * Admins able to sign in (active, with a password: an invited admin who never followed the link
+ * cannot): the last one can be neither demoted nor deactivated.
+ */
 async function activeAdmins(tx: Rows): Promise<number> {
-  const row = await tx.get<{ n: number }>(`SELECT count(*) AS "n" FROM "user" WHERE "role" = 'admin' AND "deactivatedAt" IS NULL`);
+  const row = await tx.get<{ n: number }>(`SELECT count(*) AS "n" FROM "user" u WHERE u."role" = 'admin' AND ${isActiveSql("u")} AND ${hasPasswordSql("u")}`);
   return Number(row?.n ?? 0);
 }
 
@@ -36,7 +39,7 @@ export async function changeRole(actor: Actor, userId: string, role: Role, from:
     );
     if (!user) return { kind: "not_found" };
     if (user.role === role) return { kind: "unchanged", name: user.name };
-    if (user.role === "admin" && user.deactivatedAt === null && (await activeAdmins(tx)) <= 1) return { kind: "last_admin" };
+    if (user.role === "admin" && (await activeAdmins(tx)) <= 1 && (await isSignInAdmin(tx, userId))) return { kind: "last_admin" };
     expectOne(
       await tx.run(`UPDATE "user" SET "role" = ?, "updatedAt" = ? WHERE "id" = ? AND "role" = ?`, role, sqlDate(new Date()), userId, user.role),
     );
@@ -56,10 +59,13 @@ export async function createRequester(tx: Tx, who: { id?: string; name: string; 
   return createPerson(tx, who, "requester", now);
 }
 
+/** A name as given (one line), or the address's local part when there is none. */
+const personName = (given: string, email: string) => (oneLine(given).trim() || email.split("@")[0]).slice(0, NAME_MAX);
+
 /** An account without a password (made from mail, or invited), named by its address when unnamed. */
 async function createPerson(tx: Tx, who: { id?: string; name: string; email: string }, role: Role, now: Date): Promise<Actor> {
   const id = who.id ?? crypto.randomUUID();
-  const name = (oneLine(who.name).trim() || who.email.split("@")[0]).slice(0, NAME_MAX);
+  const name = personName(who.name, who.email);
   const at = sqlDate(now);
   await tx.run(
     `INSERT INTO "user" ("id", "name", "email", "emailVerified", "role", "createdAt", "updatedAt") VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -90,11 +96,24 @@ type Existing = { id: string; name: string; email: string; role: string; deactiv
 
 const existingByEmail = (rows: Rows, email: string) =>
   rows.get<Existing>(
-    `SELECT u."id", u."name", u."email", u."role", u."deactivatedAt",
-       CASE WHEN EXISTS (SELECT 1 FROM "account" a WHERE a."userId" = u."id" AND a."providerId" = 'credential' AND a."password" IS NOT NULL) THEN 1 ELSE 0 END AS "hasPassword"
+    `SELECT u."id", u."name", u."email", u."role", u."deactivatedAt", CASE WHEN ${hasPasswordSql("u")} THEN 1 ELSE 0 END AS "hasPassword"
      FROM "user" u WHERE u."email" = ?`,
     email,
   );
+
+/** Whether this admin counts among activeAdmins (so that demoting or deactivating them lowers it). */
+async function isSignInAdmin(tx: Rows, userId: string): Promise<boolean> {
+  return (await tx.get(`SELECT 1 AS "x" FROM "user" u WHERE u."id" = ? AND ${isActiveSql("u")} AND ${hasPasswordSql("u")}`, userId)) !== undefined;
+}
+
+/** Invitations this admin sent in the last hour (read in the invitation's exclusive write). */
+async function invitationsThisHour(tx: Rows, actorId: string, now: Date): Promise<number> {
+  const row = await tx.get<{ n: number }>(
+    `SELECT count(*) AS "n" FROM "audit_log" WHERE "actorId" = ? AND "action" = 'invited' AND "at" > ?`,
+    actorId, sqlDate(new Date(now.getTime() - 60 * 60 * 1000)),
+  );
+  return Number(row?.n ?? 0);
+}
 
 /**
  * An admin invites a person by (parsed, lowercase) email with a role: the account is made without
@@ -108,18 +127,15 @@ export async function invitePerson(actor: Actor, input: { email: string; role: R
   const before = await existingByEmail(read, input.email);
   const refusal = refuseInvitation(before);
   if (refusal) return refusal;
-  const since = sqlDate(new Date(Date.now() - 60 * 60 * 1000));
-  const sent = await read.get<{ n: number }>(
-    `SELECT count(*) AS "n" FROM "audit_log" WHERE "actorId" = ? AND "action" = 'invited' AND "at" > ?`,
-    actor.id, since,
-  );
-  if (Number(sent?.n ?? 0) >= INVITATIONS_PER_HOUR) return { kind: "too_many" };
+  if ((await invitationsThisHour(read, actor.id, new Date())) >= INVITATIONS_PER_HOUR) return { kind: "too_many" };
   // The link is stored through Better Auth's adapter, outside the write (lib/auth/links.ts); it
   // names an id that exists only once the write below commits.
   const userId = before?.id ?? crypto.randomUUID();
   const link = await createSetPasswordLink(userId, INVITATION_DAYS * 24 * 60 * 60);
   return write(async (tx): Promise<InviteResult> => {
     const now = new Date();
+    // Counted again here, one invitation at a time (exclusive), so that a burst cannot pass it.
+    if ((await invitationsThisHour(tx, actor.id, now)) >= INVITATIONS_PER_HOUR) return { kind: "too_many" };
     const current = await existingByEmail(tx, input.email);
     if (current?.id !== before?.id) return { kind: "exists", name: current?.name ?? input.email };
     const again = refuseInvitation(current);
@@ -130,8 +146,16 @@ export async function invitePerson(actor: Actor, input: { email: string; role: R
       if (current.role !== input.role) {
         expectOne(await tx.run(`UPDATE "user" SET "role" = ?, "updatedAt" = ? WHERE "id" = ?`, input.role, sqlDate(now), userId));
       }
+      // The earlier invitation's link ends: only the newest one works.
+      await endSetPasswordLinks(tx, userId, new URL(link).searchParams.get("token"));
     } else {
-      name = (await createPerson(tx, { id: userId, name: "", email: input.email }, input.role, now)).name;
+      // A sign-up of the same address may commit first (Better Auth does not take our lock).
+      const made = await tx.run(
+        `INSERT INTO "user" ("id", "name", "email", "emailVerified", "role", "createdAt", "updatedAt") VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT ("email") DO NOTHING`,
+        userId, personName("", input.email), input.email, false, input.role, sqlDate(now), sqlDate(now),
+      );
+      if (made !== 1) return { kind: "exists", name: input.email };
+      name = personName("", input.email);
     }
     const detail = current && current.role !== input.role ? `as ${input.role} (was ${current.role})` : `as ${input.role}`;
     await audit(tx, actor, { action: "invited", target: personLabel({ name, email: input.email }), detail, from }, now);
@@ -156,15 +180,6 @@ export type ActiveResult =
   | { kind: "not_found" }
   | { kind: "forbidden" };
 
-/** Tickets still to do that are assigned to this person (from the tally: a handful of rows). */
-export async function openAssigned(rows: Rows, userId: string): Promise<number> {
-  const row = await rows.get<{ n: number | null }>(
-    `SELECT sum("n") AS "n" FROM "ticket_tally" WHERE "assigneeId" = ? AND "status" IN (${OPEN_STATUS_RANKS.join(", ")})`,
-    userId,
-  );
-  return Number(row?.n ?? 0);
-}
-
 /**
  * An admin deactivates a person (or reactivates them). Deactivated: they are signed out
  * everywhere at once (their sessions and unused password links go), cannot sign in or be
@@ -186,12 +201,17 @@ export async function setActive(actor: Actor, userId: string, active: boolean, f
     if (isActive === active) return { kind: "unchanged", name: user.name, active };
     const now = new Date();
     if (!active) {
-      if (user.role === "admin" && (await activeAdmins(tx)) <= 1) return { kind: "last_admin" };
+      if (user.role === "admin" && (await activeAdmins(tx)) <= 1 && (await isSignInAdmin(tx, userId))) return { kind: "last_admin" };
       expectOne(await tx.run(`UPDATE "user" SET "deactivatedAt" = ?, "updatedAt" = ? WHERE "id" = ? AND "deactivatedAt" IS NULL`, sqlDate(now), sqlDate(now), userId));
       await tx.run(`DELETE FROM "session" WHERE "userId" = ?`, userId);
-      await tx.run(`DELETE FROM "verification" WHERE "value" = ? AND substr("identifier", 1, 15) = 'reset-password:'`, userId);
+      await endSetPasswordLinks(tx, userId);
+      // Mail waiting for them (a gathered comment, a retry) does not go out either.
+      await tx.run(
+        `UPDATE "outbound_mail" SET "status" = 'failed', "lastResponse" = ? WHERE "toUserId" = ? AND "status" = 'queued'`,
+        "Not sent: the recipient was deactivated.", userId,
+      );
       await audit(tx, actor, { action: "deactivated", target: personLabel(user), detail: null, from }, now);
-      return { kind: "deactivated", name: user.name, openTickets: await openAssigned(tx, userId) };
+      return { kind: "deactivated", name: user.name, openTickets: (await openAssignedTo(tx, [userId])).get(userId) ?? 0 };
     }
     expectOne(await tx.run(`UPDATE "user" SET "deactivatedAt" = NULL, "updatedAt" = ? WHERE "id" = ? AND "deactivatedAt" IS NOT NULL`, sqlDate(now), userId));
     await audit(tx, actor, { action: "reactivated", target: personLabel(user), detail: null, from }, now);

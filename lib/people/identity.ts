@@ -33,6 +33,13 @@ export const isAdmin = (who: Pick<Actor, "role">) => who.role === "admin";
 /** The same rule in SQL, on a column holding the stored role (e.g. `isStaffSql('u."role"')`). */
 export const isStaffSql = (column: string) => `${column} IN (${STAFF_ROLES.map((r) => `'${r}'`).join(", ")})`;
 
+/** A person not deactivated, in SQL, on a "user" row's alias: they sign in, get mail, can be assigned. */
+export const isActiveSql = (alias: string) => `${alias}."deactivatedAt" IS NULL`;
+
+/** Whether a "user" row's person has set a password (invited and mail-made people have not). */
+export const hasPasswordSql = (alias: string) =>
+  `EXISTS (SELECT 1 FROM "account" pw WHERE pw."userId" = ${alias}."id" AND pw."providerId" = 'credential' AND pw."password" IS NOT NULL)`;
+
 /** How pages name a deactivated person beside what they wrote and did (it stays theirs). */
 export const DEACTIVATED_MARK = " (deactivated)";
 

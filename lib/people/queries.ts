@@ -1,7 +1,7 @@
 import "server-only";
-import { asDate, read } from "../db";
+import { asDate, read, type Rows } from "../db";
 import { OPEN_STATUS_RANKS } from "../tickets/schema";
-import { isAdmin, isStaff, isStaffSql, parseRole, type Actor, type Role } from "./identity";
+import { hasPasswordSql, isAdmin, isStaff, isStaffSql, parseRole, type Actor, type Role } from "./identity";
 
 export type Person = { id: string; name: string };
 
@@ -70,19 +70,16 @@ export async function listUsers(actor: Actor, query: PeopleQuery): Promise<Peopl
   const total = capped ? PEOPLE_COUNT_CAP : seen;
   const pages = capped ? PEOPLE_PAGE_MAX : Math.min(PEOPLE_PAGE_MAX, Math.max(1, Math.ceil(total / PEOPLE_PAGE)));
   const page = Math.min(Math.max(1, Math.trunc(query.page) || 1), pages);
-  const users = await read.all<{ id: string; name: string; email: string; role: string; createdAt: string | Date; deactivatedAt: unknown; invited: number | boolean }>(
+  // One row past the page says whether there is a next one (a capped count cannot).
+  const found = seen === 0 ? [] : await read.all<{ id: string; name: string; email: string; role: string; createdAt: string | Date; deactivatedAt: unknown; invited: number | boolean }>(
     `SELECT u."id", u."name", u."email", u."role", u."createdAt", u."deactivatedAt",
-       CASE WHEN EXISTS (SELECT 1 FROM "account" a WHERE a."userId" = u."id" AND a."providerId" = 'credential') THEN 0 ELSE 1 END AS "invited"
-     FROM "user" u ${filter} ORDER BY u."name" ASC, u."id" ASC LIMIT ${PEOPLE_PAGE} OFFSET ${(page - 1) * PEOPLE_PAGE}`,
+       CASE WHEN ${hasPasswordSql("u")} THEN 0 ELSE 1 END AS "invited"
+     FROM "user" u ${filter} ORDER BY u."name" ASC, u."id" ASC LIMIT ${PEOPLE_PAGE + 1} OFFSET ${(page - 1) * PEOPLE_PAGE}`,
     ...args,
   );
+  const users = found.slice(0, PEOPLE_PAGE);
   const deactivated = users.filter((u) => u.deactivatedAt !== null).map((u) => u.id);
-  const open = deactivated.length
-    ? await read.all<{ assigneeId: string; n: number }>(
-        `SELECT "assigneeId", sum("n") AS "n" FROM "ticket_tally" WHERE "assigneeId" IN (${deactivated.map(() => "?").join(", ")}) AND "status" IN (${OPEN_STATUS_RANKS.join(", ")}) GROUP BY "assigneeId"`,
-        ...deactivated,
-      )
-    : [];
+  const open = deactivated.length ? await openAssignedTo(read, deactivated) : new Map<string, number>();
   const rows = users.map((u) => ({
     id: u.id,
     name: u.name,
@@ -91,7 +88,16 @@ export async function listUsers(actor: Actor, query: PeopleQuery): Promise<Peopl
     createdAt: asDate(u.createdAt),
     deactivated: u.deactivatedAt !== null,
     invited: Number(u.invited) === 1,
-    openAssigned: Number(open.find((o) => o.assigneeId === u.id)?.n ?? 0),
+    openAssigned: open.get(u.id) ?? 0,
   }));
-  return { rows, total, capped, page, hasNext: page < pages && (capped ? rows.length === PEOPLE_PAGE : page * PEOPLE_PAGE < total) };
+  return { rows, total, capped, page, hasNext: page < pages && found.length > PEOPLE_PAGE };
+}
+
+/** Tickets still to do assigned to each of these people, from the tally (a handful of rows each). */
+export async function openAssignedTo(rows: Rows, ids: string[]): Promise<Map<string, number>> {
+  const found = await rows.all<{ assigneeId: string; n: number }>(
+    `SELECT "assigneeId", sum("n") AS "n" FROM "ticket_tally" WHERE "assigneeId" IN (${ids.map(() => "?").join(", ")}) AND "status" IN (${OPEN_STATUS_RANKS.join(", ")}) GROUP BY "assigneeId"`,
+    ...ids,
+  );
+  return new Map(found.map((r) => [r.assigneeId, Number(r.n)]));
 }

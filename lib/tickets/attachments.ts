@@ -6,7 +6,7 @@ import { isInlineImage } from "../files/sniff";
 import { fileStore, isFileHash } from "../files/store";
 import { storeUploads, type Upload } from "../files/uploads";
 import { ATTACHMENTS_PER_MESSAGE, formatLimit, isSerialId, isTicketNumber } from "../limits";
-import { parseRole, type Actor } from "../people/identity";
+import { isActiveSql, parseRole, type Actor } from "../people/identity";
 import { can, ticketWhere, ticketWhereSql } from "./permissions";
 import { getTicketRow } from "./reads";
 
@@ -206,7 +206,11 @@ export async function attachmentFor(actor: Actor, ticketNumber: number, id: numb
  * it now: as attachmentFor, for that person as they are today (a role changed since counts).
  */
 export async function attachmentForLink(link: { ticket: number; id: number; userId: string }): Promise<Download | null> {
-  const person = await read.get<{ id: string; name: string; role: string }>(`SELECT "id", "name", "role" FROM "user" WHERE "id" = ?`, link.userId);
+  // A deactivated person's links die with their sessions (lib/people/commands.ts setActive).
+  const person = await read.get<{ id: string; name: string; role: string }>(
+    `SELECT u."id", u."name", u."role" FROM "user" u WHERE u."id" = ? AND ${isActiveSql("u")}`,
+    link.userId,
+  );
   if (!person) return null;
   return attachmentFor({ id: person.id, name: person.name, role: parseRole(person.role) }, link.ticket, link.id);
 }

@@ -10,6 +10,7 @@ import { saveDefaults } from "@/lib/mail/settings";
 import { changeRole, INVITATIONS_PER_HOUR, invitePerson, setActive } from "@/lib/people/commands";
 import type { Actor } from "@/lib/people/identity";
 import { createTicket, updateTicket } from "@/lib/tickets/commands";
+import { attachmentForLink } from "@/lib/tickets/attachments";
 import { importMessage } from "@/lib/mail/import";
 import { rawMessage } from "../mail/messages";
 
@@ -157,6 +158,59 @@ describe("deactivation", () => {
     expect(await invitePerson(admin, { email: "unused@example.com", role: "agent" }, null)).toEqual({ kind: "deactivated", name: "unused" });
   });
 
+  it("ends their mail: no reset link, no waiting message, no file link", async () => {
+    const p = await account("Mo Ved", "moved@example.com");
+    const { number } = await createTicket(p.actor, { title: "With a file", description: "See attached", priority: "Low" });
+    await write((tx) =>
+      tx.run(`INSERT INTO "attachment" ("ticketNumber", "name", "size", "type", "hash", "uploaderId", "createdAt") VALUES (?, 'a.txt', 1, 'text/plain', 'h', ?, ?)`, number, p.actor.id, new Date().toISOString()),
+    );
+    const file = await read.get<{ id: number }>(`SELECT "id" FROM "attachment" WHERE "ticketNumber" = ?`, number);
+    expect(await attachmentForLink({ ticket: number, id: file!.id, userId: p.actor.id })).not.toBeNull();
+    await write((tx) =>
+      tx.run(
+        `INSERT INTO "outbound_mail" ("kind", "toUserId", "toAddress", "subject", "text", "html", "messageId", "status") VALUES ('team_comment', ?, 'moved@example.com', 's', 't', 'h', ?, 'queued')`,
+        p.actor.id, `waiting-${Date.now()}@example.com`,
+      ),
+    );
+
+    await setActive(admin, p.actor.id, false, null);
+    expect(await attachmentForLink({ ticket: number, id: file!.id, userId: p.actor.id })).toBeNull();
+    expect(await read.get(`SELECT "status", "lastResponse" FROM "outbound_mail" WHERE "toUserId" = ? AND "kind" = 'team_comment'`, p.actor.id)).toEqual({
+      status: "failed",
+      lastResponse: "Not sent: the recipient was deactivated.",
+    });
+    const mails = await count(`"outbound_mail" WHERE "toAddress" = ?`, "moved@example.com");
+    await getAuth(false).api.requestPasswordReset({ body: { email: "moved@example.com", redirectTo: "/reset-password" } });
+    expect(await count(`"outbound_mail" WHERE "toAddress" = ?`, "moved@example.com")).toBe(mails);
+    expect(await count(`"verification" WHERE "value" = ? AND "identifier" LIKE 'reset-password:%'`, p.actor.id)).toBe(0);
+    await setActive(admin, p.actor.id, true, null);
+  });
+
+  it("a new invitation ends the earlier link", async () => {
+    const first = await invitePerson(admin, { email: "twice@example.com", role: "requester" }, null);
+    const second = await invitePerson(admin, { email: "twice@example.com", role: "requester" }, null);
+    if (first.kind !== "invited" || second.kind !== "invited") throw new Error("not invited");
+    await expect(getAuth(false).api.resetPassword({ body: { token: tokenOf(first.link), newPassword: "the first link" } })).rejects.toThrow();
+    await getAuth(false).api.resetPassword({ body: { token: tokenOf(second.link), newPassword: "the second link" } });
+    expect(await signIn("twice@example.com", "the second link")).toMatch(/^triage\.session_token=/);
+  });
+
+  it("an invited admin who never set a password does not count as the last admin's company", async () => {
+    const solo = await account("So Lo", "solo@example.com");
+    await changeRole(admin, solo.actor.id, "admin");
+    const soloAdmin: Actor = { ...solo.actor, role: "admin" };
+    const typo = await invitePerson(soloAdmin, { email: "typo@example.net", role: "admin" }, null);
+    expect(typo.kind).toBe("invited");
+    // Ann may step down (Solo remains); then Solo is the last admin who can sign in.
+    expect((await changeRole(soloAdmin, admin.id, "agent")).kind).toBe("changed");
+    expect(await changeRole(soloAdmin, soloAdmin.id, "agent")).toEqual({ kind: "last_admin" });
+    expect(await setActive({ ...admin, role: "admin" }, soloAdmin.id, false, null)).toEqual({ kind: "last_admin" });
+    // The never-signed-in admin may be demoted or deactivated.
+    if (typo.kind === "invited") expect((await setActive(soloAdmin, typo.userId, false, null)).kind).toBe("deactivated");
+    expect((await changeRole(soloAdmin, admin.id, "admin")).kind).toBe("changed");
+    expect((await changeRole(admin, soloAdmin.id, "requester")).kind).toBe("changed");
+  });
+
   it("never the last active admin, nor oneself, nor by anyone but an admin", async () => {
     const before = await snapshot();
     expect(await setActive(admin, admin.id, false, null)).toEqual({ kind: "self" });
@@ -228,8 +282,16 @@ describe("mail from people without an account, and from deactivated ones", () =>
       expect(await mail("Cus Tomer <cus@customer.example>", "Customer again")).toMatchObject({ kind: "ticket" });
       expect((await mail("Stranger <stranger@elsewhere.example>", "Stranger twice")).kind).toBe("quarantined");
 
+      // Let in by the admin, a stranger opens a ticket, but gets no link to set a password: with
+      // sign-up closed to them, a web account is an admin's invitation away.
       await saveSignUpPolicy(admin, { mode: "nobody", domains: [], unknownSenders: true }, null);
       expect(await mail("Stranger <stranger@elsewhere.example>", "Stranger again")).toMatchObject({ kind: "ticket" });
+      const ack = await read.get<{ text: string }>(`SELECT "text" FROM "outbound_mail" WHERE "toAddress" = ? ORDER BY "id" DESC`, "stranger@elsewhere.example");
+      expect(ack?.text).toContain("Stranger again");
+      expect(ack?.text).not.toContain("reset-password");
+      const mails = await count(`"outbound_mail" WHERE "toAddress" = ?`, "stranger@elsewhere.example");
+      await getAuth(false).api.requestPasswordReset({ body: { email: "stranger@elsewhere.example", redirectTo: "/reset-password" } });
+      expect(await count(`"outbound_mail" WHERE "toAddress" = ?`, "stranger@elsewhere.example")).toBe(mails);
     } finally {
       await saveSignUpPolicy(admin, { mode: "anyone", domains: [], unknownSenders: true }, null);
     }

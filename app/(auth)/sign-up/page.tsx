@@ -2,8 +2,8 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getActor } from "@/lib/auth/session";
 import { safeNextPath } from "@/lib/auth/paths";
-import { signUpClosed } from "@/lib/auth/sign-up";
-import { signUpPolicy } from "@/lib/desk/settings";
+import { signUpClosed, signUpPolicy } from "@/lib/desk/settings";
+import { domainsShown } from "@/lib/desk/sign-up-policy";
 import { SignUpForm } from "../SignUpForm";
 
 export const metadata = { title: "Create an account" };
@@ -23,7 +23,7 @@ export default async function SignUpPage({ searchParams }: { searchParams: Promi
       ) : (
         <>
           {policy.mode === "domains" ? (
-            <p className="hint">Accounts here are for addresses at {policy.domains.join(", ") || "no domain yet"}.</p>
+            <p className="hint">Accounts here are for addresses at {domainsShown(policy)}.</p>
           ) : null}
           <SignUpForm next={next} />
         </>

@@ -17,7 +17,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
       <div className="page-head">
         <h1>Audit log</h1>
       </div>
-      <p className="summary">What admins changed, newest first: roles, invitations, deactivations, sign-up and notification settings, removed attachments. Entries are never changed or removed.</p>
+      <p className="summary">Administrative changes, newest first: roles, invitations, deactivations, sign-up and notification settings (by admins), and attachments removed (by agents and admins). Entries are never changed or removed.</p>
 
       <form className="filters audit-filters" action="/admin/audit">
         <div className="field">
@@ -52,7 +52,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
           </thead>
           <tbody>
             {page.rows.length === 0 ? (
-              <tr><td colSpan={6} className="muted">{filter.action || filter.actorId ? "No entries match these filters." : "Nothing has been recorded yet."}</td></tr>
+              <tr><td colSpan={6} className="muted">{filter.before !== undefined || filter.after !== undefined ? "No entries past this point." : filter.action || filter.actorId ? "No entries match these filters." : "Nothing has been recorded yet."}</td></tr>
             ) : null}
             {page.rows.map((r) => (
               <tr key={r.id}>

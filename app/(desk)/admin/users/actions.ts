@@ -9,9 +9,8 @@ import { env } from "@/lib/env";
 import { changeRole, INVITATION_DAYS, invitePerson, setActive } from "@/lib/people/commands";
 import type { FormState } from "@/lib/forms";
 import { ROLES } from "@/lib/people/identity";
+import { withArticle } from "@/lib/text";
 
-/** "an admin", "an agent", "a requester". */
-const withArticle = (role: string) => `${/^[aeiou]/i.test(role) ? "an" : "a"} ${role}`;
 
 const role = z.preprocess((v) => v ?? "", z.enum(ROLES, { message: "Choose requester, agent or admin." }));
 

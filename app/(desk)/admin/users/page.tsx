@@ -49,7 +49,13 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
       </form>
 
       <p className="summary" role="status">
-        {list.rows.length ? `Showing ${number.format(from)}\u2013${number.format(to)} of ${of} ${noun}` : query.q ? `Nobody matches \u201c${query.q}\u201d.` : "Nobody here yet."}
+        {list.rows.length
+          ? `Showing ${number.format(from)}\u2013${number.format(to)} of ${of} ${noun}`
+          : list.page > 1
+            ? "No more people past the previous page."
+            : query.q
+              ? `Nobody matches \u201c${query.q}\u201d.`
+              : query.show === "deactivated" ? "Nobody is deactivated." : "Nobody here yet."}
       </p>
 
       <div className="table-wrap">
