@@ -11,6 +11,8 @@ import { changeRole, INVITATIONS_PER_HOUR, invitePerson, setActive } from "@/lib
 import type { Actor } from "@/lib/people/identity";
 import { createTicket, updateTicket } from "@/lib/tickets/commands";
 import { attachmentForLink } from "@/lib/tickets/attachments";
+import { getTicket } from "@/lib/tickets/reads";
+import { addCommentIn, listComments } from "@/lib/tickets/comments";
 import { importMessage } from "@/lib/mail/import";
 import { rawMessage } from "../mail/messages";
 
@@ -148,6 +150,20 @@ describe("deactivation", () => {
     const back = await signIn("dee@example.com");
     expect(await actorFromHeaders(new Headers({ cookie: back }))).toMatchObject({ id: p.actor.id, role: "agent" });
     expect((await readAudit(admin, {})).rows.slice(0, 2).map((e) => e.action)).toEqual(["reactivated", "deactivated"]);
+  });
+
+  it("keeps what they wrote and did under their name, marked", async () => {
+    const p = await account("Wil Lowdown", "wil@example.com");
+    const { number } = await createTicket(p.actor, { title: "Marked", description: "Mine", priority: "Low" });
+    await write((tx) => addCommentIn(tx, p.actor, number, { body: "A word from me", internal: false, files: [] }));
+    await setActive(admin, p.actor.id, false, null);
+    const t = await getTicket(admin, number);
+    expect(t?.requester.name).toBe("Wil Lowdown (deactivated)");
+    const page = await listComments(admin, number);
+    expect(page.comments.map((c) => c.author)).toEqual(["Wil Lowdown (deactivated)"]);
+    expect(await read.get(`SELECT "name" FROM "user" WHERE "id" = ?`, p.actor.id)).toEqual({ name: "Wil Lowdown" });
+    await setActive(admin, p.actor.id, true, null);
+    expect((await getTicket(admin, number))?.requester.name).toBe("Wil Lowdown");
   });
 
   it("ends a deactivated person's unused password links", async () => {
