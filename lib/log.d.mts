@@ -9,6 +9,7 @@ export const LOG_FORMATS: readonly ["text", "json"];
 export function logFormat(value?: string): LogFormat;
 export const requestContext: AsyncLocalStorage<{ requestId: string }>;
 export function currentRequestId(): string | undefined;
+export function outsideRequest<T>(fn: () => T): T;
 export function requestIdFor(incoming: string | string[] | undefined, fromTrustedProxy: boolean): string;
 export function logPath(url: string | undefined): string;
 export function formatLine(record: { time: string; level: string; msg: string; requestId?: string; [field: string]: unknown }, format: LogFormat): string;

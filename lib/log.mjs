@@ -38,6 +38,17 @@ export function currentRequestId() {
   return requestContext.getStore()?.requestId;
 }
 
+/**
+ * Runs `fn`, and whatever it starts (timers, promises), as no request's: for background work
+ * that a request only wakes up (the outbox worker), whose lines are not that request's.
+ * @template T
+ * @param {() => T} fn
+ * @returns {T}
+ */
+export function outsideRequest(fn) {
+  return requestContext.exit(fn);
+}
+
 /** An id a proxy may hand on: short, and only characters that need no escaping anywhere. */
 const PASSED_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
@@ -156,7 +167,8 @@ export function patchConsole() {
   for (const [name, level] of methods) {
     const original = console[name];
     console[name] = (...args) => {
-      if (FORMAT === "json") return logLine(level, util.format(...args));
+      // Without the colours Next.js gives its own lines.
+      if (FORMAT === "json") return logLine(level, util.stripVTControlCharacters(util.format(...args)));
       const id = currentRequestId();
       if (id) return original.call(console, `[${id}] ${util.format(...args)}`);
       return original.apply(console, args);

@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { formatLine, logPath, logResponse, requestContext, requestIdFor } from "./log.mjs";
+import { currentRequestId, formatLine, logPath, logResponse, outsideRequest, requestContext, requestIdFor } from "./log.mjs";
 
 describe("logPath: what of a URL a log line may show", () => {
   it("never a query string: the tokens of reset and address links, a search's words", () => {
@@ -60,6 +60,19 @@ describe("requestIdFor", () => {
       expect(requestIdFor(bad, true)).toMatch(/^[A-Za-z0-9_-]{16}$/);
     }
     expect(requestIdFor(["a", "b"], true)).toMatch(/^[A-Za-z0-9_-]{16}$/);
+  });
+});
+
+describe("the request a line belongs to", () => {
+  it("is the one being answered, through awaits and timers; work a request only wakes is no request's", async () => {
+    const seen = await requestContext.run({ requestId: "r1" }, async () => {
+      await new Promise((r) => setTimeout(r, 1));
+      const inside = currentRequestId();
+      const woken = await outsideRequest(() => new Promise((r) => setTimeout(() => r(currentRequestId()), 1)));
+      return { inside, woken, after: currentRequestId() };
+    });
+    expect(seen).toEqual({ inside: "r1", woken: undefined, after: "r1" });
+    expect(currentRequestId()).toBeUndefined();
   });
 });
 
@@ -153,7 +166,7 @@ describe("with TRIAGE_LOG_FORMAT=json", () => {
     vi.resetModules();
   });
 
-  it("console's lines become JSON lines, with the request's id while one is answered; request lines carry their fields", async () => {
+  it("console's lines become JSON lines (without terminal colours), with the request's id while one is answered", async () => {
     vi.stubEnv("TRIAGE_LOG_FORMAT", "json");
     vi.resetModules();
     const log = await import("./log.mjs");
@@ -164,7 +177,7 @@ describe("with TRIAGE_LOG_FORMAT=json", () => {
     const saved = { debug: console.debug, log: console.log, info: console.info, warn: console.warn, error: console.error };
     try {
       log.patchConsole();
-      console.log("Triage is listening on %s", "http://localhost:3000");
+      console.log("\u001b[32m\u001b[1m✓\u001b[22m\u001b[39m Triage is listening on %s", "http://localhost:3000");
       log.requestContext.run({ requestId: "abc" }, () => console.error(new Error("boom")));
       log.logLine("info", "outbox: message 3 (comment) sent", { job: "outbox", id: 3, kind: "comment" });
     } finally {
@@ -172,7 +185,7 @@ describe("with TRIAGE_LOG_FORMAT=json", () => {
     }
     expect(lines.map(([stream]) => stream)).toEqual(["stdout", "stderr", "stdout"]);
     const [started, failed, job] = lines.map(([, chunk]) => JSON.parse(chunk));
-    expect(started).toMatchObject({ level: "info", msg: "Triage is listening on http://localhost:3000" });
+    expect(started).toMatchObject({ level: "info", msg: "✓ Triage is listening on http://localhost:3000" });
     expect(started.requestId).toBeUndefined();
     expect(failed).toMatchObject({ level: "error", requestId: "abc" });
     expect(failed.msg).toMatch(/^Error: boom\n\s+at /);

@@ -1,6 +1,6 @@
 import "server-only";
 import { env } from "../env";
-import { logLine } from "../log.mjs";
+import { logLine, outsideRequest } from "../log.mjs";
 import { deliverDue, onOutboxWake, smtpTransport, type Delivery } from "./outbox";
 import type { PollResult } from "./poll";
 
@@ -39,13 +39,17 @@ export function startMailWorkers() {
   return handle;
 }
 
-/** Runs `tick` now and then every `ms` (never two at once); `wake` may ask for a tick sooner. */
+/**
+ * Runs `tick` now and then every `ms` (never two at once); `wake` may ask for a tick sooner. A
+ * request that wakes it does not make the ticks its own: they log as no request's.
+ */
 function loop(name: string, ms: number, tick: () => Promise<void>, wake?: (fn: (() => void) | undefined) => void) {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = false;
-  const run = async () => {
+  const run = (): Promise<void> => outsideRequest(ticking);
+  const ticking = async () => {
     if (stopped) return;
     if (running) {
       again = true;
