@@ -98,12 +98,18 @@ const connections = new Map();
 let handle;
 const server = http.createServer((req, res) => {
   // Its id: on the response, on the request for the app (X-Request-Id), and on every line logged
-  // while it is answered; its line is written when the response is done (lib/log.mjs).
+  // while it is answered; its line is written when the response is done (lib/log.mjs). A request
+  // that carries the peer header is this process's own: Next.js fetching the page a server action
+  // redirects to, with the post's headers (whose response headers it copies into the post's). It
+  // keeps the post's id, and its line names the post's client.
   const peer = req.socket.remoteAddress ?? "";
-  const requestId = requestIdFor(req.headers["x-request-id"], isTrusted(normalise(peer) ?? "", TRUSTED));
+  const forwardedPeer = req.headers[PEER_HEADER];
+  const own = typeof forwardedPeer === "string";
+  const requestId = requestIdFor(req.headers["x-request-id"], own || isTrusted(normalise(peer) ?? "", TRUSTED));
   req.headers["x-request-id"] = requestId;
   res.setHeader("x-request-id", requestId);
-  logResponse(req, res, { requestId, client: () => clientAddress(peer, req.headers["x-forwarded-for"] ?? null, TRUSTED) });
+  const client = () => clientAddress(own ? forwardedPeer : peer, req.headers["x-forwarded-for"] ?? null, TRUSTED);
+  logResponse(req, res, { requestId, client });
   // A request on a connection this process has already closed (an idle keep-alive one, while
   // shutting down) is not started, as if it had never come: no answer can go back on it, and a
   // proxy that sees the connection drop sends it to another process (README: rolling restarts).
