@@ -159,6 +159,31 @@ describe("logResponse: one line per request, with nothing secret in it", () => {
   });
 });
 
+describe("console, as text", () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.unstubAllEnvs();
+    vi.resetModules();
+  });
+
+  it("prints as before, with the request's id in front while one is answered", async () => {
+    vi.stubEnv("TRIAGE_LOG_FORMAT", "text");
+    vi.resetModules();
+    const log = await import("./log.mjs");
+    const printed: unknown[][] = [];
+    const saved = { debug: console.debug, log: console.log, info: console.info, warn: console.warn, error: console.error };
+    console.log = (...args: unknown[]) => void printed.push(args);
+    try {
+      log.patchConsole();
+      console.log("files: swept %d", 3);
+      log.requestContext.run({ requestId: "abc" }, () => console.log("inside %s", "a request"));
+    } finally {
+      Object.assign(console, saved);
+    }
+    expect(printed).toEqual([["files: swept %d", 3], ["[abc] inside a request"]]);
+  });
+});
+
 describe("with TRIAGE_LOG_FORMAT=json", () => {
   afterEach(() => {
     vi.restoreAllMocks();
