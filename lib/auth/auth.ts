@@ -1,8 +1,9 @@
 import "server-only";
 import { betterAuth } from "better-auth";
+import { APIError } from "better-auth/api";
 import { prismaAdapter } from "better-auth/adapters/prisma";
 import { nextCookies } from "better-auth/next-js";
-import { models, sqlDate, write } from "../db";
+import { models, read, sqlDate, write } from "../db";
 import { env } from "../env";
 import { authSecret } from "./secret";
 import { PASSWORD_MAX, PASSWORD_MIN } from "../limits";
@@ -15,6 +16,9 @@ import { clearEmailThrottle } from "./throttle";
 export const RESET_LINK_SECONDS = 60 * 60;
 /** How long the link that proves an address works (mailed on sign-up while mail is on). */
 export const PROOF_LINK_SECONDS = 3 * 24 * 60 * 60;
+
+/** The code of the sign-in refusal for a deactivated account (app/(auth)/actions.ts says so). */
+export const ACCOUNT_DEACTIVATED = "ACCOUNT_DEACTIVATED";
 
 /** Sliding expiry: a session lives a week past its last use (refreshed at most daily)… */
 export const SESSION_IDLE_SECONDS = 60 * 60 * 24 * 7;
@@ -79,9 +83,20 @@ function createAuth(secure: boolean) {
       additionalFields: {
         role: { type: "string", required: false, defaultValue: "requester", input: false },
         timeZone: { type: "string", required: false, input: false },
+        deactivatedAt: { type: "date", required: false, input: false },
       },
     },
     databaseHooks: {
+      session: {
+        create: {
+          // A deactivated person signs in nowhere (lib/people/commands.ts setActive). Checked only
+          // once the password was right, so the refusal tells nobody else anything.
+          before: async (session) => {
+            const user = await read.get<{ deactivatedAt: unknown }>(`SELECT "deactivatedAt" FROM "user" WHERE "id" = ?`, session.userId);
+            if (user && user.deactivatedAt !== null) throw new APIError("FORBIDDEN", { message: "This account is deactivated.", code: ACCOUNT_DEACTIVATED });
+          },
+        },
+      },
       user: {
         create: {
           // The first account on an empty database runs the place. Decided after the insert, in

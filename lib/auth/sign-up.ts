@@ -4,6 +4,8 @@ import { read, write } from "../db";
 import { accountEvents } from "./events";
 import { getAuth } from "./auth";
 import { noteExistingSignUp, reserveSignUp } from "./throttle";
+import { signUpPolicy } from "../desk/settings";
+import { closedMessage, mayOpenAccount } from "../desk/sign-up-policy";
 
 export type SignUpInput = { name: string; email: string; password: string };
 
@@ -13,6 +15,8 @@ export type SignUpResult =
   | { kind: "exists" }
   /** Better Auth refused the password (its own length check). */
   | { kind: "password" }
+  /** The desk's sign-up setting does not let this address open an account (the message says why). */
+  | { kind: "closed"; message: string }
   /** This client made too many accounts this hour, or sent too many wrong passwords. */
   | { kind: "locked"; minutes: number; why: "address" | "signups" };
 
@@ -29,6 +33,8 @@ export type SignUpResult =
  */
 export async function signUp(auth: ReturnType<typeof getAuth>, input: SignUpInput, address: string | null, headers: Headers): Promise<SignUpResult> {
   const started = performance.now();
+  const closed = await signUpClosed(input.email);
+  if (closed) return { kind: "closed", message: closed };
   const reserved = await reserveSignUp(address);
   if (reserved.why) return { kind: "locked", minutes: reserved.locked, why: reserved.why };
   try {
@@ -46,6 +52,17 @@ export async function signUp(auth: ReturnType<typeof getAuth>, input: SignUpInpu
   }
   noteTypical(performance.now() - started);
   return { kind: "created" };
+}
+
+/**
+ * Why this address may not open an account now, or null when it may. A desk with no admin yet
+ * is always open: its first account becomes the admin who sets the rule.
+ */
+export async function signUpClosed(email: string): Promise<string | null> {
+  const policy = await signUpPolicy();
+  if (mayOpenAccount(policy, email.toLowerCase())) return null;
+  const admin = await read.get(`SELECT 1 AS "x" FROM "user" WHERE "role" = 'admin' LIMIT 1`);
+  return admin ? closedMessage(policy) : null;
 }
 
 /** The refusal's work: the hash a real sign-up does, the throttle count, and the owner's notice. */

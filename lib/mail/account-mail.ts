@@ -1,6 +1,6 @@
 import "server-only";
 import type { Tx } from "../db";
-import { addressCheckMail, addressProofMail, passwordResetMail, signUpAttemptMail, type Composed, type Recipient } from "./compose";
+import { addressCheckMail, addressProofMail, invitationMail, passwordResetMail, signUpAttemptMail, type Composed, type Recipient } from "./compose";
 import { ADDRESS_PROVEN, context, queue, recipient, sentRecently, type Person } from "./queue";
 
 /** Mail about an account rather than a ticket: links, and notices nobody can turn off. */
@@ -25,6 +25,11 @@ async function accountHolder(tx: Tx, userId: string): Promise<(Person & { proven
 /** Better Auth's reset link, by mail. */
 export async function queuePasswordReset(tx: Tx, userId: string, link: string) {
   await queueForAccount(tx, userId, "password_reset", (to) => passwordResetMail(to, link, context(null)));
+}
+
+/** An admin's invitation: a link to set a password, which also proves the address. */
+export async function queueInvitation(tx: Tx, userId: string, link: string, invite: { by: string; role: string; days: number }) {
+  await queueForAccount(tx, userId, "invitation", (to) => invitationMail(to, link, invite, context(null)));
 }
 
 /** A link for the owner of an address to confirm it (mail from it is waiting). */

@@ -179,6 +179,16 @@ export function passwordResetMail(to: Recipient, link: string, ctx: MailContext)
   return { subject: "Reset your Triage password", ...render(to, blocks, { ...ctx, replyRef: null }, "This message was sent by Triage.") };
 }
 
+/** An admin invited this person (lib/people/commands.ts invitePerson): a link to set a password. */
+export function invitationMail(to: Recipient, link: string, invite: { by: string; role: string; days: number }, ctx: MailContext): Composed {
+  const blocks: Block[] = [
+    { kind: "p", text: `${line(invite.by)} invited you to the help desk as ${/^[aeiou]/i.test(invite.role) ? "an" : "a"} ${invite.role}. Choose your password here to sign in (the link works once, for ${invite.days} days):` },
+    { kind: "link", text: "Set my password", href: link },
+    { kind: "p", text: "If you were not expecting this, ignore this message: nothing happens until the link is followed." },
+  ];
+  return { subject: "You are invited to the help desk", ...render(to, blocks, { ...ctx, replyRef: null }, "This message was sent by Triage.") };
+}
+
 export function oversizeMail(to: Recipient, subject: string, maxBytes: number, ctx: MailContext): Composed {
   const mb = Math.round(maxBytes / 1024 / 1024);
   const blocks: Block[] = [

@@ -37,7 +37,7 @@ export async function wanting(tx: Tx, kind: NotificationKind, who: Who): Promise
     `SELECT u."id", u."email", u."name", u."timeZone" FROM "user" u
      LEFT JOIN "notification_choice" c ON c."userId" = u."id" AND c."kind" = ?
      LEFT JOIN "notification_default" d ON d."kind" = ?
-     WHERE ${who.sql} AND COALESCE(c."enabled", d."enabled", ?) AND ${ADDRESS_PROVEN}`,
+     WHERE ${who.sql} AND u."deactivatedAt" IS NULL AND COALESCE(c."enabled", d."enabled", ?) AND ${ADDRESS_PROVEN}`,
     kind,
     kind,
     ...who.args,

@@ -32,3 +32,10 @@ export const isAdmin = (who: Pick<Actor, "role">) => who.role === "admin";
 
 /** The same rule in SQL, on a column holding the stored role (e.g. `isStaffSql('u."role"')`). */
 export const isStaffSql = (column: string) => `${column} IN (${STAFF_ROLES.map((r) => `'${r}'`).join(", ")})`;
+
+/** How pages name a deactivated person beside what they wrote and did (it stays theirs). */
+export const DEACTIVATED_MARK = " (deactivated)";
+
+/** A person's name as pages show it, in SQL, on a joined "user" row (e.g. `shownNameSql("u")`). */
+export const shownNameSql = (alias: string) =>
+  `(${alias}."name" || CASE WHEN ${alias}."deactivatedAt" IS NULL THEN '' ELSE '${DEACTIVATED_MARK}' END)`;

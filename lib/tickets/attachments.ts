@@ -1,4 +1,5 @@
 import "server-only";
+import { audit } from "../audit/log";
 import { asDate, expectOne, placeholders, read, sqlDate, write, type Tx } from "../db";
 import { env } from "../env";
 import { isInlineImage } from "../files/sniff";
@@ -147,7 +148,7 @@ export type RemoveAttachmentResult = { kind: "removed"; name: string } | { kind:
  * it, and once no other attachment names the same bytes they are deleted from the store at once.
  * A file already removed, of another ticket, or on a ticket the actor may not see is not found.
  */
-export async function removeAttachment(actor: Actor, ticketNumber: number, id: number): Promise<RemoveAttachmentResult> {
+export async function removeAttachment(actor: Actor, ticketNumber: number, id: number, from: string | null = null): Promise<RemoveAttachmentResult> {
   if (!isSerialId(id)) return { kind: "not_found" };
   const done = await write(async (tx) => {
     ticketWhere(actor, ticketNumber); // anything but a ticket number is a bug upstream: throw
@@ -167,6 +168,7 @@ export async function removeAttachment(actor: Actor, ticketNumber: number, id: n
         ticketNumber, actor.id, file.name, at,
       ),
     );
+    await audit(tx, actor, { action: "attachment_removed", target: `#${ticketNumber} ${file.name}`, detail: null, from });
     return { kind: "removed", name: file.name, hash: file.hash } as const;
   });
   if (done.kind !== "removed") return done;
