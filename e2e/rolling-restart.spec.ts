@@ -37,7 +37,7 @@ test("a rolling restart of two processes behind nginx loses no request", async (
   // A database of its own, emptied (as the e2e run empties its own).
   const databaseUrl = tsx(["tests/postgres/fresh-url.ts", `rolling_${PORT}`]);
   tsx(["scripts/db/reset-postgres.ts"], { ...process.env, DATABASE_URL: databaseUrl });
-  const ports = [PORT + 8, PORT + 9];
+  const ports = [PORT + 11, PORT + 12];
   const env = { DATABASE_URL: databaseUrl, TRIAGE_TRUSTED_PROXIES: "127.0.0.1,::1", TRIAGE_LOG_FORMAT: "json" };
   const servers: FreshServer[] = [];
   const logs: string[] = [];
