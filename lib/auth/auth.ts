@@ -11,7 +11,7 @@ import { accountEvents } from "./events";
 import { resetPasswordUrl } from "./reset-url";
 import { confirmAddressUrl } from "./confirm-url";
 import { clearEmailThrottle } from "./throttle";
-import { endSetPasswordLinks } from "./links";
+import { endSetPasswordLinks } from "./link-rows";
 import { signUpClosed } from "../desk/settings";
 import { hasPasswordSql, isActiveSql } from "../people/identity";
 

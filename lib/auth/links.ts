@@ -1,6 +1,5 @@
 import "server-only";
 import { generateId } from "better-auth";
-import type { Tx } from "../db";
 import { getAuth } from "./auth";
 import { resetPasswordUrl } from "./reset-url";
 
@@ -13,18 +12,6 @@ import { resetPasswordUrl } from "./reset-url";
  * tests/integration/better-auth-contract.test.ts checks that the installed Better Auth accepts
  * what is made here.
  */
-
-/**
- * Ends a person's unused set-password links (reset links and invitations), but `keep` (a token):
- * one followed ends the others (onPasswordReset in ./auth.ts), a deactivation ends them all, a new
- * invitation ends the earlier ones. Inside a write().
- */
-export async function endSetPasswordLinks(tx: Tx, userId: string, keep: string | null = null) {
-  await tx.run(
-    `DELETE FROM "verification" WHERE "value" = ? AND substr("identifier", 1, 15) = 'reset-password:' AND "identifier" <> ?`,
-    userId, keep === null ? "" : `reset-password:${keep}`,
-  );
-}
 
 /**
  * A new link that lets `userId` set a password for `seconds` (single-use, like every reset
