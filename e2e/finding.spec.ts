@@ -1,8 +1,11 @@
 import fs from "node:fs";
+import Database from "better-sqlite3";
 import type { Locator, Page } from "@playwright/test";
 import { test, expect, unique } from "./fixtures";
 import { ACCOUNTS } from "./accounts";
-import { openDb } from "./db";
+import { openDb, sqlDate } from "./db";
+import { PORT } from "./env";
+import { freshServer } from "./fresh-server";
 
 /**
  * Finding tickets: search, filters kept in the URL, sorting, pagination, quick views, the CSV export,
@@ -246,6 +249,230 @@ test.describe("filters", () => {
     expect(await numbersShown(agent)).toEqual([String(nobodys)]);
     await applyFilters(agent, { assignee: ACCOUNTS.agent.name });
     expect(await numbersShown(agent)).toEqual([String(mine)]);
+  });
+});
+
+const escaped = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** The error a filter field shows, linked to it (aria-describedby, aria-invalid), as a screen reader announces it. */
+async function expectFilterError(page: Page, label: string, message: string) {
+  const field = page.getByLabel(label, { exact: true });
+  await expect(field).toHaveAttribute("aria-invalid", "true");
+  await expect(field).toHaveAccessibleDescription(new RegExp(`${escaped(message)}$`));
+  await expect(page.getByText(message, { exact: true })).toBeVisible();
+}
+
+/** A person's id, as the links from elsewhere carry it. */
+async function userId(email: string): Promise<string> {
+  const db = openDb();
+  try {
+    return (await db.get<{ id: string }>(`SELECT "id" FROM "user" WHERE "email" = ?`, email))!.id;
+  } finally {
+    await db.close();
+  }
+}
+
+test.describe("people in the filters (issue 23: a Requester typed, not a list of everyone)", () => {
+  test("the Requester filter takes a typed email; a link's id shows the email; no one with it says so", async ({ as, tickets, javaScriptEnabled }) => {
+    const word = unique("whose");
+    const ritas = await tickets.create(await as("requester"), { title: `Rita's ${word}` });
+    await tickets.create(await as("other"), { title: `Otto's ${word}` });
+
+    const agent = await as("agent");
+    await openList(agent, `?q=${word}`);
+    const field = agent.getByLabel("Requester", { exact: true });
+    await expect(field).toHaveValue("");
+    // Typed in another case: addresses are matched whatever the case.
+    await field.fill(ACCOUNTS.requester.email.toUpperCase());
+    await applyFilters(agent, {});
+    await expect(agent).toHaveURL(new RegExp(`[?&]requester=${encodeURIComponent(ACCOUNTS.requester.email.toUpperCase())}(&|$)`, "i"));
+    expect(await numbersShown(agent)).toEqual([String(ritas)]);
+    await expect(agent.getByLabel("Requester", { exact: true })).toHaveValue(ACCOUNTS.requester.email);
+    await expect(agent.getByLabel("Requester", { exact: true })).not.toHaveAttribute("aria-invalid", "true");
+
+    // The export of that view, the same person.
+    const csv = parseCsv(await exportCsv(agent, javaScriptEnabled));
+    expect(csv.slice(1).map((r) => [Number(r[0]), r[4]])).toEqual([[ritas, ACCOUNTS.requester.name]]);
+
+    // Links from elsewhere name the requester by id: still the same view, and the field says who.
+    await openList(agent, `?q=${word}&requester=${await userId(ACCOUNTS.requester.email)}`);
+    expect(await numbersShown(agent)).toEqual([String(ritas)]);
+    await expect(agent.getByLabel("Requester", { exact: true })).toHaveValue(ACCOUNTS.requester.email);
+
+    // An address no one has: a message next to the field, what was typed kept, and no tickets.
+    const nobody = `nobody-${word}@example.test`;
+    await agent.getByLabel("Requester", { exact: true }).fill(nobody);
+    await applyFilters(agent, {});
+    await expectFilterError(agent, "Requester", `No one has the email ${nobody}.`);
+    await expect(agent.getByLabel("Requester", { exact: true })).toHaveValue(nobody);
+    await expect(summary(agent)).toHaveText("Showing 0 of 0 tickets");
+    await expect(agent.getByText("No tickets match these filters.")).toBeVisible();
+  });
+
+  test("with JavaScript, the Requester field suggests people as the agent types", async ({ as, javaScriptEnabled }) => {
+    test.skip(!javaScriptEnabled, "suggestions need JavaScript; without it the typed email is the way (above)");
+    const agent = await as("agent");
+    await openList(agent);
+    const asked: string[] = [];
+    agent.on("request", (r) => void (r.url().includes("/people/suggest") && asked.push(r.url())));
+    const field = agent.getByRole("combobox", { name: "Requester" });
+    await field.pressSequentially("rita req", { delay: 30 });
+    const option = agent.locator(`datalist#requester-suggestions option[value="${ACCOUNTS.requester.email}"]`);
+    await expect(option).toHaveCount(1);
+    await expect(option).toHaveText(ACCOUNTS.requester.name);
+    // Debounced: one question for a word typed in one go, not one per key.
+    expect(asked.length).toBeLessThanOrEqual(2);
+    await field.fill(ACCOUNTS.requester.email);
+    await applyFilters(agent, {});
+    await expect(agent).toHaveURL(/[?&]requester=/);
+    for (const row of await rowsOf(agent).all()) await expect(cell(row, "Requester")).toHaveText(ACCOUNTS.requester.name);
+  });
+
+  test("the suggestions answer staff only: a requester, or no one signed in, gets nothing", async ({ as, browser }) => {
+    const agent = await as("agent");
+    const staff = await agent.request.get(`/people/suggest?q=rita`);
+    expect(staff.status()).toBe(200);
+    expect(staff.headers()["cache-control"]).toContain("no-store");
+    expect((await staff.json()).people).toContainEqual({ email: ACCOUNTS.requester.email, name: ACCOUNTS.requester.name });
+
+    const rita = await as("requester");
+    for (const q of ["rita", "a", "agent", "otto@example.test"]) {
+      for (const scope of ["requester", "assignee"]) {
+        const r = await rita.request.get(`/people/suggest?q=${encodeURIComponent(q)}&for=${scope}`);
+        expect(r.status(), `${q} ${scope}`).toBe(404);
+        const body = await r.text();
+        expect(body).not.toContain("@");
+        expect(body).not.toContain(ACCOUNTS.agent.name);
+      }
+    }
+    const stranger = await browser.newContext();
+    const anon = await stranger.request.get("/people/suggest?q=rita", { maxRedirects: 0 });
+    expect(anon.status()).toBe(307);
+    expect(anon.headers().location).toMatch(/^\/sign-in/);
+    const forged = await stranger.request.get("/people/suggest?q=rita", { maxRedirects: 0, headers: { cookie: "triage.session_token=forged.value" } });
+    expect(forged.status()).toBe(401);
+    expect(await forged.text()).toBe("");
+    await stranger.close();
+  });
+});
+
+/**
+ * A desk with more agents than a select lists (ASSIGNEE_SELECT_MAX, 200): the Assignee picker and
+ * the Assignee filter become a typed email with suggestions. On a server of this test's own, so
+ * that the shared desk keeps its selects.
+ */
+test.describe("a desk with more agents than a select lists", () => {
+  test.describe.configure({ timeout: 150_000 });
+
+  test("the Assignee is typed: by email, refused for a deactivated agent or an unknown address, kept for a ticket already theirs", async ({ browser, javaScriptEnabled }, testInfo) => {
+    const server = await freshServer(PORT + (testInfo.project.name === "nojs" ? 7 : 6));
+    const context = await browser.newContext({ javaScriptEnabled, baseURL: server.url });
+    try {
+      const page = await context.newPage();
+      // The first account is the admin.
+      await page.goto("/sign-up");
+      await page.getByLabel("Name").fill("Fran First");
+      await page.getByLabel("Email").fill("fran@big.test");
+      await page.getByLabel("Password").fill("a long enough password");
+      await page.getByRole("button", { name: "Create account" }).click();
+      await expect(page).toHaveURL(/\/tickets/);
+      const numbers: number[] = [];
+      for (const title of ["Typed assignee", "Kept assignee"]) {
+        await page.goto("/tickets/new");
+        await page.getByLabel("Title").fill(title);
+        await page.getByLabel("Description").fill("On a desk with many agents.");
+        await page.getByRole("button", { name: "Create ticket" }).click();
+        await expect(page).toHaveURL(/\/tickets\/\d+\?created=1/);
+        numbers.push(Number(/\/tickets\/(\d+)/.exec(page.url())![1]));
+      }
+      const [typed, kept] = numbers;
+
+      // 201 agents, one of them deactivated, and a ticket already with the deactivated one.
+      const db = new Database(server.file);
+      const now = sqlDate(Date.now());
+      const add = db.prepare(`INSERT INTO "user" ("id", "name", "email", "emailVerified", "role", "createdAt", "updatedAt", "deactivatedAt") VALUES (?, ?, ?, 0, 'agent', ?, ?, ?)`);
+      db.transaction(() => {
+        for (let i = 0; i < 200; i++) add.run(`big-${i}`, `Agent ${String(i).padStart(3, "0")}`, `agent${String(i).padStart(3, "0")}@big.test`, now, now, null);
+        add.run("gone", "Gone Agent", "gone@big.test", now, now, now);
+      })();
+      db.prepare(`UPDATE "ticket" SET "assigneeId" = 'gone', "assigneeName" = 'Gone Agent' WHERE "number" = ?`).run(kept);
+      db.close();
+
+      // The ticket page: an email typed, with a hint; refused with the reason next to the field.
+      await page.goto(`/tickets/${typed}`);
+      const assignee = page.getByLabel("Assignee", { exact: true });
+      await expect(assignee).toHaveJSProperty("tagName", "INPUT");
+      await expect(assignee).toHaveValue("");
+      await expect(assignee).toHaveAccessibleDescription("An agent’s email; empty for Unassigned.");
+      const save = async (value: string) => {
+        await page.getByLabel("Assignee", { exact: true }).fill(value);
+        await page.getByRole("button", { name: "Save changes" }).click();
+      };
+      const fieldError = async (message: string) => {
+        const field = page.getByLabel("Assignee", { exact: true });
+        await expect(field).toHaveAttribute("aria-invalid", "true");
+        await expect(field).toHaveAccessibleDescription(new RegExp(escaped(message)));
+      };
+      await save("gone@big.test");
+      await fieldError("Gone Agent is deactivated and cannot be assigned tickets.");
+      await expect(page.getByLabel("Assignee", { exact: true })).toHaveValue("gone@big.test");
+      await save("nobody@big.test");
+      await fieldError("No one has the email nobody@big.test.");
+      await save("AGENT007@big.test");
+      await expect(page.getByRole("complementary", { name: "Details" }).getByRole("status")).toContainText("Assignee changed from Unassigned to Agent 007");
+      await page.goto(`/tickets/${typed}`);
+      await expect(page.getByLabel("Assignee", { exact: true })).toHaveValue("agent007@big.test");
+
+      if (javaScriptEnabled) {
+        // Suggestions: only agents who may be given tickets.
+        await page.getByLabel("Assignee", { exact: true }).fill("");
+        await page.getByLabel("Assignee", { exact: true }).pressSequentially("agent01", { delay: 30 });
+        const options = page.locator("datalist#f-assigneeId-suggestions option");
+        await expect(options).toHaveCount(10);
+        await expect(options.first()).toHaveAttribute("value", "agent010@big.test");
+        await page.getByLabel("Assignee", { exact: true }).fill("");
+        await page.getByLabel("Assignee", { exact: true }).pressSequentially("gon", { delay: 30 });
+        await expect(page.locator("datalist#f-assigneeId-suggestions option")).toHaveCount(0);
+        const asked = await page.request.get("/people/suggest?q=gon&for=assignee");
+        expect((await asked.json()).people).toEqual([]);
+      }
+
+      // A ticket already with the deactivated agent: shown as theirs, marked, and other changes save.
+      await page.goto(`/tickets/${kept}`);
+      await expect(page.getByLabel("Assignee", { exact: true })).toHaveValue("gone@big.test");
+      await expect(page.getByLabel("Assignee", { exact: true })).toHaveAccessibleDescription(/^Gone Agent \(deactivated\)\./);
+      await page.getByLabel("Status", { exact: true }).selectOption("Waiting");
+      await page.getByRole("button", { name: "Save changes" }).click();
+      await expect(page.getByRole("complementary", { name: "Details" }).getByRole("status")).toHaveText("Saved. Status changed from Open to Waiting.");
+
+      // The list's Assignee filter: typed too, with Me and Unassigned kept.
+      await page.goto("/tickets");
+      const filter = page.getByLabel("Assignee", { exact: true });
+      await expect(filter).toHaveJSProperty("tagName", "INPUT");
+      // Me and Unassigned are offered as typed choices, with or without JavaScript.
+      const fixed = page.locator("datalist#assignee-suggestions option");
+      await expect(fixed).toHaveCount(2);
+      await expect(fixed.nth(0)).toHaveAttribute("value", "Me");
+      await expect(fixed.nth(1)).toHaveAttribute("value", "Unassigned");
+      await filter.fill("agent007@big.test");
+      await page.getByRole("button", { name: "Apply filters" }).click();
+      await expect(page).toHaveURL(/[?&]assignee=agent007%40big\.test/);
+      expect(await numbersShown(page)).toEqual([String(typed)]);
+      await expect(page.getByLabel("Assignee", { exact: true })).toHaveValue("agent007@big.test");
+      await page.getByLabel("Assignee", { exact: true }).fill("Unassigned");
+      await page.getByRole("button", { name: "Apply filters" }).click();
+      await expect(page).toHaveURL(/[?&]assignee=Unassigned/);
+      await expect(summary(page)).toHaveText("Showing 0 of 0 tickets");
+      await expect(page.getByLabel("Assignee", { exact: true })).toHaveValue("Unassigned");
+      await page.goto("/tickets?assignee=gone");
+      expect(await numbersShown(page)).toEqual([String(kept)]);
+      await expect(page.getByLabel("Assignee", { exact: true })).toHaveValue("gone@big.test");
+      await page.goto("/tickets?assignee=ghost%40big.test");
+      await expectFilterError(page, "Assignee", "No agent has the email ghost@big.test.");
+    } finally {
+      await context.close();
+      await server.stop();
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 import type { Locator, Page } from "@playwright/test";
 import { test, expect, unique } from "./fixtures";
 import { ACCOUNTS } from "./accounts";
+import { openDb } from "./db";
 
 /**
  * The ticket desk: creating a ticket, what its page shows, invalid input, agents' edits, conflicting
@@ -292,6 +293,57 @@ test.describe("agents work a ticket", () => {
     await expect(cell(rows.first(), "#")).toHaveText(String(number));
     await expect(cell(rows.first(), "Assignee")).toHaveText(ACCOUNTS.agent.name);
     await expect(cell(rows.first(), "Requester")).toHaveText(ACCOUNTS.requester.name);
+  });
+
+  test("the Assignee picker offers active staff only; a ticket's deactivated assignee stays its assignee, marked", async ({ as, tickets }) => {
+    const word = unique("staff");
+    const dora = { id: `dora-${word}`, name: `Dora Departing ${word}`, email: `dora-${word}@example.test` };
+    const pete = { id: `pete-${word}`, name: `Pete Present ${word}`, email: `pete-${word}@example.test` };
+    const rhea = { id: `rhea-${word}`, name: `Rhea Requester ${word}`, email: `rhea-${word}@example.test` };
+    const db = openDb();
+    const now = new Date();
+    for (const [p, role] of [[dora, "agent"], [pete, "admin"], [rhea, "requester"]] as const) {
+      await db.run(`INSERT INTO "user" ("id", "name", "email", "role", "createdAt", "updatedAt") VALUES (?, ?, ?, ?, ?, ?)`, p.id, p.name, p.email, role, now, now);
+    }
+    try {
+      const agent = await as("agent");
+      const first = await tickets.create(agent, { title: `Dora's ${word}` });
+      const second = await tickets.create(agent, { title: `Not Dora's ${word}` });
+      await agent.goto(`/tickets/${first}`);
+      // Agents and admins, never a requester.
+      const options = agent.getByLabel("Assignee", { exact: true }).locator("option");
+      await expect(options.filter({ hasText: rhea.name })).toHaveCount(0);
+      await expect(options.filter({ hasText: pete.name })).toHaveCount(1);
+      await saveChanges(agent, { assignee: dora.name });
+      await expect(savedMessage(agent)).toContainText(`Assignee changed from Unassigned to ${dora.name}`);
+
+      // Dora is deactivated (the admins' page does this; here, as it stores it).
+      await db.run(`UPDATE "user" SET "deactivatedAt" = ? WHERE "id" = ?`, new Date(), dora.id);
+      await agent.goto(`/tickets/${first}`);
+      await expect(detail(agent, "Assignee")).toHaveText(`${dora.name} (deactivated)`);
+      const picker = agent.getByLabel("Assignee", { exact: true });
+      await expect(picker).toHaveValue(dora.id);
+      await expect(picker.locator("option:checked")).toHaveText(`${dora.name} (deactivated)`);
+      // Saving something else keeps her.
+      await saveChanges(agent, { status: "Waiting" });
+      await expect(savedMessage(agent)).toHaveText("Saved. Status changed from Open to Waiting.");
+      await expect(detail(agent, "Assignee")).toHaveText(`${dora.name} (deactivated)`);
+
+      // She is offered on no other ticket.
+      await agent.goto(`/tickets/${second}`);
+      await expect(agent.getByLabel("Assignee", { exact: true }).locator("option").filter({ hasText: dora.name })).toHaveCount(0);
+      await expect(agent.getByLabel("Assignee", { exact: true }).locator("option").filter({ hasText: pete.name })).toHaveCount(1);
+
+      // Handed on to Pete, and then no longer offered there either.
+      await agent.goto(`/tickets/${first}`);
+      await saveChanges(agent, { assignee: pete.name });
+      await expect(savedMessage(agent)).toContainText(`Assignee changed from ${dora.name} to ${pete.name}`);
+      await agent.goto(`/tickets/${first}`);
+      await expect(agent.getByLabel("Assignee", { exact: true }).locator("option").filter({ hasText: dora.name })).toHaveCount(0);
+    } finally {
+      await db.run(`UPDATE "user" SET "deactivatedAt" = ? WHERE "id" IN (?, ?)`, new Date(), dora.id, pete.id);
+      await db.close();
+    }
   });
 
   test("a stale save is refused, says what changed, and keeps what was chosen", async ({ as, tickets }) => {

@@ -46,3 +46,18 @@ export const DEACTIVATED_MARK = " (deactivated)";
 /** A person's name as pages show it, in SQL, on a joined "user" row (e.g. `shownNameSql("u")`). */
 export const shownNameSql = (alias: string) =>
   `(${alias}."name" || CASE WHEN ${alias}."deactivatedAt" IS NULL THEN '' ELSE '${DEACTIVATED_MARK}' END)`;
+
+/**
+ * Who may be given tickets: staff whose account is active. A deactivated agent keeps the tickets
+ * they already hold (shown as theirs, marked deactivated) but is offered to no one and cannot be
+ * assigned again. The one home of that rule, here for code and below for SQL.
+ */
+export const isAssignable = (who: Pick<Actor, "role"> & { deactivated: boolean }) => isStaff(who) && !who.deactivated;
+
+/**
+ * The same rule in SQL, on a table (or alias) with "role" and "deactivatedAt" (e.g.
+ * `isAssignableSql('u')`); with `role`, for the assignable people of that one staff role (an index
+ * on role then name is walked in name order for one role, not for several).
+ */
+export const isAssignableSql = (table: string, role?: (typeof STAFF_ROLES)[number]) =>
+  `${role ? `${table}."role" = '${role}'` : isStaffSql(`${table}."role"`)} AND ${isActiveSql(table)}`;

@@ -1,28 +1,134 @@
 import "server-only";
-import { asDate, read, type Rows } from "../db";
+import { asDate, placeholders, read, type Rows } from "../db";
 import { OPEN_STATUS_RANKS } from "../tickets/schema";
-import { hasPasswordSql, isAdmin, isStaff, isStaffSql, parseRole, type Actor, type Role } from "./identity";
+import { hasPasswordSql, isAdmin, isAssignableSql, isStaff, parseRole, STAFF_ROLES, type Actor, type Role } from "./identity";
+import { cleanKey, personKey, prefixRange, type PersonKey } from "./keys";
 
-export type Person = { id: string; name: string };
+/** Someone as the pickers, filters and suggestions show them. */
+export type PersonRef = { id: string; name: string; email: string; role: Role; deactivated: boolean };
 
 /**
- * People a ticket can be assigned to (agents and admins, by name) and the agents' Requester
- * filter (everyone, the first 500 by name). Read on every list page as prepared statements, never
- * cached: several Triage processes may serve one database, and a cache in one would miss a
- * sign-up or a role change made through another.
+ * The most assignable people an Assignee picker lists as a select; with more, it is a typed email
+ * with suggestions. An option costs a page about 110 bytes (its HTML, and again the payload React
+ * navigates with: 13 agents weighed 1.4 KB in `npm run bench:people`), so 200 are about 21 KB on
+ * every list and ticket page, about what the rest of a ticket page weighs (22 KB); and a list that
+ * long is still quick to use by keyboard (typing a name's first letters jumps to it) and by screen
+ * reader. A desk with more staff than that finds them by email or name as it types.
+ */
+export const ASSIGNEE_SELECT_MAX = 200;
+
+/** The most people one answer of suggestions holds. */
+export const SUGGESTIONS_MAX = 10;
+
+type PersonRow = { id: string; name: string; email: string; role: string; deactivatedAt: string | Date | null };
+const PERSON = `u."id", u."name", u."email", u."role", u."deactivatedAt"`;
+const toRef = (r: PersonRow): PersonRef => ({ id: r.id, name: r.name, email: r.email, role: parseRole(r.role), deactivated: r.deactivatedAt !== null });
+
+/**
+ * People named by the ranges of a prefix: the email index's, or the name index's (at most
+ * SUGGESTIONS_MAX each, in index order). The ranges are in code-point order: SQLite compares
+ * bytes, and PostgreSQL's "name" is COLLATE "C"; its "email" has the database's collation, in
+ * which a range may also hold an address that only looks alike ("m-a…" for "ma" in en_US), so
+ * suggestPeople keeps only the addresses that really start with what was typed.
+ */
+const emailsFrom = (assignable: boolean) =>
+  `SELECT ${PERSON}, 'email' AS "by" FROM "user" u WHERE u."email" >= ? AND u."email" < ?${assignable ? ` AND ${isAssignableSql("u")}` : ""}
+   ORDER BY u."email" LIMIT ${SUGGESTIONS_MAX}`;
+const namesFrom = (assignable: boolean) =>
+  `SELECT ${PERSON}, 'name' AS "by" FROM "user" u WHERE u."name" >= ? AND u."name" < ?${assignable ? ` AND ${isAssignableSql("u")}` : ""}
+   ORDER BY u."name", u."id" LIMIT ${SUGGESTIONS_MAX}`;
+
+/**
+ * The people SQL of the pickers, filters and suggestions. Each reads by an index and a handful of
+ * rows, whatever the desk's size (tests/integration/people-plans.test.ts checks the plans on both
+ * databases); read on every page as prepared statements, never cached: several Triage processes
+ * may serve one database, and a cache in one would miss a sign-up or a role change made through
+ * another.
  */
 export const PEOPLE_SQL = {
-  assignees: `SELECT "id", "name" FROM "user" WHERE ${isStaffSql(`"role"`)} ORDER BY "name" ASC, "id" ASC`,
-  requesters: `SELECT "id", "name" FROM "user" ORDER BY "name" ASC, "id" ASC LIMIT 500`,
+  /**
+   * Assignable staff by name, one more than a select lists (to know whether it would): each staff
+   * role's first ones in the order of user_role_name_idx, merged by listAssignees. Asked for both
+   * roles at once the index gives no order, and every agent was read and sorted (1.4 ms at 1,000
+   * agents, against 0.55 ms for these 402 rows at most).
+   */
+  assignees: STAFF_ROLES.map(
+    (role) => `SELECT * FROM (SELECT u."id", u."name", u."email" FROM "user" u WHERE ${isAssignableSql("u", role)}
+       ORDER BY u."name" ASC, u."id" ASC LIMIT ${ASSIGNEE_SELECT_MAX + 1}) s_${role}`,
+  ).join(" UNION ALL "),
+  byId: `SELECT ${PERSON} FROM "user" u WHERE u."id" = ?`,
+  byEmail: `SELECT ${PERSON} FROM "user" u WHERE u."email" = ?`,
+  /** Two people with one of these spellings of a name (two: "which one?"). */
+  byName: (spellings: number) => `SELECT ${PERSON} FROM "user" u WHERE u."name" IN (${placeholders(spellings)}) ORDER BY u."name", u."id" LIMIT 2`,
+  /**
+   * Suggestions: people whose email starts with the prefix, and (without an @) whose name starts
+   * with one of its `names` spellings; each range at most SUGGESTIONS_MAX rows of its index, in
+   * one statement. `assignable`: only people who may be given tickets.
+   */
+  suggest: (names: number, assignable: boolean) =>
+    [emailsFrom(assignable), ...Array.from({ length: names }, () => namesFrom(assignable))]
+      .map((q, i) => `SELECT * FROM (${q}) s${i}`)
+      .join(" UNION ALL "),
 };
 
-export async function listAssignees(): Promise<Person[]> {
-  return read.all<Person>(PEOPLE_SQL.assignees);
+/** The Assignee picker's choices: a select's people, or too many to list (`typed`: an email with suggestions). */
+export type AssigneeChoices = { kind: "select"; people: PersonOption[] } | { kind: "typed" };
+/** An option of the select: the person's id, and their name (with their email where two share it). */
+export type PersonOption = { id: string; label: string };
+
+/** Who may be given tickets, for a picker: the active agents and admins by name, when few enough to list. */
+export async function listAssignees(): Promise<AssigneeChoices> {
+  const byRole = await read.all<{ id: string; name: string; email: string }>(PEOPLE_SQL.assignees);
+  if (byRole.length > ASSIGNEE_SELECT_MAX) return { kind: "typed" };
+  // By name, then id, compared as the index compares (code points), as one statement would have.
+  const people = byRole.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const shared = new Set(people.filter((p, i) => i > 0 && people[i - 1].name === p.name).map((p) => p.name));
+  return { kind: "select", people: people.map((p) => ({ id: p.id, label: shared.has(p.name) ? `${p.name} (${p.email})` : p.name })) };
 }
 
-export async function listRequesters(actor: Actor): Promise<Person[]> {
+export type Found = { kind: "found"; person: PersonRef } | { kind: "unknown" } | { kind: "ambiguous" };
+
+/**
+ * The person a key names (lib/people/keys.ts): by email; or by id (a link's), then by name, where
+ * two people with that name are `ambiguous`. `db`: a transaction's reads, or the shared ones.
+ */
+export async function findPerson(key: PersonKey, db: Rows = read): Promise<Found> {
+  if (key.kind === "email") {
+    const row = await db.get<PersonRow>(PEOPLE_SQL.byEmail, key.email);
+    return row ? { kind: "found", person: toRef(row) } : { kind: "unknown" };
+  }
+  if (key.id !== null) {
+    const row = await db.get<PersonRow>(PEOPLE_SQL.byId, key.id);
+    if (row) return { kind: "found", person: toRef(row) };
+  }
+  const rows = await db.all<PersonRow>(PEOPLE_SQL.byName(key.spellings.length), ...key.spellings);
+  if (rows.length === 0) return { kind: "unknown" };
+  return rows.length === 1 ? { kind: "found", person: toRef(rows[0]) } : { kind: "ambiguous" };
+}
+
+/** One person by id, or null. */
+export async function getPerson(id: string, db: Rows = read): Promise<PersonRef | null> {
+  const row = await db.get<PersonRow>(PEOPLE_SQL.byId, id);
+  return row ? toRef(row) : null;
+}
+
+/**
+ * Up to SUGGESTIONS_MAX people whose email or name starts with what was typed, by name, for staff
+ * only (an empty list for anyone else): `assignable` limits them to who may be given tickets.
+ */
+export async function suggestPeople(actor: Actor, typed: string, { assignable }: { assignable: boolean }): Promise<PersonRef[]> {
   if (!isStaff(actor)) return [];
-  return read.all<Person>(PEOPLE_SQL.requesters);
+  const clean = cleanKey(typed);
+  const key = personKey(clean);
+  if (!key) return [];
+  const email = prefixRange(clean.toLowerCase());
+  const names = key.kind === "name" ? key.spellings.map(prefixRange).filter((r) => r !== null) : [];
+  if (!email) return [];
+  const rows = await read.all<PersonRow & { by: string }>(PEOPLE_SQL.suggest(names.length, assignable), ...email, ...names.flat());
+  const byId = new Map(rows.filter((r) => r.by !== "email" || r.email.startsWith(email[0])).map((r) => [r.id, toRef(r)]));
+  return [...byId.values()]
+    .sort((a, b) => a.name.localeCompare(b.name) || a.email.localeCompare(b.email))
+    .slice(0, SUGGESTIONS_MAX);
 }
 
 export type UserRow = { id: string; name: string; email: string; role: Role; createdAt: Date; deactivated: boolean; invited: boolean; openAssigned: number };

@@ -1,6 +1,8 @@
 import "server-only";
 import { expectOne, sqlDate, write, WriteMismatch, type Tx } from "../db";
-import { isStaffSql, type Actor } from "../people/identity";
+import { isAssignable, type Actor } from "../people/identity";
+import { personKey, cleanKey } from "../people/keys";
+import { findPerson, getPerson } from "../people/queries";
 import type { Upload } from "../files/uploads";
 import { attachIn, storeAttachments, type StoredFile } from "./attachments";
 import { ticketEvents, type Change, type Channel, type TicketFacts } from "./events";
@@ -84,7 +86,10 @@ export async function createTicketWithUploads(
 export type TicketChanges = {
   status: Status;
   priority?: Priority;
-  /** undefined: leave as is; null: unassign; a string: a user id. */
+  /**
+   * undefined: leave as is; null: unassign; a string: a user id (the picker's select), or an email
+   * (typed where there are too many agents to list).
+   */
   assigneeId?: string | null;
   /** The version the form was loaded at. */
   version: number;
@@ -132,14 +137,37 @@ export async function updateTicketIn(tx: Tx, actor: Actor, number: number, chang
   if (to.priority !== from.priority && !can(actor, "changePriority", current)) {
     return { kind: "forbidden", field: "priority", message: "You may not change the priority." };
   }
+  // Who the form names, when it names someone: only for those who may change the assignee (an
+  // email is never looked up for anyone else, so that a forged form learns nothing by it).
+  const mayAssign = can(actor, "changeAssignee", current);
+  let named: { name: string; role: Actor["role"]; deactivated: boolean } | null = null;
+  if (typeof to.assigneeId === "string" && mayAssign) {
+    // An email (typed), or an id (the select's): never a name, which two people may share.
+    const key = personKey(cleanKey(to.assigneeId));
+    const person =
+      key?.kind === "email" ? await findPerson(key, tx).then((f) => (f.kind === "found" ? f.person : null))
+      : key?.id ? await getPerson(key.id, tx)
+      : null;
+    if (person === null) {
+      const message = key?.kind === "email" ? `No one has the email ${key.email}.` : "Choose an agent from the list, or type their email.";
+      return { kind: "invalid", field: "assigneeId", message };
+    }
+    to.assigneeId = person.id;
+    named = person;
+  }
   if (to.assigneeId !== from.assigneeId) {
-    if (!can(actor, "changeAssignee", current)) {
+    if (!mayAssign) {
       return { kind: "forbidden", field: "assigneeId", message: "You may not change the assignee." };
     }
-    if (to.assigneeId !== null) {
-      const assignee = await tx.get<{ name: string }>(`SELECT "name" FROM "user" WHERE "id" = ? AND ${isStaffSql(`"role"`)}`, to.assigneeId);
-      if (!assignee) return { kind: "invalid", field: "assigneeId", message: "Choose an agent from the list." };
-      to.assigneeName = assignee.name;
+    if (named !== null) {
+      // The one rule of who may be given tickets (lib/people/identity.ts): active staff.
+      if (!isAssignable(named)) {
+        const message = named.deactivated
+          ? `${named.name} is deactivated and cannot be assigned tickets.`
+          : `${named.name} is not an agent: only agents and admins can be assigned tickets.`;
+        return { kind: "invalid", field: "assigneeId", message };
+      }
+      to.assigneeName = named.name;
     } else {
       to.assigneeName = UNASSIGNED;
     }

@@ -183,26 +183,35 @@ describe("parseListParams", () => {
     expect(parseListParams({ q: "\u0000\u0000" }).sort).toBe("updated");
   });
 
-  it("assignee: me, none, a well-formed id, or nothing", () => {
+  it("assignee: me, none, or someone (an id from a link, an email or a name as typed)", () => {
     expect(parseListParams({ assignee: "me" }).assignee).toBe("me");
     expect(parseListParams({ assignee: "none" }).assignee).toBe("none");
     expect(parseListParams({ assignee: "abc-123_XYZ" }).assignee).toBe("abc-123_XYZ");
     expect(parseListParams({ assignee: "3f9c1f4e-2a0b-4e7f-9d1c-0a1b2c3d4e5f" }).assignee).toBe(
       "3f9c1f4e-2a0b-4e7f-9d1c-0a1b2c3d4e5f",
     );
-    // "ME" has an id's shape, so it is kept as an id (of nobody), not read as "me".
-    expect(parseListParams({ assignee: "ME" }).assignee).toBe("ME");
-    for (const assignee of ["<script>", "' OR 1=1 --", "a b", "x".repeat(65), "é", "a/b", "a\u0000"]) {
-      expect(parseListParams({ assignee }).assignee, assignee).toBe("");
-    }
+    // The typed Assignee field shows Me and Unassigned: they read back as "me" and "none".
+    for (const v of ["ME", "Me", " me "]) expect(parseListParams({ assignee: v }).assignee, v).toBe("me");
+    for (const v of ["Unassigned", "unassigned", "NONE"]) expect(parseListParams({ assignee: v }).assignee, v).toBe("none");
+    expect(parseListParams({ assignee: "Anyone" }).assignee).toBe("");
+    expect(parseListParams({ assignee: " Alan@Example.test " }).assignee).toBe("Alan@Example.test");
   });
 
-  it("requester: a well-formed id or nothing", () => {
+  it("requester: someone, as typed or linked (lib/tickets/list-filters.ts finds who)", () => {
     expect(parseListParams({ requester: "u_1" }).requester).toBe("u_1");
-    for (const requester of ["me", "' OR 1=1", "x".repeat(65), "a.b"]) {
-      // "me" is a valid id shape for a requester filter: it is matched as an id, not as the actor.
-      const expected = requester === "me" ? "me" : "";
-      expect(parseListParams({ requester }).requester, requester).toBe(expected);
+    // "me" is no shortcut for a requester filter: it is looked up like any name.
+    expect(parseListParams({ requester: "me" }).requester).toBe("me");
+    expect(parseListParams({ requester: "  rita@example.test\n" }).requester).toBe("rita@example.test");
+    expect(parseListParams({ requester: "Rita Requester" }).requester).toBe("Rita Requester");
+  });
+
+  it("a person filter is one clean line of at most 254 characters; what it holds is a value, never SQL", () => {
+    for (const field of ["assignee", "requester"] as const) {
+      expect(parseListParams({ [field]: "' OR 1=1 --" })[field]).toBe("' OR 1=1 --");
+      expect(parseListParams({ [field]: "a\u0000b\u001b[31m" })[field]).not.toMatch(/[\u0000-\u001f]/);
+      expect(parseListParams({ [field]: "x".repeat(5000) })[field]).toHaveLength(254);
+      expect(parseListParams({ [field]: "\ud800" })[field]).toBe("");
+      expect(parseListParams({ [field]: "   " })[field]).toBe("");
     }
   });
 
@@ -240,6 +249,8 @@ describe("listQuery", () => {
     { ...DEFAULTS, status: ["Open", "In progress", "Waiting"], priority: ["Urgent", "High"] },
     { ...DEFAULTS, assignee: "me", requester: "user-1", page: 7, per: 25 },
     { ...DEFAULTS, assignee: "none", sort: "assignee", dir: "desc" },
+    { ...DEFAULTS, assignee: "alan@example.test", requester: "rita+tickets@example.test" },
+    { ...DEFAULTS, requester: "Rita Requester & Co" },
     ...SORTS.flatMap((sort) =>
       (["asc", "desc"] as const).map((dir) => ({ ...DEFAULTS, sort, dir, page: 2, per: 100 })),
     ),

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import type { SearchWord } from "../db/search";
 import { PRIORITIES, STATUSES, type Priority, type Status } from "./schema";
-import { QUERY_MAX, USER_ID } from "../limits";
+import { QUERY_MAX } from "../limits";
+import { cleanKey } from "../people/keys";
 
 /**
  * The ticket list's URL, parsed. Search params are untrusted: anything unknown, negative, huge or
@@ -28,9 +29,12 @@ export type ListParams = {
   q: string;
   status: Status[];
   priority: Priority[];
-  /** "" anyone, "me", "none" (unassigned), or a user id */
+  /**
+   * "" anyone, "me", "none" (unassigned), or someone: a user id (links), or an email or name as
+   * typed where there are too many staff to list (lib/tickets/list-filters.ts finds who it is).
+   */
   assignee: string;
-  /** "" anyone, or a user id (agents only) */
+  /** "" anyone, or someone (agents only): an email or name as typed, or a user id (links). */
   requester: string;
   sort: Sort | "relevance";
   dir: Direction;
@@ -60,10 +64,15 @@ const first = (v: string | string[] | undefined): string => all(v)[0] ?? "";
 /** Control characters (NUL included) are never part of what a person meant to type. */
 const clean = (s: string) => s.replace(/[\u0000-\u001f\u007f]/g, " ");
 
-const id = z
-  .string()
-  .regex(USER_ID)
-  .catch("");
+/**
+ * Someone named in the URL: one clean line (lib/people/keys.ts), bound as a value, never SQL. The
+ * Assignee field shows "Me" and "Unassigned" where it is typed: they read as "me" and "none".
+ */
+const person = z.string().transform(cleanKey).catch("");
+const assignee = person.transform((v) => {
+  const word = v.toLowerCase();
+  return word === "me" ? "me" : word === "none" || word === "unassigned" ? "none" : word === "anyone" ? "" : v;
+});
 
 const intIn = (min: number, max: number, fallback: number) =>
   z.preprocess(
@@ -75,8 +84,8 @@ const schema = z.object({
   q: z.string().transform((s) => clean(s).trim().slice(0, QUERY_MAX).trim()),
   status: z.array(z.string()).transform((xs) => dedupe(xs.filter(isStatus))),
   priority: z.array(z.string()).transform((xs) => dedupe(xs.filter(isPriority))),
-  assignee: z.union([z.enum(["me", "none"]), id]).catch(""),
-  requester: id,
+  assignee,
+  requester: person,
   sort: z.enum([...SORTS, "relevance"]).optional().catch(undefined),
   dir: z.enum(["asc", "desc"]).optional().catch(undefined),
   page: intIn(1, 1_000_000_000, 1),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { COMMENT_MAX, DESCRIPTION_MAX, formatLimit, parseSerialId, TITLE_MAX } from "../limits";
+import { COMMENT_MAX, DESCRIPTION_MAX, EMAIL_MAX, formatLimit, parseSerialId, TITLE_MAX } from "../limits";
 import { normalizeNewlines, oneLine } from "../text";
 
 /**
@@ -59,8 +59,11 @@ export const status = text.pipe(
 export const newTicketSchema = z.object({ title, description, priority });
 export type NewTicketInput = z.infer<typeof newTicketSchema>;
 
-/** "" means Unassigned; otherwise a user id, checked against the agents by the command. */
-export const assignee = text.pipe(z.string().trim().max(100, "Choose someone from the list."));
+/**
+ * "" means Unassigned; otherwise a user id (the picker's select) or an email (typed, where there
+ * are too many agents to list), found and checked by the command (lib/tickets/commands.ts).
+ */
+export const assignee = text.pipe(z.string().trim().max(EMAIL_MAX, "Choose an agent from the list, or type their email."));
 
 export const updateTicketSchema = z.object({
   status,

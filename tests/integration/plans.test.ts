@@ -21,7 +21,6 @@ import { models as db } from "@/lib/db";
 import { SORTS, type ListParams, type Sort } from "@/lib/tickets/list-params";
 import type { Actor, Role } from "@/lib/people/identity";
 import { countSql, listSql } from "@/lib/tickets/list-sql";
-import { PEOPLE_SQL } from "@/lib/people/queries";
 import { onPostgres } from "../dialect";
 import { bindable, numbered } from "@/lib/db/sql";
 import { postgresSearch, SEARCH_SQL, sqliteSearch } from "@/lib/db/search";
@@ -213,19 +212,7 @@ describe.skipIf(onPostgres)("the data is what the plans were judged on", () => {
   });
 });
 
-describe.skipIf(onPostgres)("the people lists on every list page (read every time, never cached)", () => {
-  const plan = async (sql: string) => (await db.$queryRawUnsafe<{ detail: string }[]>(`EXPLAIN QUERY PLAN ${sql}`)).map((r) => r.detail).join("\n");
-
-  it("assignees: only staff rows are read, on the (role, name) index (a few agents are then sorted)", async () => {
-    expect(await plan(PEOPLE_SQL.assignees)).toMatch(/SEARCH user USING (COVERING )?INDEX user_role_name_idx/);
-  });
-
-  it("requesters: the first 500 by name, walking the name index without sorting everyone", async () => {
-    const p = await plan(PEOPLE_SQL.requesters);
-    expect(p).toMatch(/SCAN user USING (COVERING )?INDEX user_name_id_idx/);
-    expect(p).not.toMatch(/TEMP B-TREE/);
-  });
-});
+// The people the list's filters and the ticket page's picker read: tests/integration/people-plans.test.ts.
 
 /* ------------------------------------------------------------------------------------------- */
 

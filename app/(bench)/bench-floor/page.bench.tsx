@@ -3,7 +3,7 @@ import type { Metadata } from "next";
 import { DEFAULT_LIST_PARAMS, listQuery, type ListParams } from "@/lib/tickets/list-params";
 import type { Actor } from "@/lib/people/identity";
 import type { TicketPage, TicketRow } from "@/lib/tickets/list";
-import type { Person } from "@/lib/people/queries";
+import type { AssigneeChoices } from "@/lib/people/queries";
 import { PRIORITIES, STATUSES } from "@/lib/tickets/schema";
 import { TopBar } from "../../_components/TopBar";
 import { ticketRowsHtml } from "../../_components/ticket-rows";
@@ -39,9 +39,11 @@ const ROWS: TicketRow[] = Array.from({ length: 50 }, (_, i) => ({
 
 const TOTAL = 100_000;
 const ACTOR: Actor = { id: "bench-agent", name: "Alex Agent", role: "agent", timeZone: null };
-const person = (name: string, i: number): Person => ({ id: `bench-${i}`, name });
-const ASSIGNEES = [...AGENTS, "Alex Agent", "Ada Admin"].map(person);
-const REQUESTERS = [...PEOPLE, ...AGENTS, "Alex Agent", "Ada Admin", "Rita Requester"].map(person);
+const ASSIGNEES: AssigneeChoices = {
+  kind: "select",
+  people: [...AGENTS, "Alex Agent", "Ada Admin"].map((name, i) => ({ id: `bench-${i}`, label: name })),
+};
+const ANYONE = { requester: { kind: "anyone" }, assignee: { kind: "anyone" } } as const;
 const PAGE: TicketPage = {
   rows: ROWS,
   total: TOTAL,
@@ -99,7 +101,7 @@ export default async function BenchFloorPage({ searchParams }: { searchParams: P
           page={PAGE}
           views={VIEWS}
           assignees={ASSIGNEES}
-          requesters={REQUESTERS}
+          filters={ANYONE}
           rowContext={rowContext}
         />
       </main>

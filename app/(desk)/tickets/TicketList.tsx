@@ -3,12 +3,15 @@ import Link from "next/link";
 import type { Actor } from "@/lib/people/identity";
 import { isStaff } from "@/lib/people/identity";
 import type { QuickView, TicketPage } from "@/lib/tickets/list";
-import type { Person } from "@/lib/people/queries";
+import type { AssigneeChoices } from "@/lib/people/queries";
+import type { PersonFilter } from "@/lib/tickets/list-filters";
 import { DEFAULT_DIRECTION, PAGE_SIZES, listQuery, type ListParams, type Sort } from "@/lib/tickets/list-params";
 import { PRIORITIES, STATUSES } from "@/lib/tickets/schema";
 import { QUERY_MAX } from "@/lib/limits";
 import { IntentPrefetch } from "../../_components/IntentPrefetch";
 import { ticketRowsHtml, type RowContext } from "../../_components/ticket-rows";
+import { PersonInput } from "./PersonInput";
+import styles from "./filters.module.css";
 
 const COLUMNS: { sort: Sort; label: string; className: string }[] = [
   { sort: "number", label: "#", className: "col-number" },
@@ -27,28 +30,101 @@ export type TicketListData = {
   params: ListParams;
   page: TicketPage;
   views: QuickView[];
-  assignees: Person[];
-  requesters: Person[];
+  /** Who the Assignee filter lists (staff; a requester's offers Me and Unassigned only). */
+  assignees: AssigneeChoices;
+  /** Who the URL's Requester and Assignee filters name (lib/tickets/list-filters.ts). */
+  filters: { requester: PersonFilter; assignee: PersonFilter };
   rowContext: RowContext;
 };
+
+/** A person as a filter's summary names them. */
+function who(f: PersonFilter): string {
+  if (f.kind === "person") return f.person.deactivated ? `${f.person.name} (deactivated)` : f.person.name;
+  return f.kind === "unknown" ? `“${f.typed}”` : "";
+}
+
+/** What a typed filter field shows for the filter in the URL: the person's email, or what was typed. */
+function typedValue(f: PersonFilter): string {
+  switch (f.kind) {
+    case "anyone":
+      return "";
+    case "me":
+      return "Me";
+    case "none":
+      return "Unassigned";
+    case "person":
+      return f.person.email;
+    case "unknown":
+      return f.typed;
+  }
+}
+
+/** The error under a filter field, when the URL names no one (or several): its id for aria-describedby. */
+function FilterError({ id, filter }: { id: string; filter: PersonFilter }) {
+  return filter.kind === "unknown" ? <p className="field-error" id={id}>{filter.message}</p> : null;
+}
+
+/**
+ * The Assignee filter: Anyone, Me, Unassigned and each assignable person, as a select when they
+ * are few enough to list (lib/people/queries.ts, ASSIGNEE_SELECT_MAX), otherwise a typed email
+ * with suggestions. Someone the URL names who is not offered (deactivated, or no longer staff) is
+ * shown as the current choice all the same.
+ */
+function AssigneeFilter({ staff, choices, filter }: { staff: boolean; choices: AssigneeChoices; filter: PersonFilter }) {
+  const invalid = filter.kind === "unknown";
+  const errorId = "assignee-error";
+  if (staff && choices.kind === "typed") {
+    return (
+      <div className={`field ${styles.person}`}>
+        <label htmlFor="assignee">Assignee</label>
+        <PersonInput id="assignee" name="assignee" defaultValue={typedValue(filter)} suggest="assignee" fixed={["Me", "Unassigned"]}
+          placeholder="Email, Me or Unassigned" invalid={invalid} describedBy={invalid ? errorId : undefined} />
+        <FilterError id={errorId} filter={filter} />
+      </div>
+    );
+  }
+  const people = staff && choices.kind === "select" ? choices.people : [];
+  const value = filter.kind === "me" ? "me" : filter.kind === "none" ? "none" : filter.kind === "person" ? filter.person.id : filter.kind === "unknown" ? filter.typed : "";
+  const extra =
+    !staff ? null
+    : filter.kind === "person" && !people.some((p) => p.id === filter.person.id) ? { value: filter.person.id, label: who(filter) }
+    : filter.kind === "unknown" ? { value: filter.typed, label: filter.typed }
+    : null;
+  return (
+    <div className="field">
+      <label htmlFor="assignee">Assignee</label>
+      <select id="assignee" name="assignee" defaultValue={value} aria-invalid={invalid || undefined} aria-describedby={invalid ? errorId : undefined}>
+        <option value="">Anyone</option>
+        <option value="me">Me</option>
+        <option value="none">Unassigned</option>
+        {people.map((a) => (
+          <option key={a.id} value={a.id}>{a.label}</option>
+        ))}
+        {extra ? <option value={extra.value}>{extra.label}</option> : null}
+      </select>
+      {staff ? <FilterError id={errorId} filter={filter} /> : null}
+    </div>
+  );
+}
 
 /**
  * What /tickets shows, from data already read: the heading, quick views, filters, table and
  * pagination. The page reads the data; the benchmark's floor (app/(bench)/bench-floor) renders
  * this same view from memory, so that the two differ only in what reading costs.
  */
-export function TicketList({ actor, params, page, views, assignees, requesters, rowContext }: TicketListData) {
+export function TicketList({ actor, params, page, views, assignees, filters, rowContext }: TicketListData) {
   const staff = isStaff(actor);
   const filtered =
     params.q !== "" || params.status.length > 0 || params.priority.length > 0 || params.assignee !== "" || params.requester !== "";
   const href = (p: Partial<ListParams>) => `/tickets${listQuery({ ...params, ...p })}`;
-  const personName = (id: string, people: Person[]) => people.find((x) => x.id === id)?.name ?? "someone";
+  const { requester, assignee } = filters;
   const active = [
     ...params.status,
     ...params.priority,
-    ...(params.assignee === "me" ? ["assigned to me"] : params.assignee === "none" ? ["unassigned"] : params.assignee ? [`assigned to ${personName(params.assignee, assignees)}`] : []),
-    ...(params.requester ? [`from ${personName(params.requester, requesters)}`] : []),
+    ...(assignee.kind === "me" ? ["assigned to me"] : assignee.kind === "none" ? ["unassigned"] : who(assignee) ? [`assigned to ${who(assignee)}`] : []),
+    ...(who(requester) ? [`from ${who(requester)}`] : []),
   ];
+  const requesterInvalid = requester.kind === "unknown";
   const exportHref = `/tickets/export${listQuery({ ...params, page: 1 })}`;
 
   return (
@@ -86,9 +162,9 @@ export function TicketList({ actor, params, page, views, assignees, requesters, 
         </div>
         {/* On a phone the filters fold under one line that says which are on (a <details>: no
             JavaScript needed); on wider screens they are always shown (globals.css). */}
-        <details className="filter-more">
+        <details className={`filter-more ${styles.more}`}>
           <summary>
-            Filters{active.length ? <span className="filter-summary">: {active.join(", ")}</span> : null}
+            Filters{active.length ? <span className={`filter-summary ${styles.active}`}>: {active.join(", ")}</span> : null}
           </summary>
           <div className="filter-fields">
             <div className="field">
@@ -107,26 +183,13 @@ export function TicketList({ actor, params, page, views, assignees, requesters, 
                 ))}
               </select>
             </div>
-            <div className="field">
-              <label htmlFor="assignee">Assignee</label>
-              <select id="assignee" name="assignee" defaultValue={params.assignee}>
-                <option value="">Anyone</option>
-                <option value="me">Me</option>
-                <option value="none">Unassigned</option>
-                {assignees.map((a) => (
-                  <option key={a.id} value={a.id}>{a.name}</option>
-                ))}
-              </select>
-            </div>
+            <AssigneeFilter staff={staff} choices={assignees} filter={assignee} />
             {staff ? (
-              <div className="field">
+              <div className={`field ${styles.person}`}>
                 <label htmlFor="requester">Requester</label>
-                <select id="requester" name="requester" defaultValue={params.requester}>
-                  <option value="">Anyone</option>
-                  {requesters.map((r) => (
-                    <option key={r.id} value={r.id}>{r.name}</option>
-                  ))}
-                </select>
+                <PersonInput id="requester" name="requester" defaultValue={typedValue(requester)} suggest="requester"
+                  placeholder="Email or name" invalid={requesterInvalid} describedBy={requesterInvalid ? "requester-error" : undefined} />
+                <FilterError id="requester-error" filter={requester} />
               </div>
             ) : null}
             <div className="field">

@@ -3,23 +3,29 @@ import { requireActor } from "@/lib/auth/session";
 import { requestTimeZone } from "@/lib/time-zone";
 import { isStaff } from "@/lib/people/identity";
 import { listTickets, quickViews } from "@/lib/tickets/list";
-import { listAssignees, listRequesters } from "@/lib/people/queries";
+import { listAssignees, type AssigneeChoices } from "@/lib/people/queries";
 import { parseListParams } from "@/lib/tickets/list-params";
+import { resolveListFilters } from "@/lib/tickets/list-filters";
 import { TicketList } from "./TicketList";
 
 export const metadata: Metadata = { title: "Tickets" };
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
+const NO_ONE: AssigneeChoices = { kind: "select", people: [] };
+
 export default async function TicketsPage({ searchParams }: { searchParams: SearchParams }) {
   const actor = await requireActor();
   const params = parseListParams(await searchParams);
-  const [page, views, assignees, requesters] = await Promise.all([
-    listTickets(actor, params),
+  // Who the Requester and Assignee filters name (an index lookup each), then the list by their ids.
+  const resolving = resolveListFilters(actor, params);
+  const [resolved, page, views, assignees] = await Promise.all([
+    resolving,
+    resolving.then((r) => listTickets(actor, r.params)),
     quickViews(actor),
-    isStaff(actor) ? listAssignees() : Promise.resolve([]),
-    listRequesters(actor),
+    isStaff(actor) ? listAssignees() : Promise.resolve(NO_ONE),
   ]);
   const rowContext = { zone: requestTimeZone().zone, now: new Date() };
-  return <TicketList {...{ actor, params, page, views, assignees, requesters, rowContext }} />;
+  const filters = { requester: resolved.requester, assignee: resolved.assignee };
+  return <TicketList {...{ actor, params, page, views, assignees, filters, rowContext }} />;
 }

@@ -5,9 +5,10 @@ import { SelectField } from "../../../_components/Field";
 import { FormMessage } from "../../../_components/FormMessage";
 import { SubmitButton } from "../../../_components/SubmitButton";
 import type { BoundFormAction, FormState } from "@/lib/forms";
-import type { Person } from "@/lib/people/queries";
+import type { AssigneeChoices, PersonRef } from "@/lib/people/queries";
 import { PRIORITIES, type Priority, type Status } from "@/lib/tickets/schema";
 import type { UpdateField } from "../actions";
+import { PersonInput } from "../PersonInput";
 
 const initial: FormState<UpdateField> = { fieldErrors: {}, values: {} };
 
@@ -17,10 +18,14 @@ type Props = {
   version: number;
   status: Status;
   priority: Priority;
-  assignee: Person | null;
+  /** The ticket's assignee as they are now (perhaps deactivated, or no longer staff). */
+  assignee: PersonRef | null;
   statuses: Status[];
-  assignees: Person[];
+  assignees: AssigneeChoices;
 };
+
+/** The current assignee's label where they are not among those offered. */
+const marked = (p: PersonRef) => (p.deactivated ? `${p.name} (deactivated)` : `${p.name} (not an agent)`);
 
 /** The agents' form: status, priority and assignee in one save. */
 export function TicketForm(props: Props) {
@@ -38,11 +43,43 @@ export function TicketForm(props: Props) {
         defaultValue={v.status ?? props.status} errors={state.fieldErrors.status} />
       <SelectField key={`p${props.version}${v.priority ?? ""}`} name="priority" label="Priority" options={PRIORITIES}
         defaultValue={v.priority ?? props.priority} errors={state.fieldErrors.priority} />
-      <SelectField key={`a${props.version}${v.assigneeId ?? ""}`} name="assigneeId" label="Assignee"
-        options={[{ value: "", label: "Unassigned" }, ...props.assignees.map((a) => ({ value: a.id, label: a.name }))]}
-        defaultValue={v.assigneeId ?? props.assignee?.id ?? ""} errors={state.fieldErrors.assigneeId} />
+      <AssigneeField key={`a${props.version}${v.assigneeId ?? ""}`} choices={props.assignees} current={props.assignee}
+        value={v.assigneeId} errors={state.fieldErrors.assigneeId} />
       <SubmitButton pendingText="Saving…">Save changes</SubmitButton>
     </form>
+  );
+}
+
+/**
+ * Assignee: a select of who may be given tickets when they are few enough to list, otherwise an
+ * email typed with suggestions (lib/people/queries.ts, ASSIGNEE_SELECT_MAX); empty is Unassigned.
+ * The current assignee stays the current choice even when they may no longer be given tickets
+ * (deactivated), marked so and offered to no other ticket.
+ */
+function AssigneeField({ choices, current, value, errors }: { choices: AssigneeChoices; current: PersonRef | null; value?: string; errors?: string[] }) {
+  if (choices.kind === "select") {
+    const listed = current === null || choices.people.some((p) => p.id === current.id);
+    return (
+      <SelectField name="assigneeId" label="Assignee" defaultValue={value ?? current?.id ?? ""} errors={errors}
+        options={[
+          { value: "", label: "Unassigned" },
+          ...choices.people.map((a) => ({ value: a.id, label: a.label })),
+          ...(listed ? [] : [{ value: current.id, label: marked(current) }]),
+        ]} />
+    );
+  }
+  const ids = { input: "f-assigneeId", hint: "f-assigneeId-hint", error: "f-assigneeId-error" };
+  return (
+    <div className="field">
+      <label htmlFor={ids.input}>Assignee</label>
+      <p className="hint" id={ids.hint}>
+        {current?.deactivated ? `${marked(current)}. ` : ""}An agent’s email; empty for Unassigned.
+      </p>
+      <PersonInput id={ids.input} name="assigneeId" defaultValue={value ?? current?.email ?? ""} suggest="assignee"
+        placeholder="name@example.com" invalid={Boolean(errors?.length)}
+        describedBy={errors?.length ? `${ids.error} ${ids.hint}` : ids.hint} />
+      {errors?.length ? <p className="field-error" id={ids.error}>{errors.join(" ")}</p> : null}
+    </div>
   );
 }
 

@@ -5,7 +5,7 @@ import { requireActor } from "@/lib/auth/session";
 import { can, statusChoices } from "@/lib/tickets/permissions";
 import { isAdmin, isStaff } from "@/lib/people/identity";
 import { getTicket, type ActivityEntry } from "@/lib/tickets/reads";
-import { listAssignees } from "@/lib/people/queries";
+import { getPerson, listAssignees, type AssigneeChoices } from "@/lib/people/queries";
 import { failedRequesterMail } from "@/lib/mail/admin";
 import { parseTicketNumber } from "@/lib/limits";
 import { PriorityPill, StatusPill } from "../../../_components/Pill";
@@ -35,6 +35,8 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
   const number = parseTicketNumber((await params).number);
   return { title: number === null ? "Ticket not found" : `#${number}` };
 }
+
+const NO_ONE: AssigneeChoices = { kind: "select", people: [] };
 
 const FIELD_NAMES: Record<string, string> = { status: "status", priority: "priority", assignee: "assignee" };
 
@@ -71,8 +73,10 @@ export default async function TicketPage({ params, searchParams }: { params: Par
   const { actor, ticket } = await load((await params).number);
   const sp = await searchParams;
   const staff = can(actor, "changeStatus", { requesterId: ticket.requester.id });
-  const [assignees, conversation, mailFailure] = await Promise.all([
-    staff ? listAssignees() : Promise.resolve([]),
+  const [assignees, assignee, conversation, mailFailure] = await Promise.all([
+    staff ? listAssignees() : Promise.resolve(NO_ONE),
+    // For staff, the assignee as they are now: the picker keeps them chosen, marked if deactivated.
+    staff && ticket.assignee ? getPerson(ticket.assignee.id) : Promise.resolve(null),
     listComments(actor, ticket.number, parseConversationParams(sp)),
     isStaff(actor) ? failedRequesterMail(ticket.number, ticket.requester.id) : Promise.resolve(null),
   ]);
@@ -166,7 +170,7 @@ export default async function TicketPage({ params, searchParams }: { params: Par
             <dt>Requester</dt>
             <dd>{ticket.requester.name}</dd>
             <dt>Assignee</dt>
-            <dd>{ticket.assignee?.name ?? "Unassigned"}</dd>
+            <dd>{ticket.assignee ? (assignee?.deactivated ? `${ticket.assignee.name} (deactivated)` : ticket.assignee.name) : "Unassigned"}</dd>
             <dt>Created</dt>
             <dd><Time date={ticket.createdAt} mode="exact" /></dd>
             <dt>Updated</dt>
@@ -184,7 +188,7 @@ export default async function TicketPage({ params, searchParams }: { params: Par
               version={ticket.version}
               status={ticket.status}
               priority={ticket.priority}
-              assignee={ticket.assignee}
+              assignee={assignee}
               statuses={statusChoices(actor, { requesterId: ticket.requester.id, status: ticket.status })}
               assignees={assignees}
             />

@@ -1,6 +1,7 @@
 import { getActor } from "@/lib/auth/session";
 import { parseListParams } from "@/lib/tickets/list-params";
 import { exportTickets } from "@/lib/tickets/list";
+import { resolveListFilters } from "@/lib/tickets/list-filters";
 import { csvLine } from "@/lib/tickets/csv";
 
 /**
@@ -16,10 +17,12 @@ export async function GET(request: Request) {
     const next = encodeURIComponent(`/tickets${url.search}`);
     return new Response(null, { status: 303, headers: { Location: `/sign-in?next=${next}`, "Cache-Control": "no-store" } });
   }
-  const params = parseListParams(Object.fromEntries([...new Set(url.searchParams.keys())].map((k) => {
+  const typed = parseListParams(Object.fromEntries([...new Set(url.searchParams.keys())].map((k) => {
     const all = url.searchParams.getAll(k);
     return [k, all.length > 1 ? all : all[0]];
   })));
+  // The Requester and Assignee filters as the list reads them: typed emails and names to ids.
+  const { params } = await resolveListFilters(actor, typed);
   const encoder = new TextEncoder();
   const batches = exportTickets(actor, params);
   const stream = new ReadableStream<Uint8Array>({
