@@ -165,6 +165,27 @@ test.describe("axe finds no violations", () => {
     await ada.goto("/admin/users");
     await expect(ada.getByRole("heading", { name: "Users" })).toBeVisible();
     await expectNoViolations(ada, browser, javaScriptEnabled, "/admin/users");
+    // An invitation refused, with its error beside the field.
+    const invite = ada.getByRole("form", { name: "Invite person" });
+    await invite.getByLabel("Email").fill("not an address");
+    await invite.getByRole("button", { name: "Send invitation" }).click();
+    await expect(invite.getByLabel("Email")).toHaveAttribute("aria-invalid", "true");
+    await expectNoViolations(ada, browser, javaScriptEnabled, "/admin/users, invitation error");
+  });
+
+  test("/admin/sign-up and /admin/audit as admin", async ({ as, browser, javaScriptEnabled }) => {
+    const ada = await as("admin");
+    await ada.goto("/admin/sign-up");
+    await expect(ada.getByRole("heading", { name: "Sign-up", level: 1 })).toBeVisible();
+    await expectNoViolations(ada, browser, javaScriptEnabled, "/admin/sign-up");
+    // A list that is not domains comes back with its error (nothing is saved).
+    await ada.getByLabel("Allowed domains").fill("not a domain");
+    await ada.getByRole("button", { name: "Save" }).click();
+    await expect(ada.getByLabel("Allowed domains")).toHaveAttribute("aria-invalid", "true");
+    await expectNoViolations(ada, browser, javaScriptEnabled, "/admin/sign-up, error");
+    await ada.goto("/admin/audit");
+    await expect(ada.getByRole("heading", { name: "Audit log", level: 1 })).toBeVisible();
+    await expectNoViolations(ada, browser, javaScriptEnabled, "/admin/audit");
   });
 
   test("/admin/mail and /settings", async ({ as, browser, javaScriptEnabled }) => {

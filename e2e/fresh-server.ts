@@ -5,9 +5,19 @@ import path from "node:path";
 /**
  * A Triage of a test's own: server/server.mjs itself (not `npm start`: the build is the e2e
  * server's), started fresh on its own migrated SQLite file, with no mail and nobody else's
- * requests. `env` adds or overrides settings.
+ * requests. `env` adds or overrides settings; a PostgreSQL DATABASE_URL there is migrated and used
+ * instead of the file (several processes on one database).
  */
-export type FreshServer = { url: string; file: string; child: ChildProcess; output: () => string; stop: () => Promise<void> };
+export type FreshServer = {
+  url: string;
+  file: string;
+  child: ChildProcess;
+  /** Everything it printed, stdout and stderr as they came. */
+  output: () => string;
+  stdout: () => string;
+  stderr: () => string;
+  stop: () => Promise<void>;
+};
 
 export async function freshServer(port: number, env: Record<string, string> = {}): Promise<FreshServer> {
   const dir = path.resolve(`.tmp/e2e-fresh-${port}`);
@@ -27,12 +37,15 @@ export async function freshServer(port: number, env: Record<string, string> = {}
     TRIAGE_TRUSTED_PROXIES: "",
     ...env,
   };
-  const migrated = spawnSync(path.resolve("node_modules/.bin/prisma"), ["migrate", "deploy"], { env: all, stdio: "pipe" });
+  const migrate = all.DATABASE_URL!.startsWith("postgres") ? ["tsx", "server/migrate-postgres.ts"] : ["prisma", "migrate", "deploy"];
+  const migrated = spawnSync(path.resolve(`node_modules/.bin/${migrate[0]}`), migrate.slice(1), { env: all, stdio: "pipe" });
   if (migrated.status !== 0) throw new Error(`migrating the fresh server's database failed: ${migrated.stderr}`);
   const child: ChildProcess = spawn(process.execPath, ["server/server.mjs"], { env: all, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
-  child.stdout!.on("data", (c: Buffer) => (output += c.toString()));
-  child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.setEncoding("utf8").on("data", (c: string) => ((output += c), (stdout += c)));
+  child.stderr!.setEncoding("utf8").on("data", (c: string) => ((output += c), (stderr += c)));
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the fresh server did not start: ${output}`)), 60_000);
     const listening = () => {
@@ -49,6 +62,8 @@ export async function freshServer(port: number, env: Record<string, string> = {}
     file,
     child,
     output: () => output,
+    stdout: () => stdout,
+    stderr: () => stderr,
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once("exit", r));

@@ -25,7 +25,7 @@ setup("create accounts and sign in once per role", async ({ browser }) => {
 
   const context = await browser.newContext({ storageState: ACCOUNTS.admin.file });
   const page = await context.newPage();
-  await page.goto("/admin/users");
+  await page.goto(`/admin/users?q=${encodeURIComponent(ACCOUNTS.agent.email)}`);
   const row = page.getByRole("row").filter({ hasText: ACCOUNTS.agent.email });
   await row.getByLabel("Role", { exact: true }).selectOption("agent");
   await row.getByRole("button", { name: "Save role" }).click();

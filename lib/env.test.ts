@@ -84,6 +84,18 @@ describe("parseEnv", () => {
     expect(configError({ NODE_ENV: "staging" }).message).toMatch(/\bNODE_ENV\b/);
   });
 
+  it("TRIAGE_LOG_FORMAT: text by default, json when asked, anything else refused by name", () => {
+    expect(parseEnv({}).TRIAGE_LOG_FORMAT).toBe("text");
+    expect(parseEnv({ TRIAGE_LOG_FORMAT: " " }).TRIAGE_LOG_FORMAT).toBe("text");
+    expect(parseEnv({ TRIAGE_LOG_FORMAT: "text" }).TRIAGE_LOG_FORMAT).toBe("text");
+    expect(parseEnv({ TRIAGE_LOG_FORMAT: "json" }).TRIAGE_LOG_FORMAT).toBe("json");
+    for (const TRIAGE_LOG_FORMAT of ["JSON", "logfmt", "json "]) {
+      const e = configError({ TRIAGE_LOG_FORMAT });
+      expect(e.message).toMatch(/\bTRIAGE_LOG_FORMAT\b: must be "text" \(readable lines\) or "json"/);
+      expect(e.message).not.toMatch(/\bPORT\b|DATABASE_URL/);
+    }
+  });
+
   it("several problems are all reported at once", () => {
     const e = configError({ PORT: "abc", DATABASE_URL: "mysql://x", AUTH_SECRET: "short" });
     expect(e.message).toMatch(/\bPORT\b/);

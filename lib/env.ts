@@ -1,6 +1,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { parseTrustedProxies } from "./address";
+import { LOG_FORMATS } from "./log.mjs";
 import { ADDRESS_FAILURES_DEFAULT, ATTACHMENT_MAX_MB_DEFAULT, FILES_PER_HOUR_DEFAULT, SIGNED_OUT_MAX_BODY_KB, SIGNUPS_PER_HOUR_DEFAULT } from "./limits";
 
 /**
@@ -8,7 +9,8 @@ import { ADDRESS_FAILURES_DEFAULT, ATTACHMENT_MAX_MB_DEFAULT, FILES_PER_HOUR_DEF
  * that names the variable. Everything in lib/ reads its settings from here. Two readers of
  * process.env sit outside it because they run before any of this is loaded: next.config.mjs
  * (TRIAGE_ALLOWED_ORIGINS, NEXT_DIST_DIR, read by Next.js at build and start) and
- * server/server.mjs (PORT); server/start.ts validates all of them first. TRIAGE_PEER_HEADER is
+ * server/server.mjs (PORT, and through lib/log.mjs TRIAGE_LOG_FORMAT); server/start.ts validates
+ * all of them first. TRIAGE_PEER_HEADER is
  * not configuration: server/server.mjs draws it at random and the sign-in action reads it.
  */
 const schema = z.object({
@@ -79,6 +81,11 @@ const schema = z.object({
     .min(1, "must be between 1 and 600")
     .max(600, "must be between 1 and 600")
     .default(20),
+  /**
+   * How the log is written (lib/log.mjs, which server/server.mjs and the app use): readable lines,
+   * or one JSON object a line.
+   */
+  TRIAGE_LOG_FORMAT: z.enum(LOG_FORMATS, { message: 'must be "text" (readable lines) or "json" (one JSON object a line)' }).default("text"),
   /** Comments (and internal notes) one person may add in a minute, on the web and by mail alike. */
   TRIAGE_COMMENTS_PER_MINUTE: z.coerce
     .number({ message: "must be a number of comments" })
@@ -194,6 +201,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     TRIAGE_IMAP_URL: empty(source.TRIAGE_IMAP_URL),
     TRIAGE_IMAP_POLL_SECONDS: empty(source.TRIAGE_IMAP_POLL_SECONDS),
     TRIAGE_SHUTDOWN_SECONDS: empty(source.TRIAGE_SHUTDOWN_SECONDS),
+    TRIAGE_LOG_FORMAT: empty(source.TRIAGE_LOG_FORMAT),
     TRIAGE_COMMENTS_PER_MINUTE: empty(source.TRIAGE_COMMENTS_PER_MINUTE),
     TRIAGE_MAIL_COALESCE_SECONDS: empty(source.TRIAGE_MAIL_COALESCE_SECONDS),
     TRIAGE_SIGNIN_FAILURES_PER_ADDRESS: empty(source.TRIAGE_SIGNIN_FAILURES_PER_ADDRESS),

@@ -23,3 +23,6 @@ export function normalizeNewlines(s: string): string {
 export function oneLine(s: string): string {
   return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ");
 }
+
+/** "an admin", "an agent", "a requester": a role (or any word) with its article. */
+export const withArticle = (word: string) => `${/^[aeiou]/i.test(word) ? "an" : "a"} ${word}`;

@@ -16,25 +16,39 @@
  * `next start` or `next dev`) the only address a page could see is X-Forwarded-For, which any
  * client can write; there no address is believed.
  *
+ * Each request has an id, fresh or the X-Request-Id of a trusted proxy (TRIAGE_TRUSTED_PROXIES),
+ * returned in the X-Request-Id response header, given to the app in the same request header, and
+ * named on every line logged while it is answered; when its response is done it gets one line of
+ * the log: method, path without its query, status, time, bytes, client address (lib/log.mjs,
+ * text or TRIAGE_LOG_FORMAT=json; `console` is patched once, here, so that the app's own lines
+ * are JSON too).
+ *
  * For a load balancer: GET /healthz answers "ok" from this process alone (no database, no Next.js),
  * and /readyz (app/readyz/route.ts) whether the database answers and its migrations are current;
  * here it answers 503 as soon as the process is shutting down.
  *
  * On SIGTERM (or SIGINT) it finishes the requests in flight (each response then closes its
  * connection), answers any request on a connection opened after the signal with 503 "shutting
- * down" (never processed: a proxy may send it to another process), lets the mail workers finish
- * the message each is on, stops listening once nothing new has come for a moment, and exits 0: at
- * most TRIAGE_SHUTDOWN_SECONDS (20) later, when whatever is left is cut off. It keeps listening
+ * down" (never processed: a proxy may send it to another process), closes idle keep-alive
+ * connections (a request that meets one as it closes is dropped unstarted, for the same reason),
+ * lets the mail workers finish the message each is on, stops listening once nothing new has come
+ * for a moment, and exits 0: at most TRIAGE_SHUTDOWN_SECONDS (20) later, when whatever is left is
+ * cut off. So until that limit, every request it received was answered or never started. It keeps listening
  * until then because closing a listening socket resets the connections the kernel has accepted
  * and Node.js has not yet taken, whose clients are already sending.
  *
  *   node server/server.mjs [--dev]      (PORT, default 3000)
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import crypto from "node:crypto";
 import http from "node:http";
 import net from "node:net";
 import path from "node:path";
-import next from "next";
+import { clientAddress, isTrusted, normalise, parseTrustedProxies } from "../lib/client-address.mjs";
+import { logResponse, patchConsole, requestContext, requestIdFor } from "../lib/log.mjs";
+
+// First: whatever is printed from here on (Next.js's warnings included) is a line of the log.
+patchConsole();
 
 const root = path.resolve(import.meta.dirname, "..");
 const port = Number(process.env.PORT || 3000);
@@ -46,6 +60,7 @@ process.env.NODE_ENV = dev ? "development" : "production";
 process.env.TRIAGE_UPLOAD_KEY = crypto.randomBytes(32).toString("hex");
 const { openFrontDoor } = await import("./front-door.mjs");
 const { guardPost } = await import("./post-guard.mjs");
+const { default: next } = await import("next");
 
 // Workaround of a framework limit. When a server action redirects, Next.js fetches the target
 // from this server, at the origin `next start` puts in this private variable; a custom server
@@ -58,6 +73,9 @@ process.env.__NEXT_PRIVATE_ORIGIN = `http://localhost:${port}`;
 
 const PEER_HEADER = `x-triage-peer-${crypto.randomBytes(12).toString("hex")}`;
 process.env.TRIAGE_PEER_HEADER = PEER_HEADER;
+/** Proxies whose X-Forwarded-For and X-Request-Id are believed (server/start.ts validated the list). */
+const trusted = parseTrustedProxies(process.env.TRIAGE_TRUSTED_PROXIES);
+const TRUSTED = Array.isArray(trusted) ? trusted : [];
 
 /** How long a shutdown waits for the requests in flight and the mail workers. */
 const SHUTDOWN_MS = Math.max(1, Number(process.env.TRIAGE_SHUTDOWN_SECONDS) || 20) * 1000;
@@ -79,6 +97,24 @@ const connections = new Map();
 /** @type {(req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>} */
 let handle;
 const server = http.createServer((req, res) => {
+  // Its id: on the response, on the request for the app (X-Request-Id), and on every line logged
+  // while it is answered; its line is written when the response is done (lib/log.mjs). A request
+  // that carries the peer header is this process's own: Next.js fetching the page a server action
+  // redirects to, with the post's headers (whose response headers it copies into the post's). It
+  // keeps the post's id, and its line names the post's client.
+  const peer = req.socket.remoteAddress ?? "";
+  const forwardedPeer = req.headers[PEER_HEADER];
+  const own = typeof forwardedPeer === "string";
+  const requestId = requestIdFor(req.headers["x-request-id"], own || isTrusted(normalise(peer) ?? "", TRUSTED));
+  req.headers["x-request-id"] = requestId;
+  res.setHeader("x-request-id", requestId);
+  const client = () => clientAddress(own ? forwardedPeer : peer, req.headers["x-forwarded-for"] ?? null, TRUSTED);
+  logResponse(req, res, { requestId, client });
+  // A request on a connection this process has already closed (an idle keep-alive one, while
+  // shutting down) is not started, as if it had never come: no answer can go back on it, and a
+  // proxy that sees the connection drop sends it to another process (README: rolling restarts).
+  // Its line says status 0, aborted.
+  if (req.socket.writableEnded) return void req.socket.destroy();
   const conn = connections.get(req.socket);
   if (conn) {
     conn.active++;
@@ -89,6 +125,15 @@ const server = http.createServer((req, res) => {
       if (draining && conn.active === 0) req.socket.end();
     });
   }
+  requestContext.run({ requestId }, () => answer(req, res, conn));
+});
+
+/**
+ * @param {http.IncomingMessage} req
+ * @param {http.ServerResponse} res
+ * @param {{ active: number, served: boolean, openedAt: number } | undefined} conn
+ */
+function answer(req, res, conn) {
   const pathname = (req.url ?? "/").split("?")[0];
   if (pathname === "/healthz" && (req.method === "GET" || req.method === "HEAD")) return plain(res, 200, "ok");
   if (draining) {
@@ -103,8 +148,9 @@ const server = http.createServer((req, res) => {
   }
   req.headers[PEER_HEADER] = req.socket.remoteAddress ?? "";
   if (openFrontDoor(req, res)) return;
-  guardPost(req, res, (checked) => handle(checked, res));
-});
+  // The post guard may call back from a stream's event, outside this request's context: bound.
+  guardPost(req, res, AsyncLocalStorage.bind((checked) => handle(checked, res)));
+}
 // In development Next.js answers its reloading socket on this server's upgrade requests.
 const app = next({ dev, dir: root, port, hostname: "localhost", httpServer: server });
 handle = app.getRequestHandler();

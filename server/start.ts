@@ -9,9 +9,11 @@
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { stripVTControlCharacters } from "node:util";
 import { readOrCreateSecret } from "../lib/auth/secret-file";
 import { ConfigError, parseEnv, type Env } from "../lib/env";
 import { ATTACHMENTS_PER_MESSAGE } from "../lib/limits";
+import { logFormat, logLine, patchConsole } from "../lib/log.mjs";
 import { migratePostgres } from "./migrate-postgres";
 import { buildIdentity } from "./build-identity";
 import { BUILD_SOURCES, newest } from "./newest";
@@ -19,6 +21,8 @@ import { BUILD_SOURCES, newest } from "./newest";
 const root = path.resolve(__dirname, "..");
 process.chdir(root);
 const dev = process.argv.includes("--dev");
+// TRIAGE_LOG_FORMAT=json: this step's lines are JSON too, as server.mjs's are (lib/log.mjs).
+patchConsole();
 
 function fail(message: string): never {
   console.error(`\n${message}\n`);
@@ -48,6 +52,15 @@ const childEnv: NodeJS.ProcessEnv = {
 };
 
 function run(cmd: string, args: string[]) {
+  if (logFormat() === "json") {
+    // The build's and the migrations' own output, a line of the log per line.
+    const r = spawnSync(cmd, args, { stdio: ["inherit", "pipe", "pipe"], env: childEnv, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+    for (const [text, level] of [[r.stdout, "info"], [r.stderr, "warn"]] as const) {
+      for (const line of (text ?? "").split(/[\r\n]+/)) if (line.trim()) logLine(level, stripVTControlCharacters(line), { step: path.basename(cmd) });
+    }
+    if (r.status !== 0) fail(`"${cmd} ${args.join(" ")}" failed.`);
+    return;
+  }
   const r = spawnSync(cmd, args, { stdio: "inherit", env: childEnv });
   if (r.status !== 0) fail(`"${cmd} ${args.join(" ")}" failed.`);
 }

@@ -8,9 +8,10 @@ import { APIError } from "better-auth/api";
 import { defineAction } from "@/lib/action";
 import { type FormState, FORM_INVALID, FORM_UNREADABLE } from "@/lib/forms";
 import { requestAuth } from "@/lib/auth/session";
+import { ACCOUNT_DEACTIVATED } from "@/lib/auth/auth";
 import { confirmAddress } from "@/lib/auth/address-proof";
 import { signUp } from "@/lib/auth/sign-up";
-import { clientAddress, throttleKey } from "@/lib/address";
+import { requestAddress } from "@/lib/auth/request-address";
 import { safeNextPath } from "@/lib/auth/paths";
 import {
   confirmAddressSchema,
@@ -25,7 +26,6 @@ import {
 } from "@/lib/auth/schema";
 import { noteSignInSuccess, reserveResetRequest, reserveSignInAttempt } from "@/lib/auth/throttle";
 import { tooManyAttemptsMessage, tooManySignUpsMessage } from "@/lib/auth/throttle-policy";
-import { env } from "@/lib/env";
 import { PASSWORD_RULE } from "@/lib/limits";
 
 export type SignInField = "email" | "password";
@@ -36,26 +36,6 @@ export type ConfirmField = "token";
 
 /** Where to go afterwards: a path on this site, or nowhere (`safeNextPath` decides). */
 const next = z.preprocess((v) => (typeof v === "string" ? v : undefined), z.string().optional());
-
-let warnedUntrusted = false;
-
-/**
- * The client's address as throttling counts it: the TCP peer, or what trusted proxies say it was
- * (lib/address.ts), IPv6 by its /64. Null when Triage was not started by server/server.mjs.
- */
-async function requestAddress(): Promise<string | null> {
-  const h = await headers();
-  const name = process.env.TRIAGE_PEER_HEADER;
-  const peer = name ? h.get(name) : null;
-  const { TRIAGE_TRUSTED_PROXIES: trusted } = env();
-  const address = clientAddress(peer, h.get("x-forwarded-for"), trusted);
-  if (!warnedUntrusted && peer && trusted.length === 0 && h.has("x-forwarded-for")) {
-    // Behind a proxy that is not trusted, everyone shares the proxy's address and its limit.
-    warnedUntrusted = true;
-    console.warn(`X-Forwarded-For from ${peer} is ignored: if a reverse proxy is in front, list it in TRIAGE_TRUSTED_PROXIES.`);
-  }
-  return address === null ? null : throttleKey(address);
-}
 
 const INVALID = "Invalid email or password";
 const unreadable = <F extends string>(): FormState<F> => ({
@@ -82,6 +62,9 @@ export const signInAction = defineAction({
     try {
       await auth.api.signInEmail({ body: { email, password }, headers: await headers() });
     } catch (e) {
+      if (e instanceof APIError && (e.body as { code?: string } | undefined)?.code === ACCOUNT_DEACTIVATED) {
+        return { fieldErrors: {}, values, message: "This account is deactivated. Ask an admin of this help desk to reactivate it." };
+      }
       if (e instanceof APIError && (e.statusCode === 401 || e.statusCode === 400 || e.statusCode === 403)) {
         return { fieldErrors: {}, values, message: INVALID };
       }
@@ -102,6 +85,8 @@ export const signUpAction = defineAction({
   async run({ data: { next, ...body }, values }) {
     const result = await signUp(await requestAuth(), body, await requestAddress(), await headers());
     switch (result.kind) {
+      case "closed":
+        return { fieldErrors: { email: [result.message] }, values, message: result.message };
       case "locked": {
         const message = result.why === "signups" ? tooManySignUpsMessage(result.minutes) : tooManyAttemptsMessage(result.minutes);
         return { fieldErrors: {}, values, message };

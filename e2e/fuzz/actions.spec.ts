@@ -58,6 +58,8 @@ type Ctx = {
   ottoFile: number;
   /** A file on Rita's ticket that was removed already. */
   removedFile: number;
+  /** Per poster: an active person of the suite's own to Deactivate. */
+  toDeactivate: Record<Poster, string>;
 };
 
 const version = async (n: number) => (await db.get<{ version: number }>(`SELECT "version" FROM "ticket" WHERE "number" = ?`, n))!.version;
@@ -112,6 +114,9 @@ const FORGED_FILES = (): Value[] => [
   new File([Buffer.alloc(25 * 1024 * 1024 + 1)], "too-big.bin"),
 ];
 const stamp = `${Date.now()}${crypto.randomBytes(2).toString("hex")}`;
+/** Counters that make each valid invitation and sign-up setting new. */
+let invitations = 0;
+let policies = 0;
 const idOf = (c: Ctx, who: Poster) => (who === "anonymous" ? null : c.ids[who]);
 
 /** The kinds of mail a person chooses at /settings (lib/mail/kinds.ts); the last three reach only staff. */
@@ -226,6 +231,46 @@ const CASES: Record<string, Case> = {
     allowed: (who) => who === "admin",
     hostile: () => ({ role: [MISSING, "", "superadmin", "Admin", '{"set":"admin"}', "admin "] }),
     boundHostile: (c, who) => (who === "admin" ? ["no-such-user", "00000000-0000-0000-0000-000000000000", "../" + c.ids.admin] : [c.ids.admin, c.ids.agent]),
+  },
+  "app/(desk)/admin/users/actions.ts#inviteAction": {
+    page: () => "/admin/users",
+    bound: () => [],
+    withState: true,
+    // A new address each time: an invitation to it makes a person (the admin's), or nothing.
+    valid: (c, who) => [["email", `fuzz-invite-${who}-${stamp}-${++invitations}@example.test`], ["role", "agent"]],
+    allowed: (who) => who === "admin",
+    // An address with an account and a password is refused too (nothing is sent, nobody changes).
+    hostile: () => ({
+      email: [MISSING, "", "not-an-email", long(300) + "@example.com", ACCOUNTS.requester.email, "a@b\u0000.com"],
+      role: [MISSING, "", "superadmin", "Admin", "agent "],
+    }),
+  },
+  "app/(desk)/admin/users/actions.ts#setActiveAction": {
+    page: () => "/admin/users",
+    bound: (c, who) => [c.toDeactivate[who]],
+    withState: true,
+    valid: () => [["to", "deactivated"]],
+    allowed: (who) => who === "admin",
+    // "active" for someone active changes nothing either.
+    hostile: () => ({ to: [MISSING, "", "Deactivated", "deactivated ", "inactive", "active"] }),
+    // Nobody deactivates themselves; ids that name nobody or are not ids.
+    boundHostile: (c, who) => (who === "admin" ? [c.ids.admin, "no-such-user", "../" + c.ids.agent, { gt: "" }] : [c.ids.admin, c.ids.agent]),
+    effect: async (c, who) => async (mayAct) => {
+      const row = await db.get<{ d: string | null }>(`SELECT "deactivatedAt" AS "d" FROM "user" WHERE "id" = ?`, c.toDeactivate[who]);
+      expect(row?.d != null, "control: deactivated by an admin only").toBe(mayAct);
+    },
+  },
+  "app/(desk)/admin/sign-up/actions.ts#saveSignUpAction": {
+    page: () => "/admin/sign-up",
+    bound: () => [],
+    withState: true,
+    // Sign-up stays open to anyone (other cases sign people up); the list changes each time.
+    valid: () => [["mode", "anyone"], ["domains", `fuzz-${stamp}-${++policies}.example`], ["unknownSenders", "on"]],
+    allowed: (who) => who === "admin",
+    hostile: () => ({
+      mode: [MISSING, "", "everyone", "Nobody", "anyone ", '{"eq":"nobody"}'],
+      domains: ["not a domain", "*.example.com", long(30_001), Array.from({ length: 101 }, (_, i) => `d${i}.example`).join(",")],
+    }),
   },
   "app/(auth)/actions.ts#signInAction": {
     page: () => "/sign-in",
@@ -527,7 +572,8 @@ test.beforeAll(async () => {
   const files = await perPoster((who) => newFile(rita, `fuzz-${who}-${stamp}.txt`));
   const ottoFile = await newFile(otto, `fuzz-otto-${stamp}.txt`);
   const removedFile = await newFile(rita, `fuzz-removed-${stamp}.txt`, ids.agent);
-  ctx = { rita, otto, ids, resetIds, forgot, resetToken, orphanToken, failedMail, sentMail, proofToken, files, ottoFile, removedFile };
+  const toDeactivate = await perPoster((who) => newPerson(`Fuzz Active ${who}`, `fuzz-active-${who}-${stamp}@example.test`));
+  ctx = { rita, otto, ids, resetIds, forgot, resetToken, orphanToken, failedMail, sentMail, proofToken, files, ottoFile, removedFile, toDeactivate };
   expect(ctx.rita).toBeGreaterThan(0);
   expect(ctx.otto).toBeGreaterThan(0);
 });

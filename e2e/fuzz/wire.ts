@@ -118,6 +118,8 @@ const TABLES = [
   "attachment",
   // Files' bytes when PostgreSQL keeps them (chunks are named by these rows' hashes).
   "file_blob",
+  "desk_setting",
+  "audit_log",
 ] as const;
 
 /** The embedded store's files (SQLite keeps them under the data folder), by name. */

@@ -29,7 +29,8 @@ export async function actorFromHeaders(h: Headers): Promise<Actor | null> {
     await write((tx) => tx.run(`DELETE FROM "session" WHERE "id" = ?`, session.session.id));
     return null;
   }
-  const { role, timeZone } = session.user as { role?: string; timeZone?: string | null };
+  const { role, timeZone, deactivatedAt } = session.user as { role?: string; timeZone?: string | null; deactivatedAt?: Date | null };
+  if (deactivatedAt) return null;
   return toActor(session.user.id, session.user.name, role, timeZone);
 }
 
@@ -99,7 +100,7 @@ type SessionRow = { createdAt: string | Date; expiresAt: string | Date; userId: 
 async function currentSession(token: string): Promise<Actor | undefined> {
   const row = await read.get<SessionRow>(
     `SELECT s."createdAt", s."expiresAt", u."id" AS "userId", u."name", u."role", u."timeZone"
-     FROM "session" s JOIN "user" u ON u."id" = s."userId" WHERE s."token" = ?`,
+     FROM "session" s JOIN "user" u ON u."id" = s."userId" WHERE s."token" = ? AND u."deactivatedAt" IS NULL`,
     token,
   );
   if (!row) return undefined;

@@ -1,8 +1,9 @@
 import "server-only";
 import { betterAuth } from "better-auth";
+import { APIError } from "better-auth/api";
 import { prismaAdapter } from "better-auth/adapters/prisma";
 import { nextCookies } from "better-auth/next-js";
-import { models, sqlDate, write } from "../db";
+import { models, read, sqlDate, write } from "../db";
 import { env } from "../env";
 import { authSecret } from "./secret";
 import { PASSWORD_MAX, PASSWORD_MIN } from "../limits";
@@ -10,11 +11,27 @@ import { accountEvents } from "./events";
 import { resetPasswordUrl } from "./reset-url";
 import { confirmAddressUrl } from "./confirm-url";
 import { clearEmailThrottle } from "./throttle";
+import { endSetPasswordLinks } from "./link-rows";
+import { signUpClosed } from "../desk/settings";
+import { hasPasswordSql, isActiveSql } from "../people/identity";
+
+/** Whether "Forgot password?" may mail this person a link (see sendResetPassword below). */
+async function maySetPassword(userId: string, email: string): Promise<boolean> {
+  const row = await read.get<{ active: number | boolean; password: number | boolean }>(
+    `SELECT CASE WHEN ${isActiveSql("u")} THEN 1 ELSE 0 END AS "active", CASE WHEN ${hasPasswordSql("u")} THEN 1 ELSE 0 END AS "password" FROM "user" u WHERE u."id" = ?`,
+    userId,
+  );
+  if (!row || Number(row.active) !== 1) return false;
+  return Number(row.password) === 1 || (await signUpClosed(email)) === null;
+}
 
 /** How long a reset link works. */
 export const RESET_LINK_SECONDS = 60 * 60;
 /** How long the link that proves an address works (mailed on sign-up while mail is on). */
 export const PROOF_LINK_SECONDS = 3 * 24 * 60 * 60;
+
+/** The code of the sign-in refusal for a deactivated account (app/(auth)/actions.ts says so). */
+export const ACCOUNT_DEACTIVATED = "ACCOUNT_DEACTIVATED";
 
 /** Sliding expiry: a session lives a week past its last use (refreshed at most daily)… */
 export const SESSION_IDLE_SECONDS = 60 * 60 * 24 * 7;
@@ -41,7 +58,14 @@ function createAuth(secure: boolean) {
       // A new password ends every session: whoever knew the old one is out.
       revokeSessionsOnPasswordReset: true,
       // The link goes out like every other message: whoever reacts to the event (the outbox).
+      // A deactivated person gets no link (their account mail goes nowhere), and one who has no
+      // password yet gets one only if they may open an account now (signUpClosed): with sign-up
+      // closed to them, an admin invites them instead. The link Better Auth stored is ended.
       sendResetPassword: async ({ user, token }) => {
+        if (!(await maySetPassword(user.id, user.email))) {
+          await write((tx) => tx.run(`DELETE FROM "verification" WHERE "identifier" = ?`, `reset-password:${token}`));
+          return;
+        }
         await write((tx) => accountEvents.emit(tx, { kind: "reset_link", userId: user.id, link: resetPasswordUrl(token) }));
       },
       // Better Auth uses up only the link that was followed: every other reset link (or mailed
@@ -51,7 +75,7 @@ function createAuth(secure: boolean) {
       // at once with the new password, from anywhere: the email's throttle rows go.
       onPasswordReset: async ({ user }) => {
         await write(async (tx) => {
-          await tx.run(`DELETE FROM "verification" WHERE "value" = ? AND substr("identifier", 1, 15) = 'reset-password:'`, user.id);
+          await endSetPasswordLinks(tx, user.id);
           await tx.run(`UPDATE "user" SET "emailVerified" = ?, "updatedAt" = ? WHERE "id" = ?`, true, sqlDate(new Date()), user.id);
           await clearEmailThrottle(tx, user.email);
         });
@@ -79,9 +103,20 @@ function createAuth(secure: boolean) {
       additionalFields: {
         role: { type: "string", required: false, defaultValue: "requester", input: false },
         timeZone: { type: "string", required: false, input: false },
+        deactivatedAt: { type: "date", required: false, input: false },
       },
     },
     databaseHooks: {
+      session: {
+        create: {
+          // A deactivated person signs in nowhere (lib/people/commands.ts setActive). Checked only
+          // once the password was right, so the refusal tells nobody else anything.
+          before: async (session) => {
+            const user = await read.get<{ deactivatedAt: unknown }>(`SELECT "deactivatedAt" FROM "user" WHERE "id" = ?`, session.userId);
+            if (user && user.deactivatedAt !== null) throw new APIError("FORBIDDEN", { message: "This account is deactivated.", code: ACCOUNT_DEACTIVATED });
+          },
+        },
+      },
       user: {
         create: {
           // The first account on an empty database runs the place. Decided after the insert, in

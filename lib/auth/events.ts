@@ -8,10 +8,12 @@ import { registry } from "../reactions";
  *   address_proof    an account was made on the web while mail is on: a link that proves the
  *                    address (Better Auth's email verification; /confirm-address)
  *   sign_up_attempt  someone tried to make an account with the address of this one
+ *   invitation       an admin invited a person: a link to set their password (lib/people/commands.ts)
  */
 export type AccountEvent =
   | { kind: "reset_link"; userId: string; link: string }
   | { kind: "address_proof"; userId: string; link: string }
-  | { kind: "sign_up_attempt"; userId: string; at: Date };
+  | { kind: "sign_up_attempt"; userId: string; at: Date }
+  | { kind: "invitation"; userId: string; link: string; by: string; role: string; days: number };
 
 export const accountEvents = registry<AccountEvent>("accounts");

@@ -5,8 +5,9 @@ import { resetPasswordUrl } from "./reset-url";
 
 /**
  * Links that set a password: the one Better Auth mails when someone asks for a reset
- * (emailAndPassword.sendResetPassword in ./auth.ts) and the invitation Triage mails a requester
- * it made from mail, who has no password yet (lib/mail/import.ts). Both are Better Auth's
+ * (emailAndPassword.sendResetPassword in ./auth.ts), the invitation Triage mails a requester it
+ * made from mail, who has no password yet (lib/mail/import.ts), and an admin's invitation
+ * (lib/people/commands.ts invitePerson). Both are Better Auth's
  * reset-password tokens, followed on /reset-password and used up by auth.api.resetPassword.
  * tests/integration/better-auth-contract.test.ts checks that the installed Better Auth accepts
  * what is made here.

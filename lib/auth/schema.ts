@@ -5,15 +5,22 @@ import { oneLine } from "../text";
 /** Sign-in and sign-up forms. No server imports. */
 const text = z.preprocess((v) => (typeof v === "string" ? v : ""), z.string());
 
-export const email = text.pipe(
-  z
-    .string()
-    .trim()
-    .toLowerCase()
-    .min(1, "Enter your email address.")
-    .max(EMAIL_MAX, "That email address is too long.")
-    .pipe(z.email({ message: "Enter an email address like name@example.com." })),
-);
+/** An email address, trimmed and lowercased (the one rule for every form that takes one). */
+const emailField = (empty: string) =>
+  text.pipe(
+    z
+      .string()
+      .trim()
+      .toLowerCase()
+      .min(1, empty)
+      .max(EMAIL_MAX, "That email address is too long.")
+      .pipe(z.email({ message: "Enter an email address like name@example.com." })),
+  );
+
+export const email = emailField("Enter your email address.");
+
+/** Someone else's address (an admin inviting a person). */
+export const theirEmail = emailField("Enter the address to invite.");
 
 export const signInSchema = z.object({
   email,

@@ -2,6 +2,9 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 
+/** The generated secret's file in the data folder (a backup carries it: scripts/backup.ts). */
+export const secretFile = (dataDir: string) => path.join(dataDir, "auth-secret");
+
 /**
  * The desk's secret: AUTH_SECRET when set; otherwise one generated on first start and kept beside
  * the database (mode 0600), so that the default start needs nothing and sessions survive restarts.
@@ -10,7 +13,7 @@ import path from "node:path";
  */
 export function readOrCreateSecret({ AUTH_SECRET, dataDir }: { AUTH_SECRET?: string; dataDir: string }): string {
   if (AUTH_SECRET) return AUTH_SECRET;
-  const file = path.join(dataDir, "auth-secret");
+  const file = secretFile(dataDir);
   try {
     const existing = fs.readFileSync(file, "utf8").trim();
     if (existing.length >= 32) return existing;

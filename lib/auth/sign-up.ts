@@ -4,6 +4,7 @@ import { read, write } from "../db";
 import { accountEvents } from "./events";
 import { getAuth } from "./auth";
 import { noteExistingSignUp, reserveSignUp } from "./throttle";
+import { signUpClosed } from "../desk/settings";
 
 export type SignUpInput = { name: string; email: string; password: string };
 
@@ -13,6 +14,8 @@ export type SignUpResult =
   | { kind: "exists" }
   /** Better Auth refused the password (its own length check). */
   | { kind: "password" }
+  /** The desk's sign-up setting does not let this address open an account (the message says why). */
+  | { kind: "closed"; message: string }
   /** This client made too many accounts this hour, or sent too many wrong passwords. */
   | { kind: "locked"; minutes: number; why: "address" | "signups" };
 
@@ -29,6 +32,8 @@ export type SignUpResult =
  */
 export async function signUp(auth: ReturnType<typeof getAuth>, input: SignUpInput, address: string | null, headers: Headers): Promise<SignUpResult> {
   const started = performance.now();
+  const closed = await signUpClosed(input.email);
+  if (closed) return { kind: "closed", message: closed };
   const reserved = await reserveSignUp(address);
   if (reserved.why) return { kind: "locked", minutes: reserved.locked, why: reserved.why };
   try {

@@ -2,6 +2,7 @@ import "server-only";
 import path from "node:path";
 import { env } from "../env";
 import { diskStore } from "./disk";
+import { filesDir } from "./home";
 import { postgresStore } from "./postgres";
 import type { FileStore } from "./file-store";
 
@@ -20,8 +21,8 @@ export function fileStore(): FileStore {
 }
 
 function choose(): FileStore {
-  const { dialect, dataDir, TRIAGE_FILES_DIR } = env();
-  if (dialect === "sqlite") return diskStore(path.join(dataDir, "files"));
-  if (TRIAGE_FILES_DIR) return diskStore(TRIAGE_FILES_DIR);
-  return postgresStore(path.join(dataDir, "upload-tmp"));
+  const config = env();
+  const dir = filesDir(config);
+  if (dir) return diskStore(dir);
+  return postgresStore(path.join(config.dataDir, "upload-tmp"));
 }

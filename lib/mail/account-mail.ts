@@ -1,6 +1,7 @@
 import "server-only";
 import type { Tx } from "../db";
-import { addressCheckMail, addressProofMail, passwordResetMail, signUpAttemptMail, type Composed, type Recipient } from "./compose";
+import { isActiveSql } from "../people/identity";
+import { addressCheckMail, addressProofMail, invitationMail, passwordResetMail, signUpAttemptMail, type Composed, type Recipient } from "./compose";
 import { ADDRESS_PROVEN, context, queue, recipient, sentRecently, type Person } from "./queue";
 
 /** Mail about an account rather than a ticket: links, and notices nobody can turn off. */
@@ -12,10 +13,13 @@ async function queueForAccount(tx: Tx, userId: string, kind: string, compose: (t
   if (p) await queue(tx, kind, p, compose({ ...recipient(p), name: p.proven ? p.name : "" }), null);
 }
 
-/** The person an account mail goes to, and whether their address is proven (ADDRESS_PROVEN). */
+/**
+ * The person an account mail goes to, and whether their address is proven (ADDRESS_PROVEN); none
+ * when they are deactivated (they get no mail of any kind, links included).
+ */
 async function accountHolder(tx: Tx, userId: string): Promise<(Person & { proven: boolean }) | undefined> {
   const p = await tx.get<Person & { proven: number | boolean }>(
-    `SELECT u."id", u."email", u."name", u."timeZone", CASE WHEN ${ADDRESS_PROVEN} THEN 1 ELSE 0 END AS "proven" FROM "user" u WHERE u."id" = ?`,
+    `SELECT u."id", u."email", u."name", u."timeZone", CASE WHEN ${ADDRESS_PROVEN} THEN 1 ELSE 0 END AS "proven" FROM "user" u WHERE u."id" = ? AND ${isActiveSql("u")}`,
     true,
     userId,
   );
@@ -25,6 +29,11 @@ async function accountHolder(tx: Tx, userId: string): Promise<(Person & { proven
 /** Better Auth's reset link, by mail. */
 export async function queuePasswordReset(tx: Tx, userId: string, link: string) {
   await queueForAccount(tx, userId, "password_reset", (to) => passwordResetMail(to, link, context(null)));
+}
+
+/** An admin's invitation: a link to set a password, which also proves the address. */
+export async function queueInvitation(tx: Tx, userId: string, link: string, invite: { by: string; role: string; days: number }) {
+  await queueForAccount(tx, userId, "invitation", (to) => invitationMail(to, link, invite, context(null)));
 }
 
 /** A link for the owner of an address to confirm it (mail from it is waiting). */

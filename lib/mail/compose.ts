@@ -4,7 +4,7 @@
  */
 
 import { replyMarker } from "./inbound/token";
-import { escapeHtml, oneLine } from "../text";
+import { escapeHtml, oneLine, withArticle } from "../text";
 import { formatBytes } from "../files/names";
 
 /** A title or subject inside a line of mail: one line, trimmed. */
@@ -177,6 +177,16 @@ export function passwordResetMail(to: Recipient, link: string, ctx: MailContext)
     { kind: "p", text: "If it was not you, ignore this message: your password stays as it is." },
   ];
   return { subject: "Reset your Triage password", ...render(to, blocks, { ...ctx, replyRef: null }, "This message was sent by Triage.") };
+}
+
+/** An admin invited this person (lib/people/commands.ts invitePerson): a link to set a password. */
+export function invitationMail(to: Recipient, link: string, invite: { by: string; role: string; days: number }, ctx: MailContext): Composed {
+  const blocks: Block[] = [
+    { kind: "p", text: `${line(invite.by)} invited you to the help desk as ${withArticle(invite.role)}. Choose your password here to sign in (the link works once, for ${invite.days} days):` },
+    { kind: "link", text: "Set my password", href: link },
+    { kind: "p", text: "If you were not expecting this, ignore this message: nothing happens until the link is followed." },
+  ];
+  return { subject: "You are invited to the help desk", ...render(to, blocks, { ...ctx, replyRef: null }, "This message was sent by Triage.") };
 }
 
 export function oversizeMail(to: Recipient, subject: string, maxBytes: number, ctx: MailContext): Composed {

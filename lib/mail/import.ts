@@ -7,6 +7,8 @@ import { authSecret } from "../auth/secret";
 import { createSetPasswordLink } from "../auth/links";
 import { DESCRIPTION_MAX, TITLE_MAX } from "../limits";
 import { createRequester } from "../people/commands";
+import { signUpClosed, signUpPolicy } from "../desk/settings";
+import { mayWriteIn } from "../desk/sign-up-policy";
 import { parseRole, type Actor } from "../people/identity";
 import { filesLeftThisHour } from "../tickets/attachments";
 import { createTicketIn, reopenResolvedIn } from "../tickets/commands";
@@ -122,14 +124,14 @@ function bodyOf(email: Email, strip: boolean, note = ""): string {
   return body.slice(0, DESCRIPTION_MAX - cut.length - note.length) + cut + note;
 }
 
-type Account = { id: string; name: string; role: string; emailVerified: boolean };
+type Account = { id: string; name: string; role: string; emailVerified: boolean; deactivated: boolean };
 
 async function accountByEmail(address: string): Promise<Account | null> {
-  const u = await read.get<{ id: string; name: string; role: string; emailVerified: number | boolean }>(
-    `SELECT "id", "name", "role", "emailVerified" FROM "user" WHERE "email" = ?`,
+  const u = await read.get<{ id: string; name: string; role: string; emailVerified: number | boolean; deactivatedAt: unknown }>(
+    `SELECT "id", "name", "role", "emailVerified", "deactivatedAt" FROM "user" WHERE "email" = ?`,
     address,
   );
-  return u ? { ...u, emailVerified: Boolean(u.emailVerified) } : null;
+  return u ? { id: u.id, name: u.name, role: u.role, emailVerified: Boolean(u.emailVerified), deactivated: u.deactivatedAt !== null } : null;
 }
 
 /** Whether the account can sign in with a password (accounts made from mail start without one). */
@@ -144,6 +146,8 @@ async function importPerson(m: Stored, email: Email, from: Sender): Promise<Impo
   const verified = (t: string | null) => (t ? verifyReplyToken(secret, t) : null);
   const tokenTicket = verified(tokenFromAddresses(recipients)) ?? verified(tokenFromText(rawText));
   const sender = await accountByEmail(from.address);
+  // A deactivated person's mail adds nothing (an admin may reactivate them and import it by hand).
+  if (sender?.deactivated) return aside(m, "quarantined", `from ${from.address}, whose account is deactivated`);
   const references = parseReferences(email.inReplyTo, email.references);
   // Anyone may sign up on the web with any address. Mail from that address must not land in such
   // an account until its owner shows they hold the mailbox: by answering mail Triage sent there,
@@ -189,6 +193,10 @@ async function importPerson(m: Stored, email: Email, from: Sender): Promise<Impo
     // Reopening takes more than "[#N]" in a subject anyone can type: a reply in the thread, or the
     // signed reference. Whether this author may reopen is the ticket's rule (reopenResolvedIn).
     return addEmailComment(m, email, match.ticket, author, match.by !== "subject");
+  }
+  // Someone without an account opens a ticket (and gets an account) only as the Sign-up page allows.
+  if (!sender && !mayWriteIn(await signUpPolicy(), from.address)) {
+    return aside(m, "quarantined", `from ${from.address}, who has no account; the sign-up settings keep mail from unknown senders out`);
   }
   return openEmailTicket(m, email, from, sender);
 }
@@ -252,7 +260,10 @@ async function openEmailTicket(m: Stored, email: Email, from: Sender, sender: Ac
   // A requester made from this message, or one who never set a password, gets a link to set one
   // (made first: Better Auth writes it outside this transaction).
   const userId = sender?.id ?? crypto.randomUUID();
-  const invite = !sender || !(await hasPasswordAccount(sender.id)) ? await createSetPasswordLink(userId, INVITE_SECONDS) : undefined;
+  // Not while the Sign-up page closes accounts to this address: they may write in, but a web
+  // account is an admin's invitation away.
+  const mayJoin = (await signUpClosed(from.address)) === null;
+  const invite = mayJoin && (!sender || !(await hasPasswordAccount(sender.id))) ? await createSetPasswordLink(userId, INVITE_SECONDS) : undefined;
   return write(async (tx) => {
     const requester: Actor = sender
       ? { id: sender.id, name: sender.name, role: parseRole(sender.role) }

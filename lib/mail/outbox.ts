@@ -70,6 +70,7 @@ export const workerId = `${process.pid}-${crypto.randomBytes(4).toString("hex")}
 /** A claimed message, as the worker sends it. */
 export type Claimed = {
   id: number;
+  kind: string;
   ticketNumber: number | null;
   toAddress: string;
   subject: string;
@@ -100,7 +101,7 @@ export async function claimDue(owner: string, limit: number, now = new Date()): 
       owner, until, ...ids, at, at,
     );
     return tx.all<Claimed>(
-      `SELECT "id", "ticketNumber", "toAddress", "subject", "text", "html", "messageId", "inReplyTo", "references", "replyTo", "attempts"
+      `SELECT "id", "kind", "ticketNumber", "toAddress", "subject", "text", "html", "messageId", "inReplyTo", "references", "replyTo", "attempts"
        FROM "outbound_mail" WHERE "id" IN (${placeholders(ids.length)}) AND "leaseOwner" = ? AND "leaseUntil" = ? AND "status" = 'sending'
        ORDER BY "id" ASC`,
       ...ids, owner, until,
@@ -184,25 +185,34 @@ function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
   return out;
 }
 
-/** One pass: claims what is due and sends it, a few at a time. Returns what happened. */
+/** What became of one message in a pass, for the worker's log line: nothing anybody wrote. */
+export type Delivery = { id: number; kind: string; status: "sent" | "queued" | "failed"; attempts: number; ms: number };
+
+/**
+ * One pass: claims what is due and sends it, a few at a time. Returns what happened; `report`
+ * hears of each message once its outcome is recorded.
+ */
 export async function deliverDue(
   transport: Transport,
-  opts: { owner?: string; batch?: number; concurrency?: number } = {},
+  opts: { owner?: string; batch?: number; concurrency?: number; report?: (d: Delivery) => void } = {},
 ): Promise<{ sent: number; retry: number; fail: number }> {
   const owner = opts.owner ?? workerId;
   const claimed = await claimDue(owner, opts.batch ?? 20);
   const tally = { sent: 0, retry: 0, fail: 0 };
-  const done: Array<{ m: Claimed; outcome: SmtpOutcome }> = [];
+  const done: Array<{ m: Claimed; outcome: SmtpOutcome; ms: number }> = [];
   const queue = [...claimed];
   const lanes = Array.from({ length: Math.min(opts.concurrency ?? 4, queue.length) }, async () => {
     for (let m = queue.shift(); m; m = queue.shift()) {
+      const started = performance.now();
       const outcome = await send(transport, m);
-      done.push({ m, outcome });
+      done.push({ m, outcome, ms: Math.round(performance.now() - started) });
       tally[outcome.kind]++;
     }
   });
   await Promise.all(lanes);
   await record(owner, done);
+  const status = { sent: "sent", retry: "queued", fail: "failed" } as const;
+  for (const { m, outcome, ms } of done) opts.report?.({ id: m.id, kind: m.kind, status: status[outcome.kind], attempts: m.attempts, ms });
   return tally;
 }
 

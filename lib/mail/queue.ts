@@ -4,6 +4,7 @@ import { env } from "../env";
 import { sqlDate, type Rows, type Tx } from "../db";
 import { authSecret } from "../auth/secret";
 import { builtInDefault, type NotificationKind } from "./kinds";
+import { isActiveSql } from "../people/identity";
 import type { Composed, MailContext, Recipient } from "./compose";
 import { replyToken } from "./inbound/token";
 import { capReferences } from "./inbound/ids";
@@ -37,7 +38,7 @@ export async function wanting(tx: Tx, kind: NotificationKind, who: Who): Promise
     `SELECT u."id", u."email", u."name", u."timeZone" FROM "user" u
      LEFT JOIN "notification_choice" c ON c."userId" = u."id" AND c."kind" = ?
      LEFT JOIN "notification_default" d ON d."kind" = ?
-     WHERE ${who.sql} AND COALESCE(c."enabled", d."enabled", ?) AND ${ADDRESS_PROVEN}`,
+     WHERE ${who.sql} AND ${isActiveSql("u")} AND COALESCE(c."enabled", d."enabled", ?) AND ${ADDRESS_PROVEN}`,
     kind,
     kind,
     ...who.args,

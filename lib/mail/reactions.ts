@@ -4,7 +4,7 @@ import type { Tx } from "../db";
 import { isStaff } from "../people/identity";
 import type { TicketEvent } from "../tickets/events";
 import { env } from "../env";
-import { queueAddressProof, queuePasswordReset, queueSignUpAttemptNotice } from "./account-mail";
+import { queueAddressProof, queueInvitation, queuePasswordReset, queueSignUpAttemptNotice } from "./account-mail";
 import { notifyComment, notifyTicketChanged, notifyTicketCreated, WEB_ACKS_PER_HOUR } from "./notify";
 import { wakeOutbox } from "./outbox";
 
@@ -50,6 +50,9 @@ export async function onAccountEvent(tx: Tx, e: AccountEvent) {
       break;
     case "address_proof":
       await queueAddressProof(tx, e.userId, e.link);
+      break;
+    case "invitation":
+      await queueInvitation(tx, e.userId, e.link, { by: e.by, role: e.role, days: e.days });
       break;
     case "sign_up_attempt":
       // A notice, not a link: with mail off it would only wait in the outbox to go out late.

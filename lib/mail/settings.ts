@@ -1,5 +1,6 @@
 import "server-only";
-import { read, write } from "../db";
+import { read, write, type Rows } from "../db";
+import { audit } from "../audit/log";
 import { setTimeZoneIn } from "../people/commands";
 import { isAdmin, type Actor } from "../people/identity";
 import { builtInDefault, kindsFor, NOTIFICATION_KINDS, type NotificationKind } from "./kinds";
@@ -9,9 +10,13 @@ import { builtInDefault, kindsFor, NOTIFICATION_KINDS, type NotificationKind } f
 export type Choice = { kind: NotificationKind; label: string; enabled: boolean };
 
 export async function defaults(): Promise<Choice[]> {
-  const rows = await read.all<{ kind: string; enabled: number | boolean }>(`SELECT "kind", "enabled" FROM "notification_default"`);
+  return defaultsIn(read);
+}
+
+async function defaultsIn(rows: Rows): Promise<Choice[]> {
+  const stored = await rows.all<{ kind: string; enabled: number | boolean }>(`SELECT "kind", "enabled" FROM "notification_default"`);
   return NOTIFICATION_KINDS.map((k) => {
-    const row = rows.find((r) => r.kind === k.kind);
+    const row = stored.find((r) => r.kind === k.kind);
     return { kind: k.kind, label: k.label, enabled: row ? Boolean(row.enabled) : builtInDefault(k.kind) };
   });
 }
@@ -44,10 +49,16 @@ export async function saveSettings(actor: Actor, input: { enabled: Set<Notificat
   });
 }
 
-/** An admin sets what everyone who has not chosen hears. */
-export async function saveDefaults(actor: Actor, enabled: Set<NotificationKind>): Promise<boolean> {
+/** An admin sets what everyone who has not chosen hears; the audit log records what changed. */
+export async function saveDefaults(actor: Actor, enabled: Set<NotificationKind>, from: string | null = null): Promise<boolean> {
   if (!isAdmin(actor)) return false;
   await write(async (tx) => {
+    const before = await defaultsIn(tx);
+    const changed = NOTIFICATION_KINDS.filter((k) => before.find((d) => d.kind === k.kind)?.enabled !== enabled.has(k.kind));
+    if (changed.length) {
+      const detail = changed.map((k) => `${k.label}: ${enabled.has(k.kind) ? "on" : "off"}`).join("; ");
+      await audit(tx, actor, { action: "mail_defaults", target: "Notification defaults", detail, from });
+    }
     for (const k of NOTIFICATION_KINDS) {
       await tx.run(
         `INSERT INTO "notification_default" ("kind", "enabled") VALUES (?, ?) ON CONFLICT ("kind") DO UPDATE SET "enabled" = excluded."enabled"`,

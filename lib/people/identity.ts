@@ -33,6 +33,20 @@ export const isAdmin = (who: Pick<Actor, "role">) => who.role === "admin";
 /** The same rule in SQL, on a column holding the stored role (e.g. `isStaffSql('u."role"')`). */
 export const isStaffSql = (column: string) => `${column} IN (${STAFF_ROLES.map((r) => `'${r}'`).join(", ")})`;
 
+/** A person not deactivated, in SQL, on a "user" row's alias: they sign in, get mail, can be assigned. */
+export const isActiveSql = (alias: string) => `${alias}."deactivatedAt" IS NULL`;
+
+/** Whether a "user" row's person has set a password (invited and mail-made people have not). */
+export const hasPasswordSql = (alias: string) =>
+  `EXISTS (SELECT 1 FROM "account" pw WHERE pw."userId" = ${alias}."id" AND pw."providerId" = 'credential' AND pw."password" IS NOT NULL)`;
+
+/** How pages name a deactivated person beside what they wrote and did (it stays theirs). */
+export const DEACTIVATED_MARK = " (deactivated)";
+
+/** A person's name as pages show it, in SQL, on a joined "user" row (e.g. `shownNameSql("u")`). */
+export const shownNameSql = (alias: string) =>
+  `(${alias}."name" || CASE WHEN ${alias}."deactivatedAt" IS NULL THEN '' ELSE '${DEACTIVATED_MARK}' END)`;
+
 /**
  * Who may be given tickets: staff whose account is active. A deactivated agent keeps the tickets
  * they already hold (shown as theirs, marked deactivated) but is offered to no one and cannot be
@@ -46,4 +60,4 @@ export const isAssignable = (who: Pick<Actor, "role"> & { deactivated: boolean }
  * on role then name is walked in name order for one role, not for several).
  */
 export const isAssignableSql = (table: string, role?: (typeof STAFF_ROLES)[number]) =>
-  `${role ? `${table}."role" = '${role}'` : isStaffSql(`${table}."role"`)} AND ${table}."deactivatedAt" IS NULL`;
+  `${role ? `${table}."role" = '${role}'` : isStaffSql(`${table}."role"`)} AND ${isActiveSql(table)}`;

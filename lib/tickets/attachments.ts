@@ -1,11 +1,12 @@
 import "server-only";
+import { audit } from "../audit/log";
 import { asDate, expectOne, placeholders, read, sqlDate, write, type Tx } from "../db";
 import { env } from "../env";
 import { isInlineImage } from "../files/sniff";
 import { fileStore, isFileHash } from "../files/store";
 import { storeUploads, type Upload } from "../files/uploads";
 import { ATTACHMENTS_PER_MESSAGE, formatLimit, isSerialId, isTicketNumber } from "../limits";
-import { parseRole, type Actor } from "../people/identity";
+import { isActiveSql, parseRole, type Actor } from "../people/identity";
 import { can, ticketWhere, ticketWhereSql } from "./permissions";
 import { getTicketRow } from "./reads";
 
@@ -147,7 +148,7 @@ export type RemoveAttachmentResult = { kind: "removed"; name: string } | { kind:
  * it, and once no other attachment names the same bytes they are deleted from the store at once.
  * A file already removed, of another ticket, or on a ticket the actor may not see is not found.
  */
-export async function removeAttachment(actor: Actor, ticketNumber: number, id: number): Promise<RemoveAttachmentResult> {
+export async function removeAttachment(actor: Actor, ticketNumber: number, id: number, from: string | null = null): Promise<RemoveAttachmentResult> {
   if (!isSerialId(id)) return { kind: "not_found" };
   const done = await write(async (tx) => {
     ticketWhere(actor, ticketNumber); // anything but a ticket number is a bug upstream: throw
@@ -167,6 +168,7 @@ export async function removeAttachment(actor: Actor, ticketNumber: number, id: n
         ticketNumber, actor.id, file.name, at,
       ),
     );
+    await audit(tx, actor, { action: "attachment_removed", target: `#${ticketNumber} ${file.name}`, detail: null, from });
     return { kind: "removed", name: file.name, hash: file.hash } as const;
   });
   if (done.kind !== "removed") return done;
@@ -204,7 +206,11 @@ export async function attachmentFor(actor: Actor, ticketNumber: number, id: numb
  * it now: as attachmentFor, for that person as they are today (a role changed since counts).
  */
 export async function attachmentForLink(link: { ticket: number; id: number; userId: string }): Promise<Download | null> {
-  const person = await read.get<{ id: string; name: string; role: string }>(`SELECT "id", "name", "role" FROM "user" WHERE "id" = ?`, link.userId);
+  // A deactivated person's links die with their sessions (lib/people/commands.ts setActive).
+  const person = await read.get<{ id: string; name: string; role: string }>(
+    `SELECT u."id", u."name", u."role" FROM "user" u WHERE u."id" = ? AND ${isActiveSql("u")}`,
+    link.userId,
+  );
   if (!person) return null;
   return attachmentFor({ id: person.id, name: person.name, role: parseRole(person.role) }, link.ticket, link.id);
 }

@@ -2,7 +2,7 @@ import "server-only";
 import { asDate, expectOne, read, sqlDate, write, type Rows, type Tx } from "../db";
 import { env } from "../env";
 import { COMMENTS_PAGE, COMMENTS_PAGE_CHARS, formatLimit, isTicketNumber } from "../limits";
-import type { Actor } from "../people/identity";
+import { shownNameSql, type Actor } from "../people/identity";
 import { facts } from "./commands";
 import { LATEST, type ConversationPosition } from "./conversation-params";
 import type { Upload } from "../files/uploads";
@@ -67,7 +67,7 @@ async function pageAt(scope: Scope, position: ConversationPosition): Promise<Con
   const forward = position.kind === "after";
   const from = position.kind === "latest" ? "" : ` AND c."id" ${forward ? ">" : "<"} ?`;
   const rows = await read.all<CommentRow>(
-    `SELECT c."id", c."body", c."internal", c."createdAt", u."name" AS "author"
+    `SELECT c."id", c."body", c."internal", c."createdAt", ${shownNameSql("u")} AS "author"
      FROM "comment" c JOIN "user" u ON u."id" = c."authorId"
      WHERE ${scope.sql}${from} ORDER BY c."id" ${forward ? "ASC" : "DESC"} LIMIT ?`,
     ...scope.args,

@@ -1,7 +1,7 @@
 import "server-only";
 import { asDate, asDateOrNull, read, type Rows } from "../db";
 import { isTicketNumber } from "../limits";
-import type { Actor } from "../people/identity";
+import { shownNameSql, type Actor } from "../people/identity";
 import { ticketWhereSql } from "./permissions";
 import { priorityFromRank, statusFromRank, type Priority, type Status } from "./schema";
 
@@ -101,14 +101,14 @@ export async function getTicket(actor: Actor, number: number): Promise<TicketDet
   const w = ticketWhereSql(actor, number);
   const t = await read.get<DetailRow>(
     `SELECT t."number", t."title", t."description", t."status", t."priority", t."createdAt", t."updatedAt",
-            t."resolvedAt", t."version", t."requesterId", r."name" AS "requesterName", t."assigneeId", a."name" AS "assigneeName"
+            t."resolvedAt", t."version", t."requesterId", ${shownNameSql("r")} AS "requesterName", t."assigneeId", a."name" AS "assigneeName"
      FROM "ticket" t JOIN "user" r ON r."id" = t."requesterId" LEFT JOIN "user" a ON a."id" = t."assigneeId"
      WHERE ${w.sql}`,
     ...w.args,
   );
   if (!t) return null;
   const activity = await read.all<{ id: number; field: string; fromValue: string | null; toValue: string | null; createdAt: string | Date; actor: string }>(
-    `SELECT a."id", a."field", a."fromValue", a."toValue", a."createdAt", u."name" AS "actor"
+    `SELECT a."id", a."field", a."fromValue", a."toValue", a."createdAt", ${shownNameSql("u")} AS "actor"
      FROM "activity" a JOIN "user" u ON u."id" = a."actorId" WHERE a."ticketNumber" = ? ORDER BY a."id" ASC`,
     Number(t.number),
   );

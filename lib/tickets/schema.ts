@@ -19,6 +19,8 @@ export const statusFromRank = (rank: number): Status => STATUSES[rank - 1] ?? "O
 
 /** Resolved and Closed are "done": they carry resolvedAt. */
 export const isDone = (s: Status) => s === "Resolved" || s === "Closed";
+/** The stored ranks of work still to do (not Resolved or Closed), for SQL. */
+export const OPEN_STATUS_RANKS: readonly number[] = STATUSES.filter((s) => !isDone(s)).map(statusRank);
 
 /** Form values arrive as strings or not at all; a missing field is an empty string. */
 const text = z.preprocess((v) => (typeof v === "string" ? v : ""), z.string());

@@ -87,24 +87,63 @@ describe("changeRole", () => {
 });
 
 describe("listUsers", () => {
+  const all = { q: "", show: "all" as const, page: 1 };
+
   it("admins get everyone, sorted by name, with exactly the public fields", async () => {
-    const users = await listUsers(as("admin1"));
+    const { rows: users, total, capped, hasNext } = await listUsers(as("admin1"), all);
+    expect({ total, capped, hasNext }).toEqual({ total: 4, capped: false, hasNext: false });
     expect(users.map((u) => u.name)).toEqual(["Ada Agent", "Ann Admin", "Carl Customer", "Rita Requester"]);
     for (const u of users) {
-      expect(Object.keys(u).sort()).toEqual(["createdAt", "email", "id", "name", "role"]);
+      expect(Object.keys(u).sort()).toEqual(["createdAt", "deactivated", "email", "id", "invited", "name", "openAssigned", "role"]);
       expect(JSON.stringify(u)).not.toMatch(/password|hash-of|accounts|sessions/i);
     }
-    expect(users.find((u) => u.id === "agent1")).toMatchObject({ email: "agent1@example.com", role: "agent" });
+    expect(users.find((u) => u.id === "agent1")).toMatchObject({ email: "agent1@example.com", role: "agent", deactivated: false, invited: false });
   });
 
   it("nobody else gets anyone", async () => {
-    expect(await listUsers(as("agent1"))).toEqual([]);
-    expect(await listUsers(as("req1"))).toEqual([]);
+    expect((await listUsers(as("agent1"), all)).rows).toEqual([]);
+    expect((await listUsers(as("req1"), all)).rows).toEqual([]);
   });
 
   it("an unknown role in the database is shown as requester", async () => {
     await db.user.update({ where: { id: "req2" }, data: { role: "superuser" } });
-    const users = await listUsers(as("admin1"));
-    expect(users.find((u) => u.id === "req2")?.role).toBe("requester");
+    const { rows } = await listUsers(as("admin1"), all);
+    expect(rows.find((u) => u.id === "req2")?.role).toBe("requester");
+  });
+
+  it("searches names and emails anywhere, in any case, taking % and _ literally", async () => {
+    const names = async (q: string, show: "all" | "active" | "deactivated" = "all") =>
+      (await listUsers(as("admin1"), { q, show, page: 1 })).rows.map((u) => u.name);
+    expect(await names("REQUEST")).toEqual(["Rita Requester"]);
+    expect(await names("agent1@")).toEqual(["Ada Agent"]);
+    expect(await names("a a")).toEqual(["Ada Agent"]);
+    expect(await names("NN A")).toEqual(["Ann Admin"]);
+    expect(await names("%")).toEqual([]);
+    expect(await names("_")).toEqual([]);
+    expect(await names("nobody-like-this")).toEqual([]);
+    await db.user.update({ where: { id: "req2" }, data: { deactivatedAt: new Date() } });
+    expect(await names("", "deactivated")).toEqual(["Carl Customer"]);
+    expect(await names("", "active")).toEqual(["Ada Agent", "Ann Admin", "Rita Requester"]);
+  });
+
+  it("pages by 50, and stops counting a search past 1,000", async () => {
+    const many = Array.from({ length: 1100 }, (_, i) => ({ id: `bulk${i}`, name: `Bulk ${String(i).padStart(4, "0")}`, email: `bulk${i}@example.org`, role: "requester" }));
+    await db.user.createMany({ data: many });
+    const first = await listUsers(as("admin1"), all);
+    expect({ total: first.total, capped: first.capped, hasNext: first.hasNext, n: first.rows.length }).toEqual({ total: 1104, capped: false, hasNext: true, n: 50 });
+    const last = await listUsers(as("admin1"), { ...all, page: 23 });
+    expect(last.rows.map((u) => u.name)).toEqual(["Bulk 1097", "Bulk 1098", "Bulk 1099", "Carl Customer", "Rita Requester"].slice(1));
+    expect({ page: last.page, n: last.rows.length, hasNext: last.hasNext }).toEqual({ page: 23, n: 4, hasNext: false });
+    // A page past the end shows the last one.
+    expect((await listUsers(as("admin1"), { ...all, page: 999 })).page).toBe(23);
+    const bulk = await listUsers(as("admin1"), { q: "bulk", show: "all", page: 1 });
+    expect({ total: bulk.total, capped: bulk.capped, hasNext: bulk.hasNext }).toEqual({ total: 1000, capped: true, hasNext: true });
+    expect(bulk.rows[0].name).toBe("Bulk 0000");
+    const deep = await listUsers(as("admin1"), { q: "bulk", show: "all", page: 22 });
+    // The last 50 of 1,100: no next page, though the count stopped at 1,000.
+    expect({ n: deep.rows.length, hasNext: deep.hasNext, first: deep.rows[0]?.name }).toEqual({ n: 50, hasNext: false, first: "Bulk 1050" });
+    expect((await listUsers(as("admin1"), { q: "bulk", show: "all", page: 21 })).hasNext).toBe(true);
+    const past = await listUsers(as("admin1"), { q: "bulk", show: "all", page: 23 });
+    expect({ n: past.rows.length, hasNext: past.hasNext }).toEqual({ n: 0, hasNext: false });
   });
 });

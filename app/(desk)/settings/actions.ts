@@ -2,6 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
+import { requestClientAddress } from "@/lib/auth/request-address";
 import { defineAction } from "@/lib/action";
 import { type FormState, FORM_UNREADABLE } from "@/lib/forms";
 import { KIND_NAMES, type NotificationKind } from "@/lib/mail/kinds";
@@ -49,7 +50,7 @@ export const saveDefaultsAction = defineAction({
   echo: [] as never[],
   rejected: { fieldErrors: {}, values: {}, message: FORM_UNREADABLE } as FormState<never>,
   async run({ actor, data }) {
-    if (!(await saveDefaults(actor, ticked(data)))) {
+    if (!(await saveDefaults(actor, ticked(data), await requestClientAddress()))) {
       return { fieldErrors: {}, values: {}, message: "Only admins can change the defaults." };
     }
     revalidatePath("/admin/mail");

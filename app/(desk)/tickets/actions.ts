@@ -3,6 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
+import { requestClientAddress } from "@/lib/auth/request-address";
 import { defineAction, ticketNumberArg } from "@/lib/action";
 import { type FormState, FORM_INVALID, FORM_UNREADABLE } from "@/lib/forms";
 import { createTicketWithUploads, updateTicket, type Change } from "@/lib/tickets/commands";
@@ -145,7 +146,7 @@ export const removeAttachmentAction = defineAction({
   echo: [],
   rejected: undefined as void,
   async run({ actor, args: [number], data }): Promise<void> {
-    const result = await removeAttachment(actor, number, data.attachment);
+    const result = await removeAttachment(actor, number, data.attachment, await requestClientAddress());
     if (result.kind === "removed") revalidatePath(`/tickets/${number}`);
   },
 });

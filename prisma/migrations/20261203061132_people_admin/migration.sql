@@ -12,11 +12,11 @@ CREATE TABLE "audit_log" (
     "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     "at" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "actorId" TEXT NOT NULL,
+    "actorName" TEXT NOT NULL,
     "action" TEXT NOT NULL,
     "target" TEXT NOT NULL,
     "detail" TEXT,
-    "address" TEXT,
-    CONSTRAINT "audit_log_actorId_fkey" FOREIGN KEY ("actorId") REFERENCES "user" ("id") ON DELETE RESTRICT ON UPDATE CASCADE
+    "address" TEXT
 );
 
 -- CreateIndex

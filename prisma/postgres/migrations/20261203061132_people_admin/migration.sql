@@ -14,6 +14,7 @@ CREATE TABLE "audit_log" (
     "id" SERIAL NOT NULL,
     "at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "actorId" TEXT NOT NULL,
+    "actorName" TEXT NOT NULL,
     "action" TEXT NOT NULL,
     "target" TEXT NOT NULL,
     "detail" TEXT,
@@ -27,9 +28,6 @@ CREATE INDEX "audit_log_action_id_idx" ON "audit_log"("action", "id");
 
 -- CreateIndex
 CREATE INDEX "audit_log_actorId_id_idx" ON "audit_log"("actorId", "id");
-
--- AddForeignKey
-ALTER TABLE "audit_log" ADD CONSTRAINT "audit_log_actorId_fkey" FOREIGN KEY ("actorId") REFERENCES "user"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
 -- The audit log is append-only for the application: nothing may change or remove an entry.
 CREATE FUNCTION "audit_log_append_only"() RETURNS trigger LANGUAGE plpgsql AS $$
