@@ -129,8 +129,8 @@ function scenarios({ db, server, agent, admin, column }: Target): Scenario[] {
     "/tickets/<n>": { path: `/tickets/${db.ticket}`, cookie: agent, expect: "Save changes", kind: "view" },
     "/people/suggest?q=mar": { path: "/people/suggest?q=mar", cookie: agent, expect: `"people":[{`, kind: "part" },
     "/people/suggest?q=a&for=assignee": { path: "/people/suggest?q=a&for=assignee", cookie: agent, expect: `"people":[`, kind: "part" },
-    "/admin/users": { path: "/admin/users", cookie: admin, expect: "Ada Admin", kind: "view" },
-    [`/admin/users?q=${NAME_PREFIX}`]: { path: `/admin/users?q=${NAME_PREFIX}`, cookie: admin, expect: "Ada Admin", kind: "view" },
+    "/admin/users": { path: "/admin/users", cookie: admin, expect: "Search people", kind: "view" },
+    [`/admin/users?q=${NAME_PREFIX}`]: { path: `/admin/users?q=${NAME_PREFIX}`, cookie: admin, expect: "Search people", kind: "view" },
   };
   return PAGES.map((page) => ({ name: nameOf(page, column, db.people), ...paths[page], ...at }));
 }
