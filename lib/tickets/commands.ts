@@ -8,6 +8,8 @@ import { attachIn, storeAttachments, type StoredFile } from "./attachments";
 import { ticketEvents, type Change, type Channel, type TicketFacts } from "./events";
 import { can, maySetStatus, mayCreateTicket, ticketWhere, ticketWhereSql } from "./permissions";
 import { getTicketRow, type TicketRowForChange } from "./reads";
+import { formatTags, TAGS_PER_TICKET } from "./tag-names";
+import { ticketTags, TooManyTags, writeTicketTagsIn } from "./tags";
 import {
   isDone,
   priorityFromRank,
@@ -84,25 +86,31 @@ export async function createTicketWithUploads(
 }
 
 export type TicketChanges = {
-  status: Status;
+  /** undefined: leave as is. */
+  status?: Status;
   priority?: Priority;
   /**
    * undefined: leave as is; null: unassign; a string: a user id (the picker's select), or an email
    * (typed where there are too many agents to list).
    */
   assigneeId?: string | null;
+  /**
+   * undefined: leave as is; `set`: the ticket's tags become exactly these (the ticket's "Tags");
+   * `add`: these are added to what it has (bulk). Normalised already (tag-names.ts).
+   */
+  tags?: { set: readonly string[] } | { add: readonly string[] };
   /** The version the form was loaded at. */
   version: number;
   /** What the form showed when it was loaded, to explain a conflict. */
-  seen?: { status?: Status; priority?: Priority; assigneeId?: string; assigneeName?: string };
+  seen?: { status?: Status; priority?: Priority; assigneeId?: string; assigneeName?: string; tags?: string };
 };
 
 export type UpdateResult =
   | { kind: "updated"; changes: Change[] }
   | { kind: "unchanged" }
   | { kind: "not_found" }
-  | { kind: "forbidden"; field: "status" | "priority" | "assigneeId"; message: string }
-  | { kind: "invalid"; field: "assigneeId"; message: string }
+  | { kind: "forbidden"; field: "status" | "priority" | "assigneeId" | "tags"; message: string }
+  | { kind: "invalid"; field: "assigneeId" | "tags"; message: string }
   | { kind: "conflict"; changes: Change[] };
 
 const UNASSIGNED = "Unassigned";
@@ -116,7 +124,11 @@ export async function updateTicketIn(tx: Tx, actor: Actor, number: number, chang
   ticketWhere(actor, number);
   const current = await getTicketRow(actor, number, tx);
   if (!current) return { kind: "not_found" };
-  if (current.version !== changes.version) return { kind: "conflict", changes: changedSince(changes.seen, current) };
+  // Tags are read only for those who may see them, and only when the change or its conflict
+  // message needs them.
+  const mayTag = can(actor, "changeTags", current);
+  const tagsNow = mayTag && (changes.tags !== undefined || changes.seen?.tags !== undefined) ? await ticketTags(number, tx) : null;
+  if (current.version !== changes.version) return { kind: "conflict", changes: changedSince(changes.seen, current, tagsNow) };
 
   const from = {
     status: statusFromRank(current.status),
@@ -125,7 +137,7 @@ export async function updateTicketIn(tx: Tx, actor: Actor, number: number, chang
     assigneeName: current.assigneeName ?? UNASSIGNED,
   };
   const to = {
-    status: changes.status,
+    status: changes.status ?? from.status,
     priority: changes.priority ?? from.priority,
     assigneeId: changes.assigneeId === undefined ? from.assigneeId : changes.assigneeId,
     assigneeName: from.assigneeName,
@@ -173,13 +185,28 @@ export async function updateTicketIn(tx: Tx, actor: Actor, number: number, chang
     }
   }
 
+  let tags: { from: string[]; to: string[] } | null = null;
+  if (changes.tags !== undefined) {
+    if (!mayTag || tagsNow === null) return { kind: "forbidden", field: "tags", message: "You may not change the tags." };
+    const next = "set" in changes.tags ? [...changes.tags.set] : [...tagsNow, ...changes.tags.add.filter((t) => !tagsNow.includes(t))];
+    if (next.length > TAGS_PER_TICKET) return { kind: "invalid", field: "tags", message: `A ticket has at most ${TAGS_PER_TICKET} tags.` };
+    if (formatTags(next) !== formatTags(tagsNow)) tags = { from: tagsNow, to: next };
+  }
+
   const diff: Change[] = [];
   if (to.status !== from.status) diff.push({ field: "status", from: from.status, to: to.status });
   if (to.priority !== from.priority) diff.push({ field: "priority", from: from.priority, to: to.priority });
   if (to.assigneeId !== from.assigneeId) diff.push({ field: "assignee", from: from.assigneeName, to: to.assigneeName });
+  if (tags) diff.push({ field: "tags", from: formatTags(tags.from), to: formatTags(tags.to) });
   if (diff.length === 0) return { kind: "unchanged" };
 
-  await writeChange(tx, actor, current, { ...to, assigneeName: to.assigneeId === null ? null : to.assigneeName }, diff, channel);
+  try {
+    await writeChange(tx, actor, current, { ...to, assigneeName: to.assigneeId === null ? null : to.assigneeName }, diff, channel, tags);
+  } catch (e) {
+    // The desk's tag limit, found while making a new tag: the caller's transaction rolls back.
+    if (e instanceof TooManyTags) return { kind: "invalid", field: "tags", message: e.message };
+    throw e;
+  }
   return { kind: "updated", changes: diff };
 }
 
@@ -201,6 +228,7 @@ async function writeChange(
   to: { status: Status; priority: Priority; assigneeId: string | null; assigneeName: string | null },
   diff: Change[],
   channel: Channel,
+  tags: { from: string[]; to: string[] } | null = null,
 ) {
   const now = new Date();
   const at = sqlDate(now);
@@ -215,6 +243,7 @@ async function writeChange(
       statusRank(to.status), priorityRank(to.priority), to.assigneeId, to.assigneeName, resolvedAt, at, ...w.args, current.version,
     ),
   );
+  if (tags) await writeTicketTagsIn(tx, current.number, tags.from, tags.to);
   for (const c of diff) {
     await tx.run(
       `INSERT INTO "activity" ("ticketNumber", "actorId", "field", "fromValue", "toValue", "createdAt") VALUES (?, ?, ?, ?, ?, ?)`,
@@ -256,6 +285,7 @@ export async function reopenResolvedIn(tx: Tx, actor: Actor, number: number, cha
 function changedSince(
   seen: TicketChanges["seen"],
   current: { status: number; priority: number; assigneeId: string | null; assigneeName: string | null },
+  tagsNow: string[] | null,
 ): Change[] {
   const now = {
     status: statusFromRank(current.status),
@@ -267,5 +297,7 @@ function changedSince(
   if (seen?.priority && seen.priority !== now.priority) out.push({ field: "priority", from: seen.priority, to: now.priority });
   if (seen && seen.assigneeId !== undefined && (seen.assigneeId || null) !== current.assigneeId)
     out.push({ field: "assignee", from: seen.assigneeName ?? "", to: now.assignee });
+  if (seen?.tags !== undefined && tagsNow !== null && seen.tags !== formatTags(tagsNow))
+    out.push({ field: "tags", from: seen.tags, to: formatTags(tagsNow) });
   return out;
 }

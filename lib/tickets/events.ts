@@ -25,7 +25,8 @@ export type TicketFacts = {
   assigneeId: string | null;
 };
 
-export type Change = { field: "status" | "priority" | "assignee"; from: string; to: string };
+/** A field's change. "tags" is staff's own: nothing a requester receives or sees may carry it. */
+export type Change = { field: "status" | "priority" | "assignee" | "tags"; from: string; to: string };
 
 export type TicketEvent =
   | { kind: "created"; at: Date; actor: Actor; channel: Channel; ticket: TicketFacts & { description: string } }

@@ -29,6 +29,8 @@ const EXPECTED: [Role, TicketAction, boolean, boolean][] = [
   ["requester", "changeAssignee", false, false],
   ["requester", "closeOrReopen", true, false],
   ["requester", "removeAttachment", false, false],
+  ["requester", "readTags", false, false],
+  ["requester", "changeTags", false, false],
 
   ["agent", "view", true, true],
   ["agent", "comment", true, true],
@@ -39,6 +41,8 @@ const EXPECTED: [Role, TicketAction, boolean, boolean][] = [
   ["agent", "changeAssignee", true, true],
   ["agent", "closeOrReopen", true, true],
   ["agent", "removeAttachment", true, true],
+  ["agent", "readTags", true, true],
+  ["agent", "changeTags", true, true],
 
   ["admin", "view", true, true],
   ["admin", "comment", true, true],
@@ -49,6 +53,8 @@ const EXPECTED: [Role, TicketAction, boolean, boolean][] = [
   ["admin", "changeAssignee", true, true],
   ["admin", "closeOrReopen", true, true],
   ["admin", "removeAttachment", true, true],
+  ["admin", "readTags", true, true],
+  ["admin", "changeTags", true, true],
 ];
 
 const ACTIONS: TicketAction[] = [
@@ -61,6 +67,8 @@ const ACTIONS: TicketAction[] = [
   "changeAssignee",
   "closeOrReopen",
   "removeAttachment",
+  "readTags",
+  "changeTags",
 ];
 
 const actor = (role: Role, id = `${role}-1`): Actor => ({ id, role, name: role });

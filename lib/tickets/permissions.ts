@@ -16,7 +16,10 @@ export type TicketAction =
   | "changePriority"
   | "changeAssignee"
   | "closeOrReopen"
-  | "removeAttachment";
+  | "removeAttachment"
+  /** Tags are staff's own: to anyone else they do not exist (not in a page, a list, a CSV or a history). */
+  | "readTags"
+  | "changeTags";
 
 export type Ownership = "own" | "others";
 
@@ -32,6 +35,8 @@ export const TICKET_PERMISSIONS: Record<Role, Record<TicketAction, Record<Owners
     changeAssignee: { own: false, others: false },
     closeOrReopen: { own: true, others: false },
     removeAttachment: { own: false, others: false },
+    readTags: { own: false, others: false },
+    changeTags: { own: false, others: false },
   },
   agent: {
     view: { own: true, others: true },
@@ -43,6 +48,8 @@ export const TICKET_PERMISSIONS: Record<Role, Record<TicketAction, Record<Owners
     changeAssignee: { own: true, others: true },
     closeOrReopen: { own: true, others: true },
     removeAttachment: { own: true, others: true },
+    readTags: { own: true, others: true },
+    changeTags: { own: true, others: true },
   },
   admin: {
     view: { own: true, others: true },
@@ -54,8 +61,13 @@ export const TICKET_PERMISSIONS: Record<Role, Record<TicketAction, Record<Owners
     changeAssignee: { own: true, others: true },
     closeOrReopen: { own: true, others: true },
     removeAttachment: { own: true, others: true },
+    readTags: { own: true, others: true },
+    changeTags: { own: true, others: true },
   },
 };
+
+/** Whether tags exist for this actor at all (the list, its filter and CSV, a ticket's history). */
+export const mayReadTags = (actor: Actor) => TICKET_PERMISSIONS[actor.role]?.readTags.others === true;
 
 export function can(actor: Actor, action: TicketAction, ticket: { requesterId: string }): boolean {
   const ownership: Ownership = ticket.requesterId === actor.id ? "own" : "others";

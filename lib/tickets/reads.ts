@@ -2,7 +2,7 @@ import "server-only";
 import { asDate, asDateOrNull, read, type Rows } from "../db";
 import { isTicketNumber } from "../limits";
 import { shownNameSql, type Actor } from "../people/identity";
-import { ticketWhereSql } from "./permissions";
+import { mayReadTags, ticketWhereSql } from "./permissions";
 import { priorityFromRank, statusFromRank, type Priority, type Status } from "./schema";
 
 /**
@@ -109,7 +109,8 @@ export async function getTicket(actor: Actor, number: number): Promise<TicketDet
   if (!t) return null;
   const activity = await read.all<{ id: number; field: string; fromValue: string | null; toValue: string | null; createdAt: string | Date; actor: string }>(
     `SELECT a."id", a."field", a."fromValue", a."toValue", a."createdAt", ${shownNameSql("u")} AS "actor"
-     FROM "activity" a JOIN "user" u ON u."id" = a."actorId" WHERE a."ticketNumber" = ? ORDER BY a."id" ASC`,
+     FROM "activity" a JOIN "user" u ON u."id" = a."actorId"
+     WHERE a."ticketNumber" = ?${mayReadTags(actor) ? "" : ` AND a."field" <> 'tags'`} ORDER BY a."id" ASC`,
     Number(t.number),
   );
   return {

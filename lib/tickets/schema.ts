@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { COMMENT_MAX, DESCRIPTION_MAX, EMAIL_MAX, formatLimit, parseSerialId, TITLE_MAX } from "../limits";
 import { normalizeNewlines, oneLine } from "../text";
+import { parseTagList, TAG_MAX, TAGS_PER_TICKET } from "./tag-names";
 
 /**
  * What a ticket is made of, as people name it. No server imports: forms and tests use it too.
@@ -65,6 +66,17 @@ export type NewTicketInput = z.infer<typeof newTicketSchema>;
  */
 export const assignee = text.pipe(z.string().trim().max(EMAIL_MAX, "Choose an agent from the list, or type their email."));
 
+/** A "Tags" field: tags separated by commas (lib/tickets/tag-names.ts), normalised. */
+export const tagsField = z
+  .string()
+  .max(2_000, "That is too long for a list of tags.")
+  .transform((v, ctx) => {
+    const r = parseTagList(v);
+    if (r.ok) return r.tags;
+    ctx.addIssue({ code: "custom", message: r.message });
+    return z.NEVER;
+  });
+
 export const updateTicketSchema = z.object({
   status,
   /** Absent from a requester's close/reopen form: left as it is. */
@@ -75,11 +87,14 @@ export const updateTicketSchema = z.object({
     (v) => (typeof v === "string" ? v : ""),
     z.string().regex(/^\d{1,9}$/, "The form is out of date: reload the page.").transform(Number),
   ),
+  /** Absent (a requester's form, or a forged one): left as they are; "" removes every tag. */
+  tags: tagsField.optional(),
   // What the form showed when it was loaded: only ever shapes a conflict's explanation.
   seenStatus: z.enum(STATUSES).optional().catch(undefined),
   seenPriority: z.enum(PRIORITIES).optional().catch(undefined),
   seenAssigneeId: z.string().max(100).optional().catch(undefined),
   seenAssigneeName: z.string().max(200).optional().catch(undefined),
+  seenTags: z.string().max(TAGS_PER_TICKET * (TAG_MAX + 2)).optional().catch(undefined),
 });
 
 export const commentSchema = z.object({

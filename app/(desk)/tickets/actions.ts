@@ -43,12 +43,10 @@ export const createTicketAction = defineAction({
   },
 });
 
-export type UpdateField = "status" | "priority" | "assigneeId";
+export type UpdateField = "status" | "priority" | "assigneeId" | "tags";
 
-const describe = (c: Change) => {
-  const name = c.field === "status" ? "Status" : c.field === "priority" ? "Priority" : "Assignee";
-  return `${name} changed from ${c.from || "—"} to ${c.to}`;
-};
+const FIELD_LABEL: Record<Change["field"], string> = { status: "Status", priority: "Priority", assignee: "Assignee", tags: "Tags" };
+const describe = (c: Change) => `${FIELD_LABEL[c.field]} changed from ${c.from || "—"} to ${c.to || "—"}`;
 
 /** Save status, priority and assignee; refused with an explanation on a conflicting edit. */
 export const updateTicketAction = defineAction({
@@ -56,7 +54,7 @@ export const updateTicketAction = defineAction({
   bound: [ticketNumberArg],
   withState: true,
   form: updateTicketSchema,
-  echo: ["status", "priority", "assigneeId"] as UpdateField[],
+  echo: ["status", "priority", "assigneeId", "tags"] as UpdateField[],
   rejected: ticketGone<UpdateField>(),
   invalid: ({ version, ...fieldErrors }, values) => ({
     fieldErrors,
@@ -69,12 +67,14 @@ export const updateTicketAction = defineAction({
       // A requester's form has no priority or assignee: those stay as they are.
       priority: data.priority,
       assigneeId: data.assigneeId === undefined ? undefined : data.assigneeId || null,
+      tags: data.tags === undefined ? undefined : { set: data.tags },
       version: data.version,
       seen: {
         status: data.seenStatus,
         priority: data.seenPriority,
         assigneeId: data.seenAssigneeId,
         assigneeName: data.seenAssigneeName,
+        tags: data.seenTags,
       },
     });
     switch (result.kind) {

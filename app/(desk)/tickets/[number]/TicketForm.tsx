@@ -1,12 +1,13 @@
 "use client";
 
 import { useActionState } from "react";
-import { SelectField } from "../../../_components/Field";
+import { SelectField, TextField } from "../../../_components/Field";
 import { FormMessage } from "../../../_components/FormMessage";
 import { SubmitButton } from "../../../_components/SubmitButton";
 import type { BoundFormAction, FormState } from "@/lib/forms";
 import type { AssigneeChoices, PersonRef } from "@/lib/people/queries";
 import { PRIORITIES, type Priority, type Status } from "@/lib/tickets/schema";
+import { formatTags } from "@/lib/tickets/tag-names";
 import type { UpdateField } from "../actions";
 import { PersonInput } from "../PersonInput";
 
@@ -22,12 +23,14 @@ type Props = {
   assignee: PersonRef | null;
   statuses: Status[];
   assignees: AssigneeChoices;
+  /** The ticket's tags (staff only: this form is theirs). */
+  tags: string[];
 };
 
 /** The current assignee's label where they are not among those offered. */
 const marked = (p: PersonRef) => (p.deactivated ? `${p.name} (deactivated)` : `${p.name} (not an agent)`);
 
-/** The agents' form: status, priority and assignee in one save. */
+/** The agents' form: status, priority, assignee and tags in one save. */
 export function TicketForm(props: Props) {
   const [state, action] = useActionState(props.save, initial);
   const v = state.ok ? {} : state.values;
@@ -39,12 +42,15 @@ export function TicketForm(props: Props) {
       <input type="hidden" name="seenPriority" value={props.priority} />
       <input type="hidden" name="seenAssigneeId" value={props.assignee?.id ?? ""} />
       <input type="hidden" name="seenAssigneeName" value={props.assignee?.name ?? "Unassigned"} />
+      <input type="hidden" name="seenTags" value={formatTags(props.tags)} />
       <SelectField key={`s${props.version}${v.status ?? ""}`} name="status" label="Status" options={props.statuses}
         defaultValue={v.status ?? props.status} errors={state.fieldErrors.status} />
       <SelectField key={`p${props.version}${v.priority ?? ""}`} name="priority" label="Priority" options={PRIORITIES}
         defaultValue={v.priority ?? props.priority} errors={state.fieldErrors.priority} />
       <AssigneeField key={`a${props.version}${v.assigneeId ?? ""}`} choices={props.assignees} current={props.assignee}
         value={v.assigneeId} errors={state.fieldErrors.assigneeId} />
+      <TextField key={`t${props.version}${v.tags ?? ""}`} name="tags" label="Tags" hint="Separated by commas."
+        defaultValue={v.tags ?? formatTags(props.tags)} errors={state.fieldErrors.tags} autoComplete="off" />
       <SubmitButton pendingText="Saving…">Save changes</SubmitButton>
     </form>
   );

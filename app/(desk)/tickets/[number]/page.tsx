@@ -19,6 +19,8 @@ import { listComments, type ConversationPage } from "@/lib/tickets/comments";
 import { attachmentsOf } from "@/lib/tickets/attachments";
 import { Attachments, RemoveAttachmentForm } from "./Attachments";
 import { conversationHref, parseConversationParams } from "@/lib/tickets/conversation-params";
+import { ticketTags } from "@/lib/tickets/tags";
+import { TagList } from "../../../_components/Tags";
 
 type Params = Promise<{ number: string }>;
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
@@ -38,7 +40,7 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
 
 const NO_ONE: AssigneeChoices = { kind: "select", people: [] };
 
-const FIELD_NAMES: Record<string, string> = { status: "status", priority: "priority", assignee: "assignee" };
+const FIELD_NAMES: Record<string, string> = { status: "status", priority: "priority", assignee: "assignee", tags: "tags" };
 
 function ActivityLine({ a }: { a: ActivityEntry }) {
   if (a.field === "created") {
@@ -73,12 +75,13 @@ export default async function TicketPage({ params, searchParams }: { params: Par
   const { actor, ticket } = await load((await params).number);
   const sp = await searchParams;
   const staff = can(actor, "changeStatus", { requesterId: ticket.requester.id });
-  const [assignees, assignee, conversation, mailFailure] = await Promise.all([
+  const [assignees, assignee, conversation, mailFailure, tags] = await Promise.all([
     staff ? listAssignees() : Promise.resolve(NO_ONE),
     // For staff, the assignee as they are now: the picker keeps them chosen, marked if deactivated.
     staff && ticket.assignee ? getPerson(ticket.assignee.id) : Promise.resolve(null),
     listComments(actor, ticket.number, parseConversationParams(sp)),
     isStaff(actor) ? failedRequesterMail(ticket.number, ticket.requester.id) : Promise.resolve(null),
+    can(actor, "readTags", { requesterId: ticket.requester.id }) ? ticketTags(ticket.number) : Promise.resolve(null),
   ]);
   // The files of the description and of the comments on this page (internal notes' only when the
   // page shows them).
@@ -171,6 +174,12 @@ export default async function TicketPage({ params, searchParams }: { params: Par
             <dd>{ticket.requester.name}</dd>
             <dt>Assignee</dt>
             <dd>{ticket.assignee ? (assignee?.deactivated ? `${ticket.assignee.name} (deactivated)` : ticket.assignee.name) : "Unassigned"}</dd>
+            {tags !== null ? (
+              <>
+                <dt>Tags</dt>
+                <dd>{tags.length ? <TagList tags={tags} /> : "None"}</dd>
+              </>
+            ) : null}
             <dt>Created</dt>
             <dd><Time date={ticket.createdAt} mode="exact" /></dd>
             <dt>Updated</dt>
@@ -191,6 +200,7 @@ export default async function TicketPage({ params, searchParams }: { params: Par
               assignee={assignee}
               statuses={statusChoices(actor, { requesterId: ticket.requester.id, status: ticket.status })}
               assignees={assignees}
+              tags={tags ?? []}
             />
           ) : mayCloseOrReopen ? (
             <CloseReopenForm save={updateTicketAction.bind(null, ticket.number)} version={ticket.version} status={ticket.status} />
