@@ -27,8 +27,9 @@ function describe(el: Element | null): Focused | null {
   return { tag: el.tagName, type: el.getAttribute("type"), role: el.getAttribute("role"), editable: el.isContentEditable };
 }
 
-/** Any open dialog (ours too): its keys are its own. */
-const dialogOpen = () => document.querySelector("dialog[open], [role='dialog'][aria-modal='true'], [role='alertdialog']") !== null;
+/** Any open dialog (ours too) on screen: its keys are its own. */
+const dialogOpen = () =>
+  [...document.querySelectorAll("dialog[open], [role='dialog'][aria-modal='true'], [role='alertdialog']")].some((d) => d.getClientRects().length > 0);
 
 /** The link that opens a row's ticket: its title. */
 const rowLink = (row: Element) => row.querySelector<HTMLElement>(".col-title a[href]") ?? row.querySelector<HTMLElement>("a[href]");
