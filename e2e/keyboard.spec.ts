@@ -9,6 +9,11 @@ import { test, expect, unique } from "./fixtures";
  */
 
 const dialogOf = (page: Page) => page.getByRole("dialog", { name: "Keyboard shortcuts" });
+/**
+ * The page has hydrated and listens: the "Shortcuts" button at its foot is drawn only then (a key
+ * pressed earlier would reach a page that has no listener yet).
+ */
+const listening = (page: Page) => expect(page.getByRole("button", { name: "Shortcuts" })).toBeVisible();
 const isFocusVisible = (page: Page) => page.evaluate(() => document.activeElement?.matches(":focus-visible") ?? false);
 
 /** A new requester of the test's own: turning their shortcuts off touches no shared account. */
@@ -30,10 +35,12 @@ test("j and k move a visible focus along the list and Enter opens the ticket; / 
   const word = unique("keys");
   const older = await tickets.create(alan, { title: `${word} older` });
   const newer = await tickets.create(alan, { title: `${word} newer` });
+  expect(newer).toBeGreaterThan(older);
   await alan.goto(`/tickets?q=${word}&sort=number&dir=desc`);
   const newerLink = alan.getByRole("link", { name: `${word} newer` });
   const olderLink = alan.getByRole("link", { name: `${word} older` });
   await expect(olderLink).toBeVisible();
+  await listening(alan);
 
   // From nowhere, j starts at the first row; it stops at the last; k goes back.
   await alan.keyboard.press("j");
@@ -75,7 +82,6 @@ test("j and k move a visible focus along the list and Enter opens the ticket; / 
   await alan.keyboard.type("j");
   await expect(search).toHaveValue("j");
   await expect(search).toBeFocused();
-  expect(newer).toBeGreaterThan(older);
 
   // Out of the field, c opens a new ticket.
   await alan.getByRole("heading", { name: "Tickets", level: 1 }).click();
@@ -89,6 +95,7 @@ test("Settings turns the shortcuts off and on with Save settings, and off means 
   try {
     if (javaScriptEnabled) {
       // On by default; a requester's list has no "a".
+      await listening(kim);
       await kim.keyboard.press("?");
       await expect(dialogOf(kim)).toBeVisible();
       await expect(dialogOf(kim).getByText("Create a new ticket")).toBeVisible();
@@ -109,6 +116,8 @@ test("Settings turns the shortcuts off and on with Save settings, and off means 
 
     if (javaScriptEnabled) {
       await kim.goto("/tickets");
+      // Hydrated (the hint that would say so is gone with the shortcuts).
+      await kim.waitForLoadState("networkidle");
       await kim.getByRole("heading", { name: "Tickets", level: 1 }).click();
       await kim.keyboard.press("?");
       await kim.keyboard.press("c");
@@ -127,6 +136,7 @@ test("Settings turns the shortcuts off and on with Save settings, and off means 
     await kim.reload();
     await expect(kim.getByRole("checkbox", { name: "Keyboard shortcuts" })).toBeChecked();
     if (javaScriptEnabled) {
+      await listening(kim);
       await kim.getByRole("heading", { name: "Settings", level: 1 }).click();
       await kim.keyboard.press("?");
       await expect(dialogOf(kim)).toBeVisible();

@@ -14,7 +14,8 @@
  *   letters itself (a combobox, a listbox, a menu...). Not while a dialog is open, not for a held
  *   key (repeat), not in the middle of a composition (IME), and not for a press that something
  *   else on the page has already handled.
- * - Each person can turn them off at /settings; then the page has no listener at all.
+ * - Each person can turn them off at /settings; then the page has no listener at all. That also
+ *   gives "/" back to Firefox's Quick Find (Ctrl+F and "'" keep it either way).
  * Screen readers in browse mode take single letters for themselves (next heading, next link...)
  * and the page never sees them: the shortcuts reach the page in focus mode, or with the screen
  * reader's pass-through key, which is as it should be.
