@@ -199,6 +199,17 @@ test.describe("axe finds no violations", () => {
     await expectNoViolations(rita, browser, javaScriptEnabled, "/settings");
   });
 
+  test("the dialog Keyboard shortcuts, open over the list", async ({ as, browser, javaScriptEnabled }) => {
+    test.skip(!javaScriptEnabled, "the shortcuts and their dialog are JavaScript");
+    const alan = await as("agent");
+    await alan.goto("/tickets");
+    // The button at the page's foot is drawn once the page listens for keys.
+    await expect(alan.getByRole("button", { name: "Shortcuts" })).toBeVisible();
+    await alan.keyboard.press("?");
+    await expect(alan.getByRole("dialog", { name: "Keyboard shortcuts" })).toBeVisible();
+    await expectNoViolations(alan, browser, javaScriptEnabled, "the dialog Keyboard shortcuts");
+  });
+
   test("/forgot-password and /reset-password", async ({ page, browser, javaScriptEnabled }) => {
     await page.goto("/forgot-password");
     await page.getByRole("button", { name: "Send reset link" }).click();

@@ -124,6 +124,8 @@ const KINDS = ["ticket_created", "team_comment", "ticket_resolved", "requester_c
 const BUILT_IN_DEFAULTS = KINDS.filter((k) => k !== "unassigned_ticket");
 const ticks = (kinds: string[]) => kinds.map((k): Field => [k, "on"]);
 const timeZoneOf = async (id: string) => (await db.get<{ timeZone: string | null }>(`SELECT "timeZone" FROM "user" WHERE "id" = ?`, id))!.timeZone;
+const shortcutsOf = async (id: string) =>
+  (await db.get<{ on: number }>(`SELECT CAST("keyboardShortcuts" AS INTEGER) AS "on" FROM "user" WHERE "id" = ?`, id))!.on === 1;
 /** A boolean reads 0/1 on both databases, as CAST(… AS INTEGER). */
 const choicesOf = (id: string) => db.all(`SELECT "kind", CAST("enabled" AS INTEGER) AS "enabled" FROM "notification_choice" WHERE "userId" = ? ORDER BY "kind"`, id);
 const passwordOf = async (id: string) => (await db.get<{ password: string }>(`SELECT "password" FROM "account" WHERE "userId" = ?`, id))!.password;
@@ -137,13 +139,18 @@ const mailRow = async (id: number) =>
 const REFUSED = "550 5.1.1 Refused (a message of the fuzz suite)";
 
 /**
- * Another time zone each time, so that the control changes something. Requesters tick the kinds
- * only staff receive as well, as a forged form would: the control's effect shows that those are
- * not stored.
+ * Another time zone each time, so that the control changes something, and the Keyboard shortcuts
+ * box the other way round from how it stands. Requesters tick the kinds only staff receive as
+ * well, as a forged form would: the control's effect shows that those are not stored.
  */
 async function settingsForm(c: Ctx, who: Poster): Promise<Field[]> {
   const id = idOf(c, who);
-  return [...ticks(staff(who) ? BUILT_IN_DEFAULTS : KINDS), ["timeZone", id && (await timeZoneOf(id)) === "Europe/Paris" ? "Pacific/Auckland" : "Europe/Paris"]];
+  const shortcutsOn = id ? await shortcutsOf(id) : false;
+  return [
+    ...ticks(staff(who) ? BUILT_IN_DEFAULTS : KINDS),
+    ["timeZone", id && (await timeZoneOf(id)) === "Europe/Paris" ? "Pacific/Auckland" : "Europe/Paris"],
+    ...(shortcutsOn ? [] : ([["keyboardShortcuts", "on"]] as Field[])),
+  ];
 }
 
 const CASES: Record<string, Case> = {
@@ -389,13 +396,18 @@ const CASES: Record<string, Case> = {
     // Missing or empty is UTC (the list's first choice), so neither is refused.
     hostile: () => ({
       timeZone: ["Mars/Olympus", "europe/paris", "Europe/Paris ", " UTC", "Etc/GMT+99", "../../../etc/localtime", "Europe/Paris\u0000", long(65), long(10_000), '{"gt":0}', '["UTC"]'],
+      // The box is "on" or left out; the form sends nothing else (absent is a valid "off").
+      keyboardShortcuts: ["", "off", "true", "ON", "on ", "1", '{"gt":0}', '["on"]', long(10_000)],
     }),
     effect: async (c, who) => {
-      const zone = (await settingsForm(c, who)).find(([k]) => k === "timeZone")![1];
+      const form = await settingsForm(c, who);
+      const zone = form.find(([k]) => k === "timeZone")![1];
+      const shortcuts = form.some(([k]) => k === "keyboardShortcuts");
       return async (mayAct) => {
         const id = idOf(c, who);
         if (!mayAct || !id) return;
         expect(await timeZoneOf(id), "control: the time zone").toBe(zone);
+        expect(await shortcutsOf(id), "control: the Keyboard shortcuts box as sent").toBe(shortcuts);
         const expected = (staff(who) ? KINDS : KINDS.slice(0, 3)).map((kind) => ({ kind, enabled: BUILT_IN_DEFAULTS.includes(kind) ? 1 : 0 }));
         expect(await choicesOf(id), "control: a choice for each kind the role receives, and no other").toEqual(expected.sort((a, b) => a.kind.localeCompare(b.kind)));
       };

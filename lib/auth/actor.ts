@@ -29,17 +29,30 @@ export async function actorFromHeaders(h: Headers): Promise<Actor | null> {
     await write((tx) => tx.run(`DELETE FROM "session" WHERE "id" = ?`, session.session.id));
     return null;
   }
-  const { role, timeZone, deactivatedAt } = session.user as { role?: string; timeZone?: string | null; deactivatedAt?: Date | null };
+  const { role, timeZone, deactivatedAt, keyboardShortcuts } = session.user as {
+    role?: string;
+    timeZone?: string | null;
+    deactivatedAt?: Date | null;
+    keyboardShortcuts?: boolean | number | null;
+  };
   if (deactivatedAt) return null;
-  return toActor(session.user.id, session.user.name, role, timeZone);
+  return toActor(session.user.id, session.user.name, role, timeZone, keyboardShortcuts);
 }
 
-function toActor(id: string, name: string, role: string | null | undefined, timeZone: string | null | undefined): Actor {
+function toActor(
+  id: string,
+  name: string,
+  role: string | null | undefined,
+  timeZone: string | null | undefined,
+  keyboardShortcuts: boolean | number | null | undefined,
+): Actor {
   return {
     id,
     name,
     timeZone: timeZone ?? null,
     role: parseRole(role),
+    // SQLite reads a boolean as 0 or 1; only a stored "off" turns them off.
+    keyboardShortcuts: keyboardShortcuts === undefined || keyboardShortcuts === null ? true : Boolean(keyboardShortcuts),
   };
 }
 
@@ -90,7 +103,15 @@ function cookieValue(header: string, name: string): string | null {
 }
 
 /** Timestamps as SQLite stores them (text) or as PostgreSQL's pool reads them (Date). */
-type SessionRow = { createdAt: string | Date; expiresAt: string | Date; userId: string; name: string; role: string | null; timeZone: string | null };
+type SessionRow = {
+  createdAt: string | Date;
+  expiresAt: string | Date;
+  userId: string;
+  name: string;
+  role: string | null;
+  timeZone: string | null;
+  keyboardShortcuts: boolean | number;
+};
 
 /**
  * The actor of a live session that needs nothing done to it, in one statement on the read
@@ -99,7 +120,7 @@ type SessionRow = { createdAt: string | Date; expiresAt: string | Date; userId: 
  */
 async function currentSession(token: string): Promise<Actor | undefined> {
   const row = await read.get<SessionRow>(
-    `SELECT s."createdAt", s."expiresAt", u."id" AS "userId", u."name", u."role", u."timeZone"
+    `SELECT s."createdAt", s."expiresAt", u."id" AS "userId", u."name", u."role", u."timeZone", u."keyboardShortcuts"
      FROM "session" s JOIN "user" u ON u."id" = s."userId" WHERE s."token" = ? AND u."deactivatedAt" IS NULL`,
     token,
   );
@@ -110,6 +131,6 @@ async function currentSession(token: string): Promise<Actor | undefined> {
   const refreshDue = expires - SESSION_IDLE_SECONDS * 1000 + SESSION_REFRESH_SECONDS * 1000 <= now;
   if (!(expires > now) || refreshDue) return undefined;
   if (sessionTooOld(new Date(row.createdAt), new Date(now), SESSION_ABSOLUTE_SECONDS)) return undefined;
-  return toActor(row.userId, row.name, row.role, row.timeZone);
+  return toActor(row.userId, row.name, row.role, row.timeZone, row.keyboardShortcuts);
 }
 

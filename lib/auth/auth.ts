@@ -103,6 +103,7 @@ function createAuth(secure: boolean) {
       additionalFields: {
         role: { type: "string", required: false, defaultValue: "requester", input: false },
         timeZone: { type: "string", required: false, input: false },
+        keyboardShortcuts: { type: "boolean", required: false, input: false },
         deactivatedAt: { type: "date", required: false, input: false },
       },
     },

@@ -1,7 +1,7 @@
 import "server-only";
 import { read, write, type Rows } from "../db";
 import { audit } from "../audit/log";
-import { setTimeZoneIn } from "../people/commands";
+import { setKeyboardShortcutsIn, setTimeZoneIn } from "../people/commands";
 import { isAdmin, type Actor } from "../people/identity";
 import { builtInDefault, kindsFor, NOTIFICATION_KINDS, type NotificationKind } from "./kinds";
 
@@ -21,10 +21,16 @@ async function defaultsIn(rows: Rows): Promise<Choice[]> {
   });
 }
 
-/** The person's settings: each kind they can receive, as it stands for them now, and their time zone. */
+/**
+ * The person's settings: each kind they can receive, as it stands for them now, their time zone,
+ * and whether keyboard shortcuts are on.
+ */
 export async function settingsOf(actor: Actor) {
   const [user, choices, defs] = await Promise.all([
-    read.get<{ timeZone: string | null; email: string }>(`SELECT "timeZone", "email" FROM "user" WHERE "id" = ?`, actor.id),
+    read.get<{ timeZone: string | null; email: string; keyboardShortcuts: boolean | number }>(
+      `SELECT "timeZone", "email", "keyboardShortcuts" FROM "user" WHERE "id" = ?`,
+      actor.id,
+    ),
     read.all<{ kind: string; enabled: number | boolean }>(`SELECT "kind", "enabled" FROM "notification_choice" WHERE "userId" = ?`, actor.id),
     defaults(),
   ]);
@@ -32,11 +38,14 @@ export async function settingsOf(actor: Actor) {
     const mine = choices.find((c) => c.kind === k.kind);
     return { kind: k.kind, label: k.label, enabled: mine ? Boolean(mine.enabled) : defs.find((d) => d.kind === k.kind)!.enabled };
   });
-  return { timeZone: user?.timeZone ?? "UTC", email: user?.email ?? "", kinds };
+  return { timeZone: user?.timeZone ?? "UTC", email: user?.email ?? "", keyboardShortcuts: Boolean(user?.keyboardShortcuts ?? true), kinds };
 }
 
-/** Saves the person's choices for the kinds their role receives, and their time zone (a zone isTimeZone accepted). */
-export async function saveSettings(actor: Actor, input: { enabled: Set<NotificationKind>; timeZone: string }) {
+/**
+ * Saves the person's choices for the kinds their role receives, their time zone (a zone
+ * isTimeZone accepted) and, when given, whether keyboard shortcuts are on.
+ */
+export async function saveSettings(actor: Actor, input: { enabled: Set<NotificationKind>; timeZone: string; keyboardShortcuts?: boolean }) {
   await write(async (tx) => {
     for (const k of kindsFor(actor.role)) {
       await tx.run(
@@ -46,6 +55,7 @@ export async function saveSettings(actor: Actor, input: { enabled: Set<Notificat
       );
     }
     await setTimeZoneIn(tx, actor.id, input.timeZone);
+    if (input.keyboardShortcuts !== undefined) await setKeyboardShortcutsIn(tx, actor.id, input.keyboardShortcuts);
   });
 }
 

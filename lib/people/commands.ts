@@ -80,6 +80,11 @@ export async function setTimeZoneIn(tx: Tx, userId: string, zone: string) {
   await tx.run(`UPDATE "user" SET "timeZone" = ?, "updatedAt" = ? WHERE "id" = ?`, zone === "UTC" ? null : zone, sqlDate(new Date()), userId);
 }
 
+/** Whether the single-key shortcuts listen on a person's pages (read with the session, lib/auth/actor.ts). */
+export async function setKeyboardShortcutsIn(tx: Tx, userId: string, on: boolean) {
+  await tx.run(`UPDATE "user" SET "keyboardShortcuts" = ?, "updatedAt" = ? WHERE "id" = ?`, on, sqlDate(new Date()), userId);
+}
+
 /** How long an invitation's link works. */
 export const INVITATION_DAYS = 7;
 /** Invitations one admin may send in an hour (each is a mail; a stolen session is bounded too). */

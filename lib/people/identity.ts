@@ -15,6 +15,8 @@ export type Actor = {
   name: string;
   /** IANA zone for the times shown to this person; absent or null: UTC. */
   timeZone?: string | null;
+  /** Whether the single-key shortcuts listen on this person's pages; absent: on (the default). */
+  keyboardShortcuts?: boolean;
 };
 
 /** A role as stored (text): anything unknown is the least privileged role. */

@@ -12,7 +12,8 @@ const initial: FormState<string> = { fieldErrors: {}, values: {} };
 /**
  * A checkbox per kind of mail, and (for a person's own settings) their time zone. Used for one's
  * own settings and for the defaults admins set. After a save the boxes show what was saved (the
- * page re-renders with it); the key makes React take the new defaults.
+ * page re-renders with it); the key makes React take the new defaults. A person's own settings
+ * also have the "Keyboard shortcuts" box, saved by the same button (one form, JavaScript or not).
  */
 export function NotificationsForm({
   save,
@@ -20,15 +21,19 @@ export function NotificationsForm({
   legend,
   button,
   timeZone,
+  shortcuts,
 }: {
   save: (prev: FormState<string>, form: FormData) => Promise<FormState<string>>;
   choices: Choice[];
   legend: string;
   button: string;
   timeZone?: { value: string; zones: string[] };
+  /** Whether the person's keyboard shortcuts are on (their own settings only). */
+  shortcuts?: boolean;
 }) {
   const [state, action] = useActionState(save, initial);
   const zoneError = state.fieldErrors.timeZone;
+  const shortcutsError = state.fieldErrors.keyboardShortcuts;
   return (
     <form action={action} className="form card settings-form" noValidate>
       <FormMessage state={state} />
@@ -52,6 +57,22 @@ export function NotificationsForm({
             ))}
           </select>
           {zoneError ? <p className="field-error" id="f-timeZone-error">{zoneError.join(" ")}</p> : null}
+        </div>
+      ) : null}
+      {shortcuts !== undefined ? (
+        <div className="field">
+          <label className="checkbox" key={`shortcuts${shortcuts}`}>
+            <input type="checkbox" name="keyboardShortcuts" defaultChecked={shortcuts}
+              aria-invalid={shortcutsError ? true : undefined}
+              aria-describedby={shortcutsError ? "f-keyboardShortcuts-error f-keyboardShortcuts-hint" : "f-keyboardShortcuts-hint"} />{" "}
+            Keyboard shortcuts
+          </label>
+          <p className="hint" id="f-keyboardShortcuts-hint">
+            Single keys such as <kbd>j</kbd>, <kbd>k</kbd> and <kbd>/</kbd> that act when you are not typing in a field.
+            Press <kbd>?</kbd> on any page to see them all. Turn them off if they get in the way of speech input or
+            other keys you use.
+          </p>
+          {shortcutsError ? <p className="field-error" id="f-keyboardShortcuts-error">{shortcutsError.join(" ")}</p> : null}
         </div>
       ) : null}
       <SubmitButton pendingText="Saving…">{button}</SubmitButton>

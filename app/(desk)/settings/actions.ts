@@ -9,7 +9,7 @@ import { KIND_NAMES, type NotificationKind } from "@/lib/mail/kinds";
 import { saveDefaults, saveSettings } from "@/lib/mail/settings";
 import { isTimeZone } from "@/lib/people/time-zone";
 
-export type SettingsField = "timeZone";
+export type SettingsField = "timeZone" | "keyboardShortcuts";
 
 /** One checkbox per kind: present ("on") when ticked, absent when not. */
 const checkboxes = Object.fromEntries(
@@ -18,8 +18,18 @@ const checkboxes = Object.fromEntries(
 
 const ticked = (data: Record<string, unknown>) => new Set(KIND_NAMES.filter((k) => data[k] === true));
 
+/**
+ * The "Keyboard shortcuts" box, as the form sends it: "on" when ticked, absent when not. Anything
+ * else did not come from the form and is refused, with nothing saved.
+ */
+const shortcutsBox = z
+  .enum(["on"], { error: "Tick the box or leave it clear." })
+  .optional()
+  .transform((v) => v === "on");
+
 const settingsForm = z.object({
   ...checkboxes,
+  keyboardShortcuts: shortcutsBox,
   timeZone: z.preprocess(
     (v) => (typeof v === "string" && v !== "" ? v : "UTC"),
     z.string().max(64).refine(isTimeZone, "Choose a time zone from the list."),
@@ -36,7 +46,7 @@ export const saveSettingsAction = defineAction({
   echo: ["timeZone"] as SettingsField[],
   rejected: unreadable,
   async run({ actor, data }) {
-    await saveSettings(actor, { enabled: ticked(data), timeZone: data.timeZone });
+    await saveSettings(actor, { enabled: ticked(data), timeZone: data.timeZone, keyboardShortcuts: data.keyboardShortcuts });
     revalidatePath("/", "layout");
     return { ok: true, fieldErrors: {}, values: {}, message: "Your settings are saved." };
   },

@@ -21,6 +21,7 @@ export default async function SettingsPage() {
         legend="Email me when"
         button="Save settings"
         timeZone={{ value: settings.timeZone, zones: timeZones() }}
+        shortcuts={settings.keyboardShortcuts}
       />
     </>
   );

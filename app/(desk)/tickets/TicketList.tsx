@@ -158,7 +158,7 @@ export function TicketList({ actor, params, page, views, assignees, filters, row
       <Form key={listQuery({ ...params, page: 1 })} action="/tickets" className="filters" role="search" aria-label="Filter tickets">
         <div className="field grow">
           <label htmlFor="q">Search</label>
-          <input id="q" name="q" type="search" defaultValue={params.q} maxLength={QUERY_MAX} placeholder="Words in titles and descriptions" />
+          <input id="q" name="q" type="search" data-shortcut="search" defaultValue={params.q} maxLength={QUERY_MAX} placeholder="Words in titles and descriptions" />
         </div>
         {/* On a phone the filters fold under one line that says which are on (a <details>: no
             JavaScript needed); on wider screens they are always shown (globals.css). */}
@@ -239,7 +239,7 @@ export function TicketList({ actor, params, page, views, assignees, filters, row
         </div>
       ) : (
         <IntentPrefetch scope={listQuery(params)} className="table-wrap">
-          <table className="tickets">
+          <table className="tickets" data-shortcut="ticket-list">
             <caption className="visually-hidden">
               Tickets, sorted by {page.sort === "relevance" ? "best match" : `${COLUMNS.find((c) => c.sort === page.sort)?.label ?? ""} ${page.dir === "asc" ? "ascending" : "descending"}`}
             </caption>

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "user" ADD COLUMN     "keyboardShortcuts" BOOLEAN NOT NULL DEFAULT true;
