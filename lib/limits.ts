@@ -89,3 +89,13 @@ export const SIGNED_OUT_MAX_BODY_KB = 64;
 
 /** Numbers as people read them in hints and errors: 20,000. */
 export const formatLimit = (n: number) => n.toLocaleString("en-US");
+
+/**
+ * Saved replies (lib/replies): at most this many on the desk, so that the page, and the picker on
+ * every ticket page of staff, stay bounded (the picker lists them all: about 30 KB at the cap with
+ * names of ordinary length). Names are one line of at most SAVED_REPLY_NAME_MAX characters; a body
+ * is at most COMMENT_MAX (it goes into a comment). The page lists SAVED_REPLIES_PAGE at a time.
+ */
+export const SAVED_REPLIES_MAX = 1_000;
+export const SAVED_REPLY_NAME_MAX = 100;
+export const SAVED_REPLIES_PAGE = 50;
