@@ -3,7 +3,7 @@ import { z } from "zod";
 import { COMMENT_MAX, SAVED_REPLY_NAME_MAX } from "../limits";
 import { insertReplySchema, nameKey, parseRepliesQuery, repliesHref, savedReplySchema } from "./schema";
 
-const errors = (r: { success: boolean; error?: z.ZodError }) => (r.success ? {} : z.flattenError(r.error!).fieldErrors);
+const errors = (r: { success: boolean; error?: z.ZodError }): Partial<Record<string, string[]>> => (r.success ? {} : z.flattenError(r.error!).fieldErrors);
 
 describe("savedReplySchema", () => {
   it("takes a name on one line and a body as typed", () => {
