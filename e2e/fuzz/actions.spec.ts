@@ -287,6 +287,23 @@ const CASES: Record<string, Case> = {
     }),
     boundHostile: (c, who) => (who === "requester" ? [c.otto, 99_999_999] : [99_999_999]),
   },
+  "app/(desk)/saved-replies/actions.ts#commentFormAction": {
+    // The staff's comment form: Add comment (no intent), or Insert reply (intent insert-reply), which writes nothing.
+    page: (c) => `/tickets/${c.rita}`,
+    bound: (c) => [c.rita],
+    withState: true,
+    valid: (_c, who) => [["body", `A comment from ${who} through the staff's form`], ...(staff(who) ? ([["internal", "on"]] as Field[]) : []), ["attachments", screenshot()]],
+    allowed: (who) => staff(who) || who === "requester",
+    hostile: (c, who) => ({
+      body: [MISSING, "", "  \n ", long(20_001)],
+      // An intent that names no action, a reply inserted (it adds no comment), and React's own field names.
+      intent: ["", "add", "INSERT-REPLY", "insert-reply", "__proto__", "constructor", "$ACTION_KEY"],
+      ...(staff(who) ? {} : { internal: ["on", "true"] }),
+      attachments: FORGED_FILES(),
+    }),
+    files: "attachments",
+    boundHostile: (c, who) => (who === "requester" ? [c.otto, 99_999_999] : [99_999_999]),
+  },
   "app/(desk)/admin/users/actions.ts#changeRoleAction": {
     page: () => "/admin/users",
     // A person of the fuzz suite's own, so that the shared accounts keep their roles.

@@ -52,6 +52,9 @@ export const replyIdField = text.transform((v, ctx) => {
   return id;
 });
 
+/** The intent of the comment form's "Insert reply" button (app/(desk)/saved-replies/actions.ts). */
+export const INSERT_REPLY = "insert-reply";
+
 /**
  * "Insert reply" on a ticket: the reply chosen, and the comment form as it stands (what was typed,
  * the Internal note box) so that a round trip without JavaScript gives it all back. The comment's

@@ -206,4 +206,23 @@ describe("saved replies' actions", () => {
     // A ticket that does not exist tells nothing of the reply.
     expect(await actions.insertSavedReplyAction(99_999, state, form({ reply: String(id), body: "" }))).toEqual({ fieldErrors: {}, values: {}, message: "Ticket not found." });
   });
+
+  it("the staff's comment form: no intent adds the comment, insert-reply inserts, any other intent is refused", async () => {
+    session.actor = ada;
+    const { id } = (await read.get<{ id: number }>(`SELECT "id" FROM "saved_reply" WHERE "nameKey" = 'thanks'`))!;
+    const count = async () => Number((await read.get<{ n: number }>(`SELECT count(*) AS "n" FROM "comment"`))!.n);
+    const before = await count();
+    const inserted = await actions.commentFormAction(ritas, state, form({ intent: "insert-reply", reply: String(id), body: "Hi" }));
+    expect(inserted.values.body).toBe("Hi\n\nThanks, Rita Requester.");
+    for (const intent of ["", "add", "INSERT-REPLY", "__proto__", "constructor"]) {
+      expect(await actions.commentFormAction(ritas, state, form({ intent, body: "Not added" })), intent).toEqual({ fieldErrors: {}, values: {}, message: "Ticket not found." });
+    }
+    const twice = form({ intent: "insert-reply", reply: String(id), body: "Hi" });
+    twice.append("intent", "insert-reply");
+    expect((await actions.commentFormAction(ritas, state, twice)).message).toBe("Ticket not found.");
+    expect(await count()).toBe(before);
+    const added = await actions.commentFormAction(ritas, state, form({ body: "Added through the staff's form." }));
+    expect(added).toMatchObject({ ok: true, message: "Comment added." });
+    expect(await count()).toBe(before + 1);
+  });
 });

@@ -3,11 +3,12 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { defineAction, serialIdArg, ticketNumberArg } from "@/lib/action";
+import { byIntent, defineAction, serialIdArg, ticketNumberArg } from "@/lib/action";
 import { type FormState, FORM_UNREADABLE } from "@/lib/forms";
 import { createSavedReply, deleteSavedReply, fillSavedReply, tooLongToInsert, updateSavedReply, withReply, type SaveResult } from "@/lib/replies/replies";
-import { insertReplySchema, savedReplySchema } from "@/lib/replies/schema";
+import { INSERT_REPLY, insertReplySchema, savedReplySchema } from "@/lib/replies/schema";
 import { COMMENT_MAX } from "@/lib/limits";
+import { addCommentAction, type CommentField } from "../tickets/actions";
 
 /**
  * Saved replies' actions, each through defineAction (session, every argument and field parsed,
@@ -126,3 +127,12 @@ export const insertSavedReplyAction = defineAction({
     };
   },
 });
+
+export type CommentFormState = FormState<CommentField | InsertField> & { inserted?: string };
+
+/**
+ * The staff's comment form (its ticket's number bound): "Add comment" adds the comment;
+ * "Insert reply" (intent insert-reply) comes back with the reply inserted, which is how that
+ * works without JavaScript (see byIntent). Both are the actions above, unchanged.
+ */
+export const commentFormAction = byIntent<CommentFormState>({ [INSERT_REPLY]: insertSavedReplyAction }, addCommentAction, ticketGone);

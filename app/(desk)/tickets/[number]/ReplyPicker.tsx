@@ -3,6 +3,7 @@
 import { useState, useSyncExternalStore, useTransition, type KeyboardEvent, type MouseEvent } from "react";
 import Link from "next/link";
 import type { InsertState } from "../../saved-replies/actions";
+import { INSERT_REPLY } from "@/lib/replies/schema";
 import type { ReplyChoice } from "@/lib/replies/replies";
 import styles from "./reply-picker.module.css";
 
@@ -38,15 +39,14 @@ function insertAtCursor(area: HTMLTextAreaElement, text: string, atCursor: boole
 
 /**
  * "Saved reply" and "Insert reply", inside the comment form (staff only). Without JavaScript the
- * button posts the whole comment form to `insertAction` (its formAction), which answers with the
- * form as it was plus the filled reply; with JavaScript it asks `insert` for the filled text alone
+ * button posts the whole comment form with intent insert-reply (commentFormAction), which answers
+ * with the form as it was plus the filled reply; with JavaScript it asks `insert` for the filled text alone
  * and puts it at the cursor, without a reload. Both fill on the server, for this ticket, as the
  * person inserting sees it.
  */
 export function ReplyPicker({
   choices,
   insert,
-  insertAction,
   chosen,
   errors,
   typedRef,
@@ -54,8 +54,6 @@ export function ReplyPicker({
   choices: ReplyChoice[];
   /** insertSavedReplyAction bound to the ticket, called directly with JavaScript. */
   insert: InsertAction;
-  /** The same through the form's useActionState: the button's formAction (the round trip). */
-  insertAction: (form: FormData) => void;
   /** The reply chosen before a round trip. */
   chosen?: string;
   errors?: string[];
@@ -131,7 +129,7 @@ export function ReplyPicker({
             ))}
           </select>
         </div>
-        <button type="submit" className="button secondary" formAction={insertAction} onClick={onInsert}
+        <button type="submit" name="intent" value={INSERT_REPLY} className="button secondary" onClick={onInsert}
           aria-disabled={pending || undefined} disabled={choices.length === 0}>
           {pending ? "Inserting…" : "Insert reply"}
         </button>

@@ -20,7 +20,7 @@ import { attachmentsOf } from "@/lib/tickets/attachments";
 import { Attachments, RemoveAttachmentForm } from "./Attachments";
 import { conversationHref, parseConversationParams } from "@/lib/tickets/conversation-params";
 import { savedReplyChoices } from "@/lib/replies/replies";
-import { insertSavedReplyAction } from "../../saved-replies/actions";
+import { commentFormAction, insertSavedReplyAction } from "../../saved-replies/actions";
 
 type Params = Promise<{ number: string }>;
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
@@ -150,7 +150,7 @@ export default async function TicketPage({ params, searchParams }: { params: Par
                 <LaterComments number={ticket.number} page={conversation} />
               </>
             )}
-            {mayComment ? <CommentForm save={addCommentAction.bind(null, ticket.number)} mayWriteInternal={mayWriteInternal} maxBytes={env().attachmentMaxBytes}
+            {mayComment ? <CommentForm save={(replyChoices ? commentFormAction : addCommentAction).bind(null, ticket.number)} mayWriteInternal={mayWriteInternal} maxBytes={env().attachmentMaxBytes}
               replies={replyChoices ? { choices: await replyChoices, insert: insertSavedReplyAction.bind(null, ticket.number) } : undefined} /> : null}
           </section>
 
