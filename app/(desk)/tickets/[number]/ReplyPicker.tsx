@@ -113,7 +113,7 @@ export function ReplyPicker({
     <div className={styles.picker}>
       <div className={styles.row}>
         {searchable ? (
-          <div className="field">
+          <div className={`field ${styles.search}`}>
             <label htmlFor="reply-search">Find a saved reply</label>
             <input id="reply-search" type="search" value={query} autoComplete="off" aria-controls="reply-pick"
               aria-describedby="reply-search-hint" onChange={(e) => narrow(e.currentTarget.value)} onKeyDown={onSearchKey} />
