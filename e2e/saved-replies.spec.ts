@@ -64,6 +64,19 @@ test("an agent saves a reply with placeholders and inserts it on a ticket, keepi
   await expect(posted).toContainText("Thanks for waiting.");
   await expect(posted).toContainText(`Hello ${ACCOUNTS.requester.name}, about #${n} (Printer ${u} jams): clear the tray.`);
   await expect(posted).toContainText(`— ${ACCOUNTS.agent.name}`);
+
+  // Renamed, then deleted: gone from the page and from the picker.
+  await agent.goto("/saved-replies");
+  await agent.getByRole("link", { name: `Jam ${u}` }).click();
+  await agent.getByLabel("Name").fill(`Paper jam ${u}`);
+  await agent.getByRole("button", { name: "Save reply" }).click();
+  await expect(agent.getByRole("status").filter({ hasText: `Saved “Paper jam ${u}”.` })).toBeVisible();
+  await agent.getByRole("link", { name: `Paper jam ${u}` }).click();
+  await agent.getByRole("button", { name: "Delete reply" }).click();
+  await expect(agent.getByRole("status").filter({ hasText: "Saved reply deleted." })).toBeVisible();
+  await expect(agent.getByRole("link", { name: `Paper jam ${u}` })).toHaveCount(0);
+  await agent.goto(`/tickets/${n}`);
+  await expect(agent.getByRole("combobox", { name: "Saved reply" }).getByRole("option", { name: `Paper jam ${u}` })).toHaveCount(0);
 });
 
 test("a requester gets 404 for saved replies and no picker on their ticket", async ({ as, tickets }) => {
