@@ -188,6 +188,31 @@ test.describe("axe finds no violations", () => {
     await expectNoViolations(ada, browser, javaScriptEnabled, "/admin/audit");
   });
 
+  test("/saved-replies, its form with an error, and a ticket's saved-reply picker", async ({ as, tickets, browser, javaScriptEnabled }) => {
+    const alan = await as("agent");
+    const name = `Greeting ${unique()}`;
+    await alan.goto("/saved-replies/new");
+    await expect(alan.getByRole("heading", { name: "New saved reply", level: 1 })).toBeVisible();
+    // A name but an unknown placeholder: the body's error beside it.
+    await alan.getByLabel("Name").fill(name);
+    await alan.getByLabel("Body").fill("Hi {{customer}}");
+    await alan.getByRole("button", { name: "Save reply" }).click();
+    await expect(alan.getByLabel("Body")).toHaveAttribute("aria-invalid", "true");
+    await expectNoViolations(alan, browser, javaScriptEnabled, "/saved-replies/new, error");
+    await alan.getByLabel("Body").fill("Hi {{requester.name}}, thanks for #{{ticket.number}}.");
+    await alan.getByRole("button", { name: "Save reply" }).click();
+    await expect(alan.getByRole("heading", { name: "Saved replies", level: 1 })).toBeVisible();
+    await expectNoViolations(alan, browser, javaScriptEnabled, "/saved-replies");
+
+    const rita = await as("requester");
+    const number = await tickets.create(rita, { title: `Picker ${unique()}` });
+    await alan.goto(`/tickets/${number}`);
+    await alan.getByRole("combobox", { name: "Saved reply" }).selectOption({ label: name });
+    await alan.getByRole("button", { name: "Insert reply" }).click();
+    await expect(alan.getByLabel("Comment")).toHaveValue(/thanks for #\d+/);
+    await expectNoViolations(alan, browser, javaScriptEnabled, "ticket page with a reply inserted");
+  });
+
   test("/admin/mail and /settings", async ({ as, browser, javaScriptEnabled }) => {
     const ada = await as("admin");
     await ada.goto("/admin/mail");

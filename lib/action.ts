@@ -118,3 +118,26 @@ export const serialIdArg = z.custom<number>(isSerialId);
 
 /** A user id bound on the server: the same rule as the list's Assignee and Requester filters. */
 export const userIdArg = z.string().regex(USER_ID);
+
+/**
+ * One form whose buttons call different actions, without JavaScript. A second useActionState in a
+ * form (a button's formAction) cannot work without JavaScript: React writes each hook's
+ * `$ACTION_KEY` into the form, both are sent whatever is pressed, and only the first is read, so the
+ * button's answer never reaches its form (and the front door refuses a repeated `$ACTION_` field).
+ * So such a form posts to one action that hands the whole post, untouched, to the action its
+ * pressed button names (`<button name="intent" value="…">`; no intent: `otherwise`). Each of those
+ * is a defineAction and parses everything itself; an intent that names none, or more than one
+ * intent, gets `rejected`.
+ */
+export function byIntent<R>(actions: Record<string, WrappedAction<R>>, otherwise: WrappedAction<R>, rejected: R): WrappedAction<R> {
+  const action = async (...raw: unknown[]): Promise<R> => {
+    const form = raw[raw.length - 1];
+    const intents = form instanceof FormData ? form.getAll("intent") : [];
+    if (intents.length === 0) return otherwise(...raw);
+    const chosen = intents.length === 1 && typeof intents[0] === "string" && Object.hasOwn(actions, intents[0]) ? actions[intents[0]] : null;
+    // Still the session first, as every action: a signed-out post goes to sign in.
+    if (!chosen) return (await requireActor(), rejected);
+    return chosen(...raw);
+  };
+  return Object.assign(action, { [ACTION_INFO]: true as const });
+}

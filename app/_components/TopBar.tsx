@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { isAdmin, type Actor } from "@/lib/people/identity";
+import { isAdmin, isStaff, type Actor } from "@/lib/people/identity";
 import { signOutAction } from "../(auth)/actions";
 
 /** The bar at the top of every page for a signed-in person: where to go, who they are, Sign out. */
@@ -11,6 +11,7 @@ export function TopBar({ actor }: { actor: Actor | null }) {
           Triage
         </Link>
         <Link href="/tickets" prefetch={false}>Tickets</Link>
+        {actor && isStaff(actor) ? <Link href="/saved-replies" prefetch={false}>Saved replies</Link> : null}
         {actor && isAdmin(actor) ? <Link href="/admin/users" prefetch={false}>Users</Link> : null}
         {actor && isAdmin(actor) ? <Link href="/admin/mail" prefetch={false}>Mail</Link> : null}
         {actor && isAdmin(actor) ? <Link href="/admin/audit" prefetch={false}>Audit log</Link> : null}

@@ -60,6 +60,12 @@ type Ctx = {
   removedFile: number;
   /** Per poster: an active person of the suite's own to Deactivate. */
   toDeactivate: Record<Poster, string>;
+  /** A saved reply of the suite's own (its name clashes with others'; Insert reply inserts it). */
+  reply: number;
+  replyName: string;
+  /** Per poster: a saved reply to edit, and one to delete. */
+  replies: Record<Poster, number>;
+  doomedReplies: Record<Poster, number>;
 };
 
 const version = async (n: number) => (await db.get<{ version: number }>(`SELECT "version" FROM "ticket" WHERE "number" = ?`, n))!.version;
@@ -117,6 +123,14 @@ const stamp = `${Date.now()}${crypto.randomBytes(2).toString("hex")}`;
 /** Counters that make each valid invitation and sign-up setting new. */
 let invitations = 0;
 let policies = 0;
+/** And each saved reply's name. */
+let replyNames = 0;
+const replyCount = async () => Number((await db.get<{ n: number }>(`SELECT count(*) AS "n" FROM "saved_reply"`))!.n);
+/** What a saved reply's form must refuse, beside a name taken (in another case). */
+const HOSTILE_REPLY = (c: Ctx) => ({
+  name: [MISSING, "", "   ", "\r\n\t", long(101), c.replyName.toUpperCase(), ` ${c.replyName.toLowerCase()} `],
+  body: [MISSING, "", "  \n ", long(20_001), "Hi {{customer.name}}", "{{ticket.id}}"],
+});
 const idOf = (c: Ctx, who: Poster) => (who === "anonymous" ? null : c.ids[who]);
 
 /** The kinds of mail a person chooses at /settings (lib/mail/kinds.ts); the last three reach only staff. */
@@ -225,6 +239,77 @@ const CASES: Record<string, Case> = {
       const row = await db.get<{ removedById: string | null }>(`SELECT "removedById" FROM "attachment" WHERE "id" = ?`, c.files[who]);
       expect(row?.removedById ?? null, "control: removed by them, or untouched").toBe(mayAct ? idOf(c, who) : null);
     },
+  },
+  "app/(desk)/saved-replies/actions.ts#createSavedReplyAction": {
+    page: () => "/saved-replies/new",
+    bound: () => [],
+    withState: true,
+    valid: (_c, who) => [["name", `Fuzz reply ${who} ${stamp} ${++replyNames}`], ["body", "Hi {{requester.name}}, about #{{ticket.number}}."]],
+    allowed: staff,
+    hostile: (c) => HOSTILE_REPLY(c),
+    effect: async () => {
+      const before = await replyCount();
+      return async (mayAct) => expect(await replyCount(), "control: one more saved reply, or none").toBe(before + (mayAct ? 1 : 0));
+    },
+  },
+  "app/(desk)/saved-replies/actions.ts#updateSavedReplyAction": {
+    page: (c) => `/saved-replies/${c.reply}`,
+    // A reply of the suite's own per person, so that one's edit is not another's.
+    bound: (c, who) => [c.replies[who]],
+    withState: true,
+    valid: (_c, who) => [["name", `Fuzz edit ${who} ${stamp} ${++replyNames}`], ["body", "Thanks, {{requester.name}}. {{agent.name}}"]],
+    allowed: staff,
+    hostile: (c) => HOSTILE_REPLY(c),
+    boundHostile: () => [99_999_999],
+    effect: async (c, who) => {
+      const nameOf = async () => (await db.get<{ name: string }>(`SELECT "name" FROM "saved_reply" WHERE "id" = ?`, c.replies[who]))!.name;
+      const before = await nameOf();
+      return async (mayAct) => expect((await nameOf()) !== before, "control: renamed, or untouched").toBe(mayAct);
+    },
+  },
+  "app/(desk)/saved-replies/actions.ts#deleteSavedReplyAction": {
+    page: (c) => `/saved-replies/${c.reply}`,
+    bound: (c, who) => [c.doomedReplies[who]],
+    withState: false,
+    valid: () => [],
+    allowed: staff,
+    hostile: () => ({}),
+    boundHostile: () => [99_999_999],
+    effect: async (c, who) => async (mayAct) => {
+      const row = await db.get(`SELECT 1 AS "x" FROM "saved_reply" WHERE "id" = ?`, c.doomedReplies[who]);
+      expect(row === undefined, "control: deleted, or still there").toBe(mayAct);
+    },
+  },
+  "app/(desk)/saved-replies/actions.ts#insertSavedReplyAction": {
+    page: (c) => `/tickets/${c.rita}`,
+    bound: (c) => [c.rita],
+    withState: true,
+    // Inserting fills text for the form and writes nothing, for anyone: the control changes nothing too.
+    valid: (c, who) => [["reply", String(c.reply)], ["body", `Typed by ${who}`], ...(staff(who) ? ([["internal", "on"]] as Field[]) : [])],
+    allowed: () => false,
+    hostile: () => ({
+      reply: [MISSING, "", "0", "-1", "1.5", "1e3", "abc", '{"gt":0}', "99999999999", "99999999"],
+      body: [long(20_001)],
+      internal: ["on", "true"],
+    }),
+    boundHostile: (c, who) => (who === "requester" ? [c.otto, 99_999_999] : [99_999_999]),
+  },
+  "app/(desk)/saved-replies/actions.ts#commentFormAction": {
+    // The staff's comment form: Add comment (no intent), or Insert reply (intent insert-reply), which writes nothing.
+    page: (c) => `/tickets/${c.rita}`,
+    bound: (c) => [c.rita],
+    withState: true,
+    valid: (_c, who) => [["body", `A comment from ${who} through the staff's form`], ...(staff(who) ? ([["internal", "on"]] as Field[]) : []), ["attachments", screenshot()]],
+    allowed: (who) => staff(who) || who === "requester",
+    hostile: (c, who) => ({
+      body: [MISSING, "", "  \n ", long(20_001)],
+      // An intent that names no action, a reply inserted (it adds no comment), and React's own field names.
+      intent: ["", "add", "INSERT-REPLY", "insert-reply", "__proto__", "constructor", "$ACTION_KEY"],
+      ...(staff(who) ? {} : { internal: ["on", "true"] }),
+      attachments: FORGED_FILES(),
+    }),
+    files: "attachments",
+    boundHostile: (c, who) => (who === "requester" ? [c.otto, 99_999_999] : [99_999_999]),
   },
   "app/(desk)/admin/users/actions.ts#changeRoleAction": {
     page: () => "/admin/users",
@@ -585,7 +670,18 @@ test.beforeAll(async () => {
   const ottoFile = await newFile(otto, `fuzz-otto-${stamp}.txt`);
   const removedFile = await newFile(rita, `fuzz-removed-${stamp}.txt`, ids.agent);
   const toDeactivate = await perPoster((who) => newPerson(`Fuzz Active ${who}`, `fuzz-active-${who}-${stamp}@example.test`));
-  ctx = { rita, otto, ids, resetIds, forgot, resetToken, orphanToken, failedMail, sentMail, proofToken, files, ottoFile, removedFile, toDeactivate };
+  // Saved replies of the suite's own, written beside the server as the agent's.
+  const newReply = async (name: string) =>
+    (await db.get<{ id: number }>(
+      `INSERT INTO "saved_reply" ("name", "nameKey", "body", "createdById", "updatedById", "createdAt", "updatedAt")
+       VALUES (?, ?, 'Hello {{requester.name}}', ?, ?, ?, ?) RETURNING "id"`,
+      name, name.toLowerCase(), ids.agent, ids.agent, sqlDate(now), sqlDate(now),
+    ))!.id;
+  const replyName = `Fuzz shared ${stamp}`;
+  const reply = await newReply(replyName);
+  const replies = await perPoster((who) => newReply(`Fuzz own ${who} ${stamp}`));
+  const doomedReplies = await perPoster((who) => newReply(`Fuzz doomed ${who} ${stamp}`));
+  ctx = { rita, otto, ids, resetIds, forgot, resetToken, orphanToken, failedMail, sentMail, proofToken, files, ottoFile, removedFile, toDeactivate, reply, replyName, replies, doomedReplies };
   expect(ctx.rita).toBeGreaterThan(0);
   expect(ctx.otto).toBeGreaterThan(0);
 });

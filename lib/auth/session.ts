@@ -2,7 +2,7 @@ import "server-only";
 import { cache } from "react";
 import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
-import { isAdmin, type Actor } from "../people/identity";
+import { isAdmin, isStaff, type Actor } from "../people/identity";
 import { actorFromHeaders, isHttpsRequest } from "./actor";
 import { getAuth } from "./auth";
 import { safeNextPath } from "./paths";
@@ -39,5 +39,12 @@ export async function requireActor(): Promise<Actor> {
 export async function requireAdmin(): Promise<Actor> {
   const actor = await requireActor();
   if (!isAdmin(actor)) notFound();
+  return actor;
+}
+
+/** Staff-only pages (agents and admins) answer 404 to requesters, as admin pages do to non-admins. */
+export async function requireStaff(): Promise<Actor> {
+  const actor = await requireActor();
+  if (!isStaff(actor)) notFound();
   return actor;
 }

@@ -146,7 +146,7 @@ export type PeoplePage = { rows: UserRow[]; total: number; capped: boolean; page
 export const PEOPLE_PAGE_MAX = 2000;
 
 /** `%`, `_` and the escape itself, taken literally by LIKE … ESCAPE '\'. */
-const likeLiteral = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+export const likeLiteral = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
  * One page of people for the admins' page, by name, with a search on name or email (anywhere in

@@ -21,6 +21,8 @@ import { Attachments, RemoveAttachmentForm } from "./Attachments";
 import { conversationHref, parseConversationParams } from "@/lib/tickets/conversation-params";
 import { ticketTags } from "@/lib/tickets/tags";
 import { TagList } from "../../../_components/Tags";
+import { savedReplyChoices } from "@/lib/replies/replies";
+import { commentFormAction, insertSavedReplyAction } from "../../saved-replies/actions";
 
 type Params = Promise<{ number: string }>;
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
@@ -75,6 +77,8 @@ export default async function TicketPage({ params, searchParams }: { params: Par
   const { actor, ticket } = await load((await params).number);
   const sp = await searchParams;
   const staff = can(actor, "changeStatus", { requesterId: ticket.requester.id });
+  // Saved replies for the comment form's picker: staff only (a requester never learns they exist).
+  const replyChoices = isStaff(actor) ? savedReplyChoices(actor) : null;
   const [assignees, assignee, conversation, mailFailure, tags] = await Promise.all([
     staff ? listAssignees() : Promise.resolve(NO_ONE),
     // For staff, the assignee as they are now: the picker keeps them chosen, marked if deactivated.
@@ -149,7 +153,8 @@ export default async function TicketPage({ params, searchParams }: { params: Par
                 <LaterComments number={ticket.number} page={conversation} />
               </>
             )}
-            {mayComment ? <CommentForm save={addCommentAction.bind(null, ticket.number)} mayWriteInternal={mayWriteInternal} maxBytes={env().attachmentMaxBytes} /> : null}
+            {mayComment ? <CommentForm save={(replyChoices ? commentFormAction : addCommentAction).bind(null, ticket.number)} mayWriteInternal={mayWriteInternal} maxBytes={env().attachmentMaxBytes}
+              replies={replyChoices ? { choices: await replyChoices, insert: insertSavedReplyAction.bind(null, ticket.number) } : undefined} /> : null}
           </section>
 
           <section aria-labelledby="history-h" className="history">
