@@ -29,6 +29,7 @@ const EXPECTED: [Role, TicketAction, boolean, boolean][] = [
   ["requester", "changeAssignee", false, false],
   ["requester", "closeOrReopen", true, false],
   ["requester", "removeAttachment", false, false],
+  ["requester", "merge", false, false],
 
   ["agent", "view", true, true],
   ["agent", "comment", true, true],
@@ -39,6 +40,7 @@ const EXPECTED: [Role, TicketAction, boolean, boolean][] = [
   ["agent", "changeAssignee", true, true],
   ["agent", "closeOrReopen", true, true],
   ["agent", "removeAttachment", true, true],
+  ["agent", "merge", true, true],
 
   ["admin", "view", true, true],
   ["admin", "comment", true, true],
@@ -49,6 +51,7 @@ const EXPECTED: [Role, TicketAction, boolean, boolean][] = [
   ["admin", "changeAssignee", true, true],
   ["admin", "closeOrReopen", true, true],
   ["admin", "removeAttachment", true, true],
+  ["admin", "merge", true, true],
 ];
 
 const ACTIONS: TicketAction[] = [
@@ -61,6 +64,7 @@ const ACTIONS: TicketAction[] = [
   "changeAssignee",
   "closeOrReopen",
   "removeAttachment",
+  "merge",
 ];
 
 const actor = (role: Role, id = `${role}-1`): Actor => ({ id, role, name: role });

@@ -16,7 +16,8 @@ export type TicketAction =
   | "changePriority"
   | "changeAssignee"
   | "closeOrReopen"
-  | "removeAttachment";
+  | "removeAttachment"
+  | "merge";
 
 export type Ownership = "own" | "others";
 
@@ -32,6 +33,7 @@ export const TICKET_PERMISSIONS: Record<Role, Record<TicketAction, Record<Owners
     changeAssignee: { own: false, others: false },
     closeOrReopen: { own: true, others: false },
     removeAttachment: { own: false, others: false },
+    merge: { own: false, others: false },
   },
   agent: {
     view: { own: true, others: true },
@@ -43,6 +45,7 @@ export const TICKET_PERMISSIONS: Record<Role, Record<TicketAction, Record<Owners
     changeAssignee: { own: true, others: true },
     closeOrReopen: { own: true, others: true },
     removeAttachment: { own: true, others: true },
+    merge: { own: true, others: true },
   },
   admin: {
     view: { own: true, others: true },
@@ -54,6 +57,7 @@ export const TICKET_PERMISSIONS: Record<Role, Record<TicketAction, Record<Owners
     changeAssignee: { own: true, others: true },
     closeOrReopen: { own: true, others: true },
     removeAttachment: { own: true, others: true },
+    merge: { own: true, others: true },
   },
 };
 

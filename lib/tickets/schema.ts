@@ -65,16 +65,19 @@ export type NewTicketInput = z.infer<typeof newTicketSchema>;
  */
 export const assignee = text.pipe(z.string().trim().max(EMAIL_MAX, "Choose an agent from the list, or type their email."));
 
+/** The version a form was drawn at (a conflict is refused against it). */
+const version = z.preprocess(
+  (v) => (typeof v === "string" ? v : ""),
+  z.string().regex(/^\d{1,9}$/, "The form is out of date: reload the page.").transform(Number),
+);
+
 export const updateTicketSchema = z.object({
   status,
   /** Absent from a requester's close/reopen form: left as it is. */
   priority: priority.optional(),
   /** Absent: left as it is; "": unassign. */
   assigneeId: assignee.optional(),
-  version: z.preprocess(
-    (v) => (typeof v === "string" ? v : ""),
-    z.string().regex(/^\d{1,9}$/, "The form is out of date: reload the page.").transform(Number),
-  ),
+  version,
   // What the form showed when it was loaded: only ever shapes a conflict's explanation.
   seenStatus: z.enum(STATUSES).optional().catch(undefined),
   seenPriority: z.enum(PRIORITIES).optional().catch(undefined),
@@ -102,4 +105,20 @@ export const attachmentIdField = text.transform((v, ctx) => {
     return z.NEVER;
   }
   return id;
+});
+
+/** "Assign to me": the status the page showed (kept as it is) and its version. */
+export const assignToMeSchema = z.object({ status, version });
+
+/** "Merge into": a ticket number, typed as 42 or #42. */
+export const mergeSchema = z.object({
+  into: text.transform((v, ctx) => {
+    const n = parseSerialId(v.trim().replace(/^#/, ""));
+    if (n === null) {
+      ctx.addIssue({ code: "custom", message: "Enter the number of the ticket to merge into, like 42." });
+      return z.NEVER;
+    }
+    return n;
+  }),
+  version,
 });
