@@ -107,8 +107,8 @@ export const attachmentIdField = text.transform((v, ctx) => {
   return id;
 });
 
-/** "Assign to me": the status the page showed (kept as it is) and its version. */
-export const assignToMeSchema = z.object({ status, version });
+/** "Assign to me": the version the page was drawn at. */
+export const assignToMeSchema = z.object({ version });
 
 /** "Merge into": a ticket number, typed as 42 or #42. */
 export const mergeSchema = z.object({

@@ -198,8 +198,11 @@ async function pageAt(s: Streams, position: ConversationPosition): Promise<Timel
   // Going back the other way: before the first entry taken from each stream; for a stream with
   // none on this page, at the first entry it holds beyond the page (all of those come after the
   // page's last entry in the reading direction, by the merge) or where it was bounded.
-  const backAt = (firstTaken: number | undefined, head: number | undefined, b: number | null): number | null =>
-    firstTaken ?? head ?? (b === null ? null : dir === "back" ? b - 1 : b + 1);
+  // (An "after" place of 0 is its start: null, as the URL writes it.)
+  const backAt = (firstTaken: number | undefined, head: number | undefined, b: number | null): number | null => {
+    const at = firstTaken ?? head ?? (b === null ? null : dir === "back" ? b - 1 : b + 1);
+    return at !== null && at > 0 ? at : null;
+  };
   const back: Place = {
     comment: backAt(takenC[0]?.id, headC?.id, bound.comment),
     event: backAt(takenE[0]?.id, headE?.id, bound.event),

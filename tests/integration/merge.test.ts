@@ -26,6 +26,7 @@ const { createTicket, updateTicket } = await import("@/lib/tickets/commands");
 const { addComment } = await import("@/lib/tickets/comments");
 const { mergeTicket } = await import("@/lib/tickets/merge");
 const { listTimeline } = await import("@/lib/tickets/timeline");
+const { conversationHref, parseConversationParams } = await import("@/lib/tickets/conversation-params");
 const { getTicketRow } = await import("@/lib/tickets/reads");
 const { referencedHashes } = await import("@/lib/tickets/attachments");
 const { assignToMeAction, mergeAction } = await import("@/app/(desk)/tickets/actions");
@@ -246,16 +247,16 @@ describe("assign to me", () => {
     const n = await open(rita, "Assign me");
     const v = String(await versionOf(n));
     session.actor = ada;
-    expect(await assignToMeAction(n, { fieldErrors: {}, values: {} }, form({ status: "Open", version: v }))).toMatchObject({ ok: true, message: "Assigned to you." });
+    expect(await assignToMeAction(n, { fieldErrors: {}, values: {} }, form({ version: v }))).toMatchObject({ ok: true, message: "Assigned to you." });
     const row = await db.ticket.findUniqueOrThrow({ where: { number: n } });
     expect(row).toMatchObject({ assigneeId: "ada", status: 1 });
     expect(await db.activity.findFirst({ where: { ticketNumber: n, field: "assignee" } })).toMatchObject({ fromValue: "Unassigned", toValue: "Ada" });
     // The same page again: it moved on since.
     session.actor = ann;
-    expect(await assignToMeAction(n, { fieldErrors: {}, values: {} }, form({ status: "Open", version: v }))).toMatchObject({ message: expect.stringContaining("Not assigned") });
+    expect(await assignToMeAction(n, { fieldErrors: {}, values: {} }, form({ version: v }))).toMatchObject({ message: expect.stringContaining("Not assigned") });
     expect((await db.ticket.findUniqueOrThrow({ where: { number: n } })).assigneeId).toBe("ada");
     session.actor = rita;
-    const r = await assignToMeAction(n, { fieldErrors: {}, values: {} }, form({ status: "Open", version: String(row.version) }));
+    const r = await assignToMeAction(n, { fieldErrors: {}, values: {} }, form({ version: String(row.version) }));
     expect(r.ok).toBeFalsy();
     expect((await db.ticket.findUniqueOrThrow({ where: { number: n } })).assigneeId).toBe("ada");
   });
@@ -297,6 +298,14 @@ describe("the timeline", () => {
       pages.unshift(page);
     }
     expect(seen.flat()).toEqual(expected);
+    // Every place a link names survives the URL (no part is 0 or lost).
+    for (const p of pages) {
+      for (const [kind, place] of [["before", p.earlier], ["after", p.later]] as const) {
+        if (!place) continue;
+        const url = new URL(conversationHref(n, { kind, ...place }), "http://x");
+        expect(parseConversationParams(Object.fromEntries(url.searchParams))).toEqual({ kind, ...place });
+      }
+    }
     for (const p of pages) expect(p.entries.filter((e) => e.type === "comment").length).toBeLessThanOrEqual(COMMENTS_PAGE);
     // And forward again from the first page, to the latest.
     const forward: string[] = [...pages[0].entries.map(label)];

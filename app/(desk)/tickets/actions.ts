@@ -11,6 +11,8 @@ import { removeAttachment } from "@/lib/tickets/attachments";
 import { addCommentWithUploads } from "@/lib/tickets/comments";
 import { assignToMeSchema, attachmentIdField, commentSchema, mergeSchema, newTicketSchema, updateTicketSchema } from "@/lib/tickets/schema";
 import { mergeTicket } from "@/lib/tickets/merge";
+import { getTicketRow } from "@/lib/tickets/reads";
+import { statusFromRank } from "@/lib/tickets/schema";
 
 /**
  * The ticket actions. Each goes through defineAction (lib/action.ts): session, then every bound
@@ -157,11 +159,12 @@ export const removeAttachmentAction = defineAction({
   },
 });
 
-export type AssignToMeField = "status";
+export type AssignToMeField = "version";
 
 /**
  * "Assign to me": the Assignee change, through the same command as the ticket form, from the
- * version (and status, kept as it is) the page was drawn at.
+ * version the page was drawn at (the status stays as the ticket holds it: a ticket changed since
+ * the page is a conflict anyway).
  */
 export const assignToMeAction = defineAction({
   who: "actor",
@@ -170,9 +173,11 @@ export const assignToMeAction = defineAction({
   form: assignToMeSchema,
   echo: [] as AssignToMeField[],
   rejected: ticketGone<AssignToMeField>(),
-  invalid: ({ version, status }) => ({ fieldErrors: {}, values: {}, message: version?.[0] ?? status?.[0] ?? FORM_UNREADABLE }),
+  invalid: ({ version }) => ({ fieldErrors: {}, values: {}, message: version?.[0] ?? FORM_UNREADABLE }),
   async run({ actor, args: [number], data }) {
-    const result = await updateTicket(actor, number, { status: data.status, assigneeId: actor.id, version: data.version });
+    const current = await getTicketRow(actor, number);
+    if (!current) return ticketGone();
+    const result = await updateTicket(actor, number, { status: statusFromRank(current.status), assigneeId: actor.id, version: data.version });
     switch (result.kind) {
       case "not_found":
         return ticketGone();

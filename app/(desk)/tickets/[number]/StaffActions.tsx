@@ -6,7 +6,6 @@ import { TextField } from "../../../_components/Field";
 import { FormMessage } from "../../../_components/FormMessage";
 import { SubmitButton } from "../../../_components/SubmitButton";
 import type { BoundFormAction, FormState } from "@/lib/forms";
-import type { Status } from "@/lib/tickets/schema";
 import type { AssignToMeField, MergeField } from "../actions";
 
 /**
@@ -27,16 +26,15 @@ function AssignButton() {
 }
 
 /**
- * "Assign to me": assignToMeAction bound to the ticket, on the server; the status and version the
- * page was drawn at go with it (the status stays as it is; a ticket changed since is a conflict).
+ * "Assign to me": assignToMeAction bound to the ticket, on the server, with the version the page
+ * was drawn at (a ticket changed since is a conflict).
  */
-export function AssignToMeForm({ save, version, status }: { save: BoundFormAction<AssignToMeField>; version: number; status: Status }) {
+export function AssignToMeForm({ save, version }: { save: BoundFormAction<AssignToMeField>; version: number }) {
   const [state, action] = useActionState(save, assignInitial);
   return (
     <form action={action} className="form side-form assign-form" noValidate>
       <FormMessage state={state} />
       <input type="hidden" name="version" value={version} />
-      <input type="hidden" name="status" value={status} />
       <AssignButton />
     </form>
   );

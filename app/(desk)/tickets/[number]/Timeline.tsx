@@ -8,12 +8,17 @@ import styles from "./conversation.module.css";
 
 const FIELD_NAMES: Record<string, string> = { status: "status", priority: "priority", assignee: "assignee" };
 
+/** Another ticket named by an event: a link for staff, who may open every ticket; a number for others. */
+function TicketRef({ n, link }: { n: string | null; link: boolean }) {
+  return link ? <Link href={`/tickets/${n}`} prefetch={false}>#{n}</Link> : <>#{n}</>;
+}
+
 /** One history event, as a sentence. */
-function EventLine({ a }: { a: EventEntry }) {
+function EventLine({ a, linkTickets }: { a: EventEntry; linkTickets: boolean }) {
   if (a.field === "created") return <><strong>{a.actor}</strong> created this ticket</>;
   if (a.field === "attachment_removed") return <><strong>{a.actor}</strong> removed the attachment <em>{a.from}</em></>;
-  if (a.field === "merged_into") return <><strong>{a.actor}</strong> merged this ticket into <Link href={`/tickets/${a.to}`} prefetch={false}>#{a.to}</Link></>;
-  if (a.field === "merged_from") return <><strong>{a.actor}</strong> merged <Link href={`/tickets/${a.from}`} prefetch={false}>#{a.from}</Link> into this ticket</>;
+  if (a.field === "merged_into") return <><strong>{a.actor}</strong> merged this ticket into <TicketRef n={a.to} link={linkTickets} /></>;
+  if (a.field === "merged_from") return <><strong>{a.actor}</strong> merged <TicketRef n={a.from} link={linkTickets} /> into this ticket</>;
   return (
     <>
       <strong>{a.actor}</strong> changed {FIELD_NAMES[a.field] ?? a.field} from <em>{a.from || "—"}</em> to <em>{a.to || "—"}</em>
@@ -56,12 +61,15 @@ export function Timeline({
   files,
   remove,
   historyHidden,
+  linkTickets,
 }: {
   number: number;
   page: TimelinePage;
   files: Map<number, AttachmentView[]>;
   remove?: string;
   historyHidden: boolean;
+  /** Whether tickets named by history events are links (for staff: a requester may not open another's). */
+  linkTickets: boolean;
 }) {
   const opts = { historyHidden };
   return (
@@ -89,7 +97,7 @@ export function Timeline({
                 <CommentItem key={`c${e.id}`} c={e} files={files.get(e.id)} remove={remove} />
               ) : (
                 <li key={`e${e.id}`} className={`event ${styles.event}`}>
-                  <span><EventLine a={e} /> <Time date={e.createdAt} /></span>
+                  <span><EventLine a={e} linkTickets={linkTickets} /> <Time date={e.createdAt} /></span>
                 </li>
               ),
             )}

@@ -104,7 +104,7 @@ export default async function TicketPage({ params, searchParams }: { params: Par
 
           <section aria-labelledby="conversation-h" className="conversation" id="conversation">
             <h2 id="conversation-h">Conversation</h2>
-            <Timeline number={ticket.number} page={conversation} files={files.comments} remove={remove} historyHidden={hideHistory} />
+            <Timeline number={ticket.number} page={conversation} files={files.comments} remove={remove} historyHidden={hideHistory} linkTickets={isStaff(actor)} />
             {mayComment ? <CommentForm save={addCommentAction.bind(null, ticket.number)} mayWriteInternal={mayWriteInternal} maxBytes={env().attachmentMaxBytes} /> : null}
           </section>
 
@@ -146,7 +146,7 @@ export default async function TicketPage({ params, searchParams }: { params: Par
             <CloseReopenForm save={updateTicketAction.bind(null, ticket.number)} version={ticket.version} status={ticket.status} />
           ) : null}
           {staff && ticket.mergedIntoNumber === null ? (
-            <AssignToMeForm save={assignToMeAction.bind(null, ticket.number)} version={ticket.version} status={ticket.status} />
+            <AssignToMeForm save={assignToMeAction.bind(null, ticket.number)} version={ticket.version} />
           ) : null}
           {can(actor, "merge", { requesterId: ticket.requester.id }) && ticket.mergedIntoNumber === null ? (
             <MergeForm save={mergeAction.bind(null, ticket.number)} version={ticket.version} />
