@@ -54,7 +54,7 @@ export type TimelinePage = { entries: TimelineEntry[]; earlier: Place | null; la
 
 const EMPTY: TimelinePage = { entries: [], earlier: null, later: null };
 
-type Dir = "back" | "forward";
+export type Dir = "back" | "forward";
 
 /**
  * A page of the timeline of a ticket the actor may see. Internal notes only for those who may
@@ -76,7 +76,7 @@ export async function listTimeline(
   return page.entries.length === 0 && position.kind !== "latest" ? pageAt(streams, LATEST) : page;
 }
 
-type Streams = { number: number; internal: boolean; history: boolean };
+export type Streams = { number: number; internal: boolean; history: boolean };
 
 type CommentRow = {
   id: number | bigint;
@@ -95,17 +95,31 @@ function commentScope(s: Streams): { sql: string; args: unknown[] } {
   return s.internal ? { sql: `c."ticketNumber" = ?`, args: [s.number] } : { sql: `c."ticketNumber" = ? AND c."internal" = ?`, args: [s.number, false] };
 }
 
-async function readComments(s: Streams, dir: Dir, bound: number | null, limit: number): Promise<CommentEntry[]> {
+/** The statement that reads one stream's next rows that way (exported for the query-plan tests). */
+export function commentStreamSql(s: Streams, dir: Dir, bound: number | null, limit: number): { sql: string; args: unknown[] } {
   const scope = commentScope(s);
   const beyond = bound === null ? "" : ` AND c."id" ${dir === "back" ? "<" : ">"} ?`;
-  const rows = await read.all<CommentRow>(
-    `SELECT c."id", c."body", c."internal", c."createdAt", c."mergedFromNumber", c."mergedFromId", c."writtenAt", ${shownNameSql("u")} AS "author"
+  return {
+    sql: `SELECT c."id", c."body", c."internal", c."createdAt", c."mergedFromNumber", c."mergedFromId", c."writtenAt", ${shownNameSql("u")} AS "author"
      FROM "comment" c JOIN "user" u ON u."id" = c."authorId"
      WHERE ${scope.sql}${beyond} ORDER BY c."id" ${dir === "back" ? "DESC" : "ASC"} LIMIT ?`,
-    ...scope.args,
-    ...(bound === null ? [] : [bound]),
-    limit,
-  );
+    args: [...scope.args, ...(bound === null ? [] : [bound]), limit],
+  };
+}
+
+export function eventStreamSql(s: Streams, dir: Dir, bound: number | null, limit: number): { sql: string; args: unknown[] } {
+  const beyond = bound === null ? "" : ` AND a."id" ${dir === "back" ? "<" : ">"} ?`;
+  return {
+    sql: `SELECT a."id", a."field", a."fromValue", a."toValue", a."createdAt", ${shownNameSql("u")} AS "actor"
+     FROM "activity" a JOIN "user" u ON u."id" = a."actorId"
+     WHERE a."ticketNumber" = ?${beyond} ORDER BY a."id" ${dir === "back" ? "DESC" : "ASC"} LIMIT ?`,
+    args: [s.number, ...(bound === null ? [] : [bound]), limit],
+  };
+}
+
+async function readComments(s: Streams, dir: Dir, bound: number | null, limit: number): Promise<CommentEntry[]> {
+  const q = commentStreamSql(s, dir, bound, limit);
+  const rows = await read.all<CommentRow>(q.sql, ...q.args);
   return rows.map((r) => {
     const writtenAt = asDateOrNull(r.writtenAt);
     return {
@@ -125,15 +139,8 @@ async function readComments(s: Streams, dir: Dir, bound: number | null, limit: n
 
 async function readEvents(s: Streams, dir: Dir, bound: number | null, limit: number): Promise<EventEntry[]> {
   if (!s.history) return [];
-  const beyond = bound === null ? "" : ` AND a."id" ${dir === "back" ? "<" : ">"} ?`;
-  const rows = await read.all<EventRow>(
-    `SELECT a."id", a."field", a."fromValue", a."toValue", a."createdAt", ${shownNameSql("u")} AS "actor"
-     FROM "activity" a JOIN "user" u ON u."id" = a."actorId"
-     WHERE a."ticketNumber" = ?${beyond} ORDER BY a."id" ${dir === "back" ? "DESC" : "ASC"} LIMIT ?`,
-    s.number,
-    ...(bound === null ? [] : [bound]),
-    limit,
-  );
+  const q = eventStreamSql(s, dir, bound, limit);
+  const rows = await read.all<EventRow>(q.sql, ...q.args);
   return rows.map((r) => ({
     type: "event",
     id: Number(r.id),
