@@ -76,6 +76,7 @@ export async function listTimeline(
   return page.entries.length === 0 && position.kind !== "latest" ? pageAt(streams, LATEST) : page;
 }
 
+/** Whose timeline: the ticket, whether internal notes (and staff-only events) are in it, whether history is. */
 export type Streams = { number: number; internal: boolean; history: boolean };
 
 type CommentRow = {
@@ -107,13 +108,27 @@ export function commentStreamSql(s: Streams, dir: Dir, bound: number | null, lim
   };
 }
 
+/**
+ * History events only staff may see (tags are staff's own: to a requester they leave no trace).
+ * Left out for those who may not read internal notes, whom the same rule keeps out of staff's
+ * things; with lib/tickets/permissions.ts mayReadTags, that is the rule to ask.
+ */
+const STAFF_ONLY_EVENTS = ["tags"] as const;
+
+function eventScope(s: Streams): { sql: string; args: unknown[] } {
+  return s.internal
+    ? { sql: `a."ticketNumber" = ?`, args: [s.number] }
+    : { sql: `a."ticketNumber" = ? AND a."field" NOT IN (${STAFF_ONLY_EVENTS.map(() => "?").join(", ")})`, args: [s.number, ...STAFF_ONLY_EVENTS] };
+}
+
 export function eventStreamSql(s: Streams, dir: Dir, bound: number | null, limit: number): { sql: string; args: unknown[] } {
+  const scope = eventScope(s);
   const beyond = bound === null ? "" : ` AND a."id" ${dir === "back" ? "<" : ">"} ?`;
   return {
     sql: `SELECT a."id", a."field", a."fromValue", a."toValue", a."createdAt", ${shownNameSql("u")} AS "actor"
      FROM "activity" a JOIN "user" u ON u."id" = a."actorId"
-     WHERE a."ticketNumber" = ?${beyond} ORDER BY a."id" ${dir === "back" ? "DESC" : "ASC"} LIMIT ?`,
-    args: [s.number, ...(bound === null ? [] : [bound]), limit],
+     WHERE ${scope.sql}${beyond} ORDER BY a."id" ${dir === "back" ? "DESC" : "ASC"} LIMIT ?`,
+    args: [...scope.args, ...(bound === null ? [] : [bound]), limit],
   };
 }
 
@@ -229,6 +244,7 @@ async function anyBeyond(s: Streams, dir: Dir, place: Place): Promise<boolean> {
   const c = place.comment === null ? "" : ` AND c."id" ${op} ?`;
   if (await read.get(`SELECT 1 AS "x" FROM "comment" c WHERE ${scope.sql}${c} LIMIT 1`, ...scope.args, ...(place.comment === null ? [] : [place.comment]))) return true;
   if (!s.history) return false;
+  const events = eventScope(s);
   const e = place.event === null ? "" : ` AND a."id" ${op} ?`;
-  return (await read.get(`SELECT 1 AS "x" FROM "activity" a WHERE a."ticketNumber" = ?${e} LIMIT 1`, s.number, ...(place.event === null ? [] : [place.event]))) !== undefined;
+  return (await read.get(`SELECT 1 AS "x" FROM "activity" a WHERE ${events.sql}${e} LIMIT 1`, ...events.args, ...(place.event === null ? [] : [place.event]))) !== undefined;
 }

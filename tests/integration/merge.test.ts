@@ -328,6 +328,10 @@ describe("the timeline", () => {
     }
     const isNote = (l: string) => l.startsWith("c") && Number(l.slice(1)) % 5 === 0;
     expect(all).toEqual(expected.filter((l) => !isNote(l)));
+    // Staff-only events (tags) are not in a requester's timeline either.
+    await db.activity.create({ data: { ticketNumber: n, actorId: "ada", field: "tags", fromValue: "", toValue: "vip", createdAt: new Date() } });
+    expect((await listTimeline(rita, n)).entries.some((e) => e.type === "event" && e.field === "tags")).toBe(false);
+    expect((await listTimeline(ada, n)).entries.some((e) => e.type === "event" && e.field === "tags")).toBe(true);
     const folded = await listTimeline(ada, n, { kind: "latest" }, { history: false });
     expect(folded.entries.every((e) => e.type === "comment")).toBe(true);
   });

@@ -6,7 +6,7 @@ import { conversationHref } from "@/lib/tickets/conversation-params";
 import { Attachments } from "./Attachments";
 import styles from "./conversation.module.css";
 
-const FIELD_NAMES: Record<string, string> = { status: "status", priority: "priority", assignee: "assignee" };
+const FIELD_NAMES: Record<string, string> = { status: "status", priority: "priority", assignee: "assignee", tags: "tags" };
 
 /** Another ticket named by an event: a link for staff, who may open every ticket; a number for others. */
 function TicketRef({ n, link }: { n: string | null; link: boolean }) {
