@@ -160,6 +160,25 @@ test.describe("axe finds no violations", () => {
     await expectNoViolations(alan, browser, javaScriptEnabled, "ticket page as agent, comment error");
   });
 
+  test("a merged duplicate and its target, and a refused merge, as an agent", async ({ as, tickets, browser, javaScriptEnabled }) => {
+    const rita = await as("requester");
+    const target = await tickets.create(rita, { title: `Merge target ${unique()}` });
+    const dup = await tickets.create(rita, { title: `Merge duplicate ${unique()}`, description: "The same problem, again." });
+    const alan = await as("agent");
+    await alan.goto(`/tickets/${dup}`);
+    await alan.getByLabel("Merge into").fill("not a number");
+    await alan.getByRole("button", { name: "Merge", exact: true }).click();
+    await expect(alan.getByLabel("Merge into")).toHaveAttribute("aria-invalid", "true");
+    await expectNoViolations(alan, browser, javaScriptEnabled, "ticket page, a refused merge");
+    await alan.getByLabel("Merge into").fill(String(target));
+    await alan.getByRole("button", { name: "Merge", exact: true }).click();
+    await expect(alan.getByRole("status").filter({ hasText: `Ticket #${dup} merged into this ticket` })).toBeVisible();
+    await expectNoViolations(alan, browser, javaScriptEnabled, "the target of a merge, with its copied entries");
+    await alan.goto(`/tickets/${dup}`);
+    await expect(alan.getByText(`Merged into #${target}`)).toBeVisible();
+    await expectNoViolations(alan, browser, javaScriptEnabled, "a merged duplicate");
+  });
+
   test("/admin/users as admin", async ({ as, browser, javaScriptEnabled }) => {
     const ada = await as("admin");
     await ada.goto("/admin/users");

@@ -97,7 +97,7 @@ test("comments carry files; an internal note's file is for staff only; an agent 
   await item.getByRole("button", { name: "Remove attachment" }).click();
   await expect(item).toContainText(`Removed by ${ACCOUNTS.agent.name}`);
   await expect(item.getByRole("link")).toHaveCount(0);
-  await expect(alan.getByRole("region", { name: "History" })).toContainText(`${ACCOUNTS.agent.name} removed the attachment error.png`);
+  await expect(alan.getByRole("region", { name: "Conversation" })).toContainText(`${ACCOUNTS.agent.name} removed the attachment error.png`);
   expect((await alan.request.get(href)).status()).toBe(404);
   await rita.goto(`/tickets/${n}`);
   await expect(filesOf(rita.getByRole("listitem").filter({ hasText: "Here is the error." }))).toContainText(`Removed by ${ACCOUNTS.agent.name}`);

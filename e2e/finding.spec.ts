@@ -778,7 +778,7 @@ test.describe("a requester finds only their own tickets", () => {
     await expect(status).toHaveText(pill("Closed"));
     await expect(rita.getByRole("button", { name: "Reopen ticket" })).toBeVisible();
     await expect(rita.getByRole("button", { name: "Close ticket" })).toHaveCount(0);
-    await expect(rita.getByRole("region", { name: "History" })).toContainText(
+    await expect(rita.getByRole("region", { name: "Conversation" })).toContainText(
       `${ACCOUNTS.requester.name} changed status from Open to Closed`,
     );
 

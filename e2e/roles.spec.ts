@@ -115,7 +115,7 @@ test.describe("requesters", () => {
 
     await rita.goto(`/tickets/${number}`);
     await expectDetail(rita, "Status", "Open");
-    await expect(rita.getByRole("region", { name: "History" })).not.toContainText("In progress");
+    await expect(rita.getByRole("region", { name: "Conversation" })).not.toContainText("In progress");
 
     // Nor may they slip a priority into the close form.
     await form.evaluate((f) => {

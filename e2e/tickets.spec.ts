@@ -21,7 +21,8 @@ const detail = (page: Page, term: string): Locator =>
     .getByRole("complementary", { name: "Details" })
     .locator(`xpath=.//dt[normalize-space()="${term}"]/following-sibling::dd[1]`);
 
-const history = (page: Page) => page.getByRole("region", { name: "History" }).getByRole("listitem");
+/** The history events on the conversation's one timeline (between its comments). */
+const history = (page: Page) => page.getByRole("region", { name: "Conversation" }).locator("li.event");
 
 /** The list's rows, searched for a word (table body rows only). */
 async function search(page: Page, q: string, extra = "") {

@@ -27,6 +27,11 @@ export const QUERY_MAX = 200;
  */
 export const COMMENTS_PAGE = 30;
 export const COMMENTS_PAGE_CHARS = 40_000;
+/**
+ * The history events one page of the conversation's timeline carries besides its comments (each
+ * is one short line): a ticket whose history is long pages through it too.
+ */
+export const TIMELINE_EVENTS_PAGE = 50;
 
 /**
  * One mail about new comments carries at most this many, and no more text than MAIL_COMMENT_CHARS

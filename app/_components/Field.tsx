@@ -43,6 +43,7 @@ export function TextField(
     maxLength?: number;
     minLength?: number;
     autoFocus?: boolean;
+    inputMode?: "numeric" | "email" | "text";
   },
 ) {
   const { name, label, errors, hint, ...rest } = props;
@@ -58,6 +59,7 @@ export function TextField(
         maxLength={rest.maxLength}
         minLength={rest.minLength}
         autoFocus={rest.autoFocus}
+        inputMode={rest.inputMode}
         aria-invalid={errors?.length ? true : undefined}
         aria-describedby={describedBy(name, errors, hint)}
       />

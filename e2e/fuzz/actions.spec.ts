@@ -66,6 +66,10 @@ type Ctx = {
   /** Per poster: a saved reply to edit, and one to delete. */
   replies: Record<Poster, number>;
   doomedReplies: Record<Poster, number>;
+  /** Per poster: two tickets of Rita's, a duplicate to merge into the other (staff do). */
+  merges: Record<Poster, { from: number; into: number }>;
+  /** Per poster: an unassigned ticket of Rita's for Assign to me (staff take it). */
+  mine: Record<Poster, number>;
 };
 
 const version = async (n: number) => (await db.get<{ version: number }>(`SELECT "version" FROM "ticket" WHERE "number" = ?`, n))!.version;
@@ -310,6 +314,40 @@ const CASES: Record<string, Case> = {
     }),
     files: "attachments",
     boundHostile: (c, who) => (who === "requester" ? [c.otto, 99_999_999] : [99_999_999]),
+  },
+  "app/(desk)/tickets/actions.ts#assignToMeAction": {
+    page: (c) => `/tickets/${c.mine.admin}`,
+    bound: (c, who) => [c.mine[who]],
+    withState: true,
+    valid: async (c, who) => [["version", String(await version(c.mine[who]))]],
+    allowed: staff,
+    hostile: async (c, who) => ({
+      version: [MISSING, "", "-1", "1.5", "1e3", "abc", "9999999999", String((await version(c.mine[who])) - 1), '{"gt":0}'],
+    }),
+    // Otto's ticket for Rita; a ticket that does not exist.
+    boundHostile: (c, who) => (who === "requester" ? [c.otto, 99_999_999] : [99_999_999]),
+    effect: async (c, who) => async (mayAct) => {
+      const row = await db.get<{ assigneeId: string | null }>(`SELECT "assigneeId" FROM "ticket" WHERE "number" = ?`, c.mine[who]);
+      expect(row?.assigneeId ?? null, "control: assigned to them, or untouched").toBe(mayAct ? idOf(c, who) : null);
+    },
+  },
+  "app/(desk)/tickets/actions.ts#mergeAction": {
+    page: (c) => `/tickets/${c.merges.admin.from}`,
+    bound: (c, who) => [c.merges[who].from],
+    withState: true,
+    valid: async (c, who) => [["into", String(c.merges[who].into)], ["version", String(await version(c.merges[who].from))]],
+    allowed: staff,
+    hostile: async (c, who) => ({
+      // Not a number, itself, a ticket that does not exist, one too large, Otto's for Rita.
+      into: [MISSING, "", "abc", "-1", "0", "1.5", "1e3", '{"gt":0}', "99999999", "99999999999", String(c.merges[who].from), long(300), ...(staff(who) ? [] : [String(c.otto)])],
+      version: [MISSING, "", "-1", "abc", "9999999999", String((await version(c.merges[who].from)) - 1), '{"gt":0}'],
+    }),
+    // Otto's ticket for Rita (staff may merge it: not a forgery for them); a ticket that does not exist.
+    boundHostile: (c, who) => (who === "requester" ? [c.otto, 99_999_999] : [99_999_999]),
+    effect: async (c, who) => async (mayAct) => {
+      const row = await db.get<{ mergedIntoNumber: number | null }>(`SELECT "mergedIntoNumber" FROM "ticket" WHERE "number" = ?`, c.merges[who].from);
+      expect(row?.mergedIntoNumber ?? null, "control: merged, or untouched").toBe(mayAct ? c.merges[who].into : null);
+    },
   },
   "app/(desk)/admin/users/actions.ts#changeRoleAction": {
     page: () => "/admin/users",
@@ -681,7 +719,15 @@ test.beforeAll(async () => {
   const reply = await newReply(replyName);
   const replies = await perPoster((who) => newReply(`Fuzz own ${who} ${stamp}`));
   const doomedReplies = await perPoster((who) => newReply(`Fuzz doomed ${who} ${stamp}`));
-  ctx = { rita, otto, ids, resetIds, forgot, resetToken, orphanToken, failedMail, sentMail, proofToken, files, ottoFile, removedFile, toDeactivate, reply, replyName, replies, doomedReplies };
+  // Tickets of Rita's for Merge and Assign to me, each poster their own (a merge is done once).
+  const ritasTicket = async () => {
+    const a = await postForm({ who: "requester", page: "/tickets/new", action, bound: JSON.stringify(["$undefined"]), fields: [["title", "Fuzz merge"], ["description", "A duplicate, perhaps."], ["priority", "Low"]] });
+    expect(a.status, "creating a ticket of Rita's").toBeLessThan(400);
+    return newest(ids.requester);
+  };
+  const merges = await perPoster(async () => ({ into: await ritasTicket(), from: await ritasTicket() }));
+  const mine = await perPoster(() => ritasTicket());
+  ctx = { rita, otto, ids, resetIds, forgot, resetToken, orphanToken, failedMail, sentMail, proofToken, files, ottoFile, removedFile, toDeactivate, reply, replyName, replies, doomedReplies, merges, mine };
   expect(ctx.rita).toBeGreaterThan(0);
   expect(ctx.otto).toBeGreaterThan(0);
 });

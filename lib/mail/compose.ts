@@ -153,6 +153,23 @@ export function resolvedMail(to: Recipient, t: TicketFacts, by: { name: string; 
   return { subject: ticketSubject(t, "Resolved: "), ...render(to, blocks, ctx, REPLY_FOOTER) };
 }
 
+/**
+ * The requester's ticket was merged into another (lib/tickets/merge.ts). `into.visible`: whether
+ * they may open it (their own); otherwise neither its title nor a link to it is given, only its
+ * number, and the link is to their own ticket, which says where it went.
+ */
+export function mergedMail(to: Recipient, t: TicketFacts, into: { number: number; title: string; visible: boolean }, by: { name: string; at: Date }, ctx: MailContext): Composed {
+  const where = into.visible ? `#${into.number} ("${line(into.title)}")` : `#${into.number}`;
+  const blocks: Block[] = [
+    { kind: "p", text: `${by.name} merged your ticket #${t.number} into ticket ${where} on ${formatWhen(by.at, to.timeZone)}: it asks about the same thing, so the team answers it there. Your messages and files were copied into it, and ticket #${t.number} is now Closed.` },
+    { kind: "p", text: "If you reply to this email, your reply is added to that ticket." },
+    into.visible
+      ? { kind: "link", text: `Ticket #${into.number}`, href: ticketUrl(ctx, into.number) }
+      : { kind: "link", text: `Ticket #${t.number}`, href: ticketUrl(ctx, t.number) },
+  ];
+  return { subject: ticketSubject(t, "Merged: "), ...render(to, blocks, ctx, REPLY_FOOTER) };
+}
+
 export function assignedMail(to: Recipient, t: TicketFacts, by: { name: string; at: Date }, ctx: MailContext): Composed {
   const blocks: Block[] = [
     { kind: "p", text: `${by.name} assigned ticket #${t.number} to you on ${formatWhen(by.at, to.timeZone)}.` },

@@ -246,8 +246,9 @@ async function addEmailComment(m: Stored, email: Email, ticket: number, author: 
     if (added.kind === "rate_limited") throw new Deferred("its sender added more comments in the last minute than one person may; imported on a later poll");
     if (added.kind !== "added") throw new Error(`the comment was refused (${added.kind})`);
     if (inThread) await reopenResolvedIn(tx, author, ticket, channel);
-    await recordImport(tx, m, { ticketNumber: ticket, commentId: added.id });
-    return { kind: "comment", ticket, commentId: added.id } as const;
+    // A reply to a merged duplicate went to the ticket it was merged into: recorded there.
+    await recordImport(tx, m, { ticketNumber: added.ticket, commentId: added.id });
+    return { kind: "comment", ticket: added.ticket, commentId: added.id } as const;
   });
 }
 

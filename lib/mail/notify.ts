@@ -7,6 +7,7 @@ import { isStaffSql } from "../people/identity";
 import {
   assignedMail,
   commentsMail,
+  mergedMail,
   resolvedMail,
   ticketCreatedMail,
   unassignedMail,
@@ -64,10 +65,13 @@ export async function notifyTicketCreated(
 export async function notifyComment(
   tx: Tx,
   t: TicketFacts & { requesterId: string; assigneeId: string | null },
-  c: { id: number; authorId: string; authorName: string; body: string; internal: boolean; at: Date },
+  c: { id: number; authorId: string; authorName: string; authorIsStaff: boolean; body: string; internal: boolean; at: Date },
 ) {
   if (c.internal) return;
-  const fromTeam = c.authorId !== t.requesterId;
+  // The team is staff other than the requester: a merged duplicate's requester answering into
+  // the ticket it went into is not the team (their words go to the assignee, never to another
+  // requester).
+  const fromTeam = c.authorId !== t.requesterId && c.authorIsStaff;
   const kind: CommentKind = fromTeam ? "team_comment" : "requester_comment";
   const to = fromTeam ? t.requesterId : t.assigneeId !== c.authorId ? t.assigneeId : null;
   if (!to) return;
@@ -203,5 +207,23 @@ export async function notifyTicketChanged(
     for (const p of await wanting(tx, "assigned", one(change.newAssigneeId))) {
       await queue(tx, "assigned", p, assignedMail(recipient(p), t, by, ctx), t.number);
     }
+  }
+}
+
+/**
+ * A ticket merged into another: its requester hears where the conversation went (unless they
+ * merged it themselves), as they hear of a ticket Resolved: the same choice at /settings.
+ */
+export async function notifyMerged(
+  tx: Tx,
+  t: TicketFacts & { requesterId: string },
+  into: { number: number; title: string; requesterId: string },
+  by: { id: string; name: string; at: Date },
+) {
+  if (t.requesterId === by.id) return;
+  const ctx = context(t.number);
+  const visible = into.requesterId === t.requesterId;
+  for (const p of await wanting(tx, "ticket_resolved", one(t.requesterId))) {
+    await queue(tx, "ticket_merged", p, mergedMail(recipient(p), t, { ...into, visible }, by, ctx), t.number);
   }
 }

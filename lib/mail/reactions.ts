@@ -5,7 +5,7 @@ import { isStaff } from "../people/identity";
 import type { TicketEvent } from "../tickets/events";
 import { env } from "../env";
 import { queueAddressProof, queueInvitation, queuePasswordReset, queueSignUpAttemptNotice } from "./account-mail";
-import { notifyComment, notifyTicketChanged, notifyTicketCreated, WEB_ACKS_PER_HOUR } from "./notify";
+import { notifyComment, notifyMerged, notifyTicketChanged, notifyTicketCreated, WEB_ACKS_PER_HOUR } from "./notify";
 import { wakeOutbox } from "./outbox";
 
 /**
@@ -36,10 +36,13 @@ export async function onTicketEvent(tx: Tx, e: TicketEvent) {
         id: e.comment.id,
         authorId: e.actor.id,
         authorName: e.actor.name,
+        authorIsStaff: isStaff(e.actor),
         body: e.comment.body,
         internal: e.comment.internal,
         at: e.at,
       });
+    case "merged":
+      return notifyMerged(tx, e.ticket, e.into, { id: e.actor.id, name: e.actor.name, at: e.at });
   }
 }
 

@@ -129,6 +129,10 @@ export async function updateTicketIn(tx: Tx, actor: Actor, number: number, chang
   const mayTag = can(actor, "changeTags", current);
   const tagsNow = mayTag && (changes.tags !== undefined || changes.seen?.tags !== undefined) ? await ticketTags(number, tx) : null;
   if (current.version !== changes.version) return { kind: "conflict", changes: changedSince(changes.seen, current, tagsNow) };
+  // A merged duplicate stays Closed: its conversation lives on in the ticket it went into.
+  if (current.mergedIntoNumber !== null) {
+    return { kind: "forbidden", field: "status", message: `This ticket was merged into #${current.mergedIntoNumber}; change that ticket instead.` };
+  }
 
   const from = {
     status: statusFromRank(current.status),
@@ -219,9 +223,10 @@ export function updateTicket(actor: Actor, number: number, changes: TicketChange
 
 /**
  * A decided change: the row (exactly this ticket as this actor may see it, at the version read;
- * anything but one row rolls the transaction back), its history, and the event.
+ * anything but one row rolls the transaction back), its history, and the event. Also the merge's
+ * (lib/tickets/merge.ts), which closes the duplicate through it.
  */
-async function writeChange(
+export async function writeChange(
   tx: Tx,
   actor: Actor,
   current: TicketRowForChange,

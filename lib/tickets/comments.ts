@@ -1,15 +1,16 @@
 import "server-only";
 import { asDate, expectOne, read, sqlDate, write, type Rows, type Tx } from "../db";
 import { env } from "../env";
-import { COMMENTS_PAGE, COMMENTS_PAGE_CHARS, formatLimit, isTicketNumber } from "../limits";
-import { shownNameSql, type Actor } from "../people/identity";
+import { formatLimit } from "../limits";
+import type { Actor } from "../people/identity";
 import { facts } from "./commands";
 import { LATEST, type ConversationPosition } from "./conversation-params";
 import type { Upload } from "../files/uploads";
 import { attachIn, storeAttachments, type StoredFile } from "./attachments";
 import { ticketEvents, type Channel } from "./events";
 import { can, ticketWhere, ticketWhereSql } from "./permissions";
-import { getTicketRow, type TicketRowForChange } from "./reads";
+import { listTimeline } from "./timeline";
+import { getTicketRow, mergeDestinationRow, type TicketRowForChange } from "./reads";
 
 export type CommentView = {
   id: number;
@@ -19,10 +20,13 @@ export type CommentView = {
   createdAt: Date;
 };
 
+/** A place among the comments alone: the latest, or before or after a comment id. */
+export type CommentPosition = { kind: "latest" } | { kind: "before" | "after"; id: number };
+
 /**
- * One page of a ticket's conversation, oldest first. `earlier`: the id to read the page before it
- * from (`?before=`), when there are earlier comments; `later`: the id to read the page after it
- * from (`?after=`), when there are later ones (so it is not the latest page).
+ * One page of a ticket's comments, oldest first. `earlier`: the id to read the page before it
+ * from, when there are earlier comments; `later`: the id to read the page after it from, when
+ * there are later ones (so it is not the latest page).
  */
 export type ConversationPage = {
   comments: CommentView[];
@@ -30,79 +34,26 @@ export type ConversationPage = {
   later: number | null;
 };
 
-const EMPTY: ConversationPage = { comments: [], earlier: null, later: null };
-
-type CommentRow = { id: number; body: string; internal: number | boolean; createdAt: string | Date; author: string };
-
 /**
- * A page of the conversation on a ticket the actor may see: at most COMMENTS_PAGE comments and
- * COMMENTS_PAGE_CHARS characters (at least one comment), by keyset on the comment id, so that it
- * costs the same on a ticket with 10 comments or 10,000. Internal notes only for those who may
- * read them: for anyone else they are not in any query here, so neither a page, nor its links,
- * nor where it starts tell anything about them. A position that finds nothing (an id from
- * another ticket, or past either end) is the latest page.
+ * The conversation without its history (the timeline with history folded, lib/tickets/timeline.ts,
+ * which pages by keyset and leaves out what this reader may not see), as comments alone.
  */
-export async function listComments(actor: Actor, number: number, position: ConversationPosition = LATEST): Promise<ConversationPage> {
-  if (!isTicketNumber(number)) return EMPTY;
-  const w = ticketWhereSql(actor, number);
-  const ticket = await read.get<{ requesterId: string }>(`SELECT t."requesterId" FROM "ticket" t WHERE ${w.sql}`, ...w.args);
-  if (!ticket) return EMPTY;
-  const scope = visibleComments(number, can(actor, "readInternalNotes", ticket));
-  const page = await pageAt(scope, position);
-  return page.comments.length === 0 && position.kind !== "latest" ? pageAt(scope, LATEST) : page;
-}
-
-/** The comments of one ticket that one reader may see, as a condition on "comment" c. */
-type Scope = { sql: string; args: unknown[] };
-
-function visibleComments(number: number, internalToo: boolean): Scope {
-  return internalToo
-    ? { sql: `c."ticketNumber" = ?`, args: [number] }
-    : { sql: `c."ticketNumber" = ? AND c."internal" = ?`, args: [number, false] };
-}
-
-async function pageAt(scope: Scope, position: ConversationPosition): Promise<ConversationPage> {
-  // Newest first for the latest page and "earlier", oldest first for "later"; one row more than a
-  // page says whether there is more that way.
-  const forward = position.kind === "after";
-  const from = position.kind === "latest" ? "" : ` AND c."id" ${forward ? ">" : "<"} ?`;
-  const rows = await read.all<CommentRow>(
-    `SELECT c."id", c."body", c."internal", c."createdAt", ${shownNameSql("u")} AS "author"
-     FROM "comment" c JOIN "user" u ON u."id" = c."authorId"
-     WHERE ${scope.sql}${from} ORDER BY c."id" ${forward ? "ASC" : "DESC"} LIMIT ?`,
-    ...scope.args,
-    ...(position.kind === "latest" ? [] : [position.id]),
-    COMMENTS_PAGE + 1,
-  );
-  const taken: CommentView[] = [];
-  let chars = 0;
-  for (const r of rows) {
-    if (taken.length === COMMENTS_PAGE || (taken.length > 0 && chars + r.body.length > COMMENTS_PAGE_CHARS)) break;
-    chars += r.body.length;
-    taken.push({ id: Number(r.id), body: r.body, internal: Boolean(r.internal), createdAt: asDate(r.createdAt), author: r.author });
-  }
-  if (taken.length === 0) return EMPTY;
-  const moreThatWay = rows.length > taken.length;
-  const comments = forward ? taken : taken.reverse();
-  const first = comments[0].id;
-  const last = comments[comments.length - 1].id;
-  if (forward) {
-    return { comments, earlier: (await anyBeyond(scope, first, "<")) ? first : null, later: moreThatWay ? last : null };
-  }
-  const later = position.kind === "before" && (await anyBeyond(scope, last, ">")) ? last : null;
-  return { comments, earlier: moreThatWay ? first : null, later };
-}
-
-async function anyBeyond(scope: Scope, id: number, direction: "<" | ">"): Promise<boolean> {
-  const row = await read.get(`SELECT 1 AS "x" FROM "comment" c WHERE ${scope.sql} AND c."id" ${direction} ? LIMIT 1`, ...scope.args, id);
-  return row !== undefined;
+export async function listComments(actor: Actor, number: number, position: CommentPosition = { kind: "latest" }): Promise<ConversationPage> {
+  const at: ConversationPosition = position.kind === "latest" ? LATEST : { kind: position.kind, comment: position.id, event: null };
+  const page = await listTimeline(actor, number, at, { history: false });
+  return {
+    comments: page.entries.flatMap((e) => (e.type === "comment" ? [{ id: e.id, author: e.author, body: e.body, internal: e.internal, createdAt: e.createdAt }] : [])),
+    earlier: page.earlier?.comment ?? null,
+    later: page.later?.comment ?? null,
+  };
 }
 
 /** A comment, and the files that came with it (already in the file store: lib/tickets/attachments.ts). */
 export type NewComment = { body: string; internal: boolean; files?: readonly StoredFile[] };
 
 export type AddCommentResult =
-  | { kind: "added"; id: number }
+  /** `ticket`: where it went (a merged duplicate's comments go to the ticket it was merged into). */
+  | { kind: "added"; id: number; ticket: number }
   | { kind: "not_found" }
   | { kind: "forbidden"; message: string }
   | { kind: "rate_limited"; message: string; retryAfterSeconds: number };
@@ -124,7 +75,7 @@ async function commentBudget(q: Rows, actor: Actor, now: Date): Promise<{ limit:
   const limit = env().TRIAGE_COMMENTS_PER_MINUTE;
   const row = await q.get<{ n: number | bigint; oldest: string | Date | null }>(
     `SELECT count(*) AS "n", min(c."createdAt") AS "oldest" FROM "comment" c
-     WHERE c."id" > (SELECT coalesce(max("id"), 0) FROM "comment") - ? AND c."authorId" = ? AND c."createdAt" > ?`,
+     WHERE c."id" > (SELECT coalesce(max("id"), 0) FROM "comment") - ? AND c."authorId" = ? AND c."createdAt" > ? AND c."writtenAt" IS NULL`,
     RECENT_COMMENTS_SCANNED, actor.id, sqlDate(now.getTime() - 60_000),
   );
   if (!row || Number(row.n) < limit || row.oldest === null) return null;
@@ -180,20 +131,24 @@ export async function addCommentIn(
   const now = new Date();
   const checked = await mayAddComment(tx, actor, number, input.internal, now);
   if (checked.kind !== "may") return checked;
-  const { ticket } = checked;
+  // A merged duplicate answers into the ticket it was merged into, marked as from it; whoever
+  // may comment on the duplicate (its requester) may add to the conversation there.
+  const merged = checked.ticket.mergedIntoNumber === null ? null : await mergeDestinationRow(tx, checked.ticket);
+  if (checked.ticket.mergedIntoNumber !== null && !merged) return { kind: "not_found" };
+  const ticket = merged ?? checked.ticket;
   const at = sqlDate(now);
   const comment = await tx.get<{ id: number | bigint }>(
-    `INSERT INTO "comment" ("ticketNumber", "authorId", "body", "internal", "createdAt") VALUES (?, ?, ?, ?, ?) RETURNING "id"`,
-    number, actor.id, input.body, input.internal, at,
+    `INSERT INTO "comment" ("ticketNumber", "authorId", "body", "internal", "createdAt", "mergedFromNumber") VALUES (?, ?, ?, ?, ?, ?) RETURNING "id"`,
+    ticket.number, actor.id, input.body, input.internal, at, merged ? number : null,
   );
   const id = Number(comment!.id);
-  if (input.files?.length) await attachIn(tx, actor.id, number, id, input.files, at);
+  if (input.files?.length) await attachIn(tx, actor.id, ticket.number, id, input.files, at);
   if (!input.internal) {
-    const w = ticketWhereSql(actor, number, `"ticket"`);
+    const w = merged ? { sql: `"ticket"."number" = ?`, args: [ticket.number] } : ticketWhereSql(actor, number, `"ticket"`);
     expectOne(await tx.run(`UPDATE "ticket" SET "updatedAt" = ? WHERE ${w.sql}`, at, ...w.args));
   }
   await ticketEvents.emit(tx, { kind: "commented", at: now, actor, channel, ticket: facts(ticket), comment: { id, body: input.body, internal: input.internal } });
-  return { kind: "added", id };
+  return { kind: "added", id, ticket: ticket.number };
 }
 
 /**

@@ -47,6 +47,16 @@ export type TicketEvent =
       channel: Channel;
       ticket: TicketFacts;
       comment: { id: number; body: string; internal: boolean };
+    }
+  | {
+      kind: "merged";
+      at: Date;
+      actor: Actor;
+      channel: Channel;
+      /** The duplicate, now Closed. */
+      ticket: TicketFacts;
+      /** Where its conversation went, and whether the duplicate's requester may open it (their own too). */
+      into: { number: number; title: string; requesterId: string };
     };
 
 export const ticketEvents = registry<TicketEvent>("tickets");

@@ -31,6 +31,7 @@ const EXPECTED: [Role, TicketAction, boolean, boolean][] = [
   ["requester", "removeAttachment", false, false],
   ["requester", "readTags", false, false],
   ["requester", "changeTags", false, false],
+  ["requester", "merge", false, false],
 
   ["agent", "view", true, true],
   ["agent", "comment", true, true],
@@ -43,6 +44,7 @@ const EXPECTED: [Role, TicketAction, boolean, boolean][] = [
   ["agent", "removeAttachment", true, true],
   ["agent", "readTags", true, true],
   ["agent", "changeTags", true, true],
+  ["agent", "merge", true, true],
 
   ["admin", "view", true, true],
   ["admin", "comment", true, true],
@@ -55,6 +57,7 @@ const EXPECTED: [Role, TicketAction, boolean, boolean][] = [
   ["admin", "removeAttachment", true, true],
   ["admin", "readTags", true, true],
   ["admin", "changeTags", true, true],
+  ["admin", "merge", true, true],
 ];
 
 const ACTIONS: TicketAction[] = [
@@ -69,6 +72,7 @@ const ACTIONS: TicketAction[] = [
   "removeAttachment",
   "readTags",
   "changeTags",
+  "merge",
 ];
 
 const actor = (role: Role, id = `${role}-1`): Actor => ({ id, role, name: role });

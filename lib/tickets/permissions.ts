@@ -19,7 +19,8 @@ export type TicketAction =
   | "removeAttachment"
   /** Tags are staff's own: to anyone else they do not exist (not in a page, a list, a CSV or a history). */
   | "readTags"
-  | "changeTags";
+  | "changeTags"
+  | "merge";
 
 export type Ownership = "own" | "others";
 
@@ -37,6 +38,7 @@ export const TICKET_PERMISSIONS: Record<Role, Record<TicketAction, Record<Owners
     removeAttachment: { own: false, others: false },
     readTags: { own: false, others: false },
     changeTags: { own: false, others: false },
+    merge: { own: false, others: false },
   },
   agent: {
     view: { own: true, others: true },
@@ -50,6 +52,7 @@ export const TICKET_PERMISSIONS: Record<Role, Record<TicketAction, Record<Owners
     removeAttachment: { own: true, others: true },
     readTags: { own: true, others: true },
     changeTags: { own: true, others: true },
+    merge: { own: true, others: true },
   },
   admin: {
     view: { own: true, others: true },
@@ -63,6 +66,7 @@ export const TICKET_PERMISSIONS: Record<Role, Record<TicketAction, Record<Owners
     removeAttachment: { own: true, others: true },
     readTags: { own: true, others: true },
     changeTags: { own: true, others: true },
+    merge: { own: true, others: true },
   },
 };
 

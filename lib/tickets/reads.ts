@@ -2,11 +2,11 @@ import "server-only";
 import { asDate, asDateOrNull, read, type Rows } from "../db";
 import { isTicketNumber } from "../limits";
 import { shownNameSql, type Actor } from "../people/identity";
-import { mayReadTags, ticketWhereSql } from "./permissions";
+import { ticketWhereSql } from "./permissions";
 import { priorityFromRank, statusFromRank, type Priority, type Status } from "./schema";
 
 /**
- * One ticket, read. Every read takes the actor and puts what it may see into the query itself: a
+ * One ticket, read (its history is read a page at a time with its comments: lib/tickets/timeline.ts). Every read takes the actor and puts what it may see into the query itself: a
  * ticket a requester does not own is indistinguishable from a missing one.
  */
 
@@ -21,6 +21,8 @@ export type TicketRowForChange = {
   assigneeName: string | null;
   resolvedAt: Date | null;
   version: number;
+  /** Set once merged into another ticket (lib/tickets/merge.ts). */
+  mergedIntoNumber: number | null;
 };
 
 /** The raw row a command needs to decide; null when missing or not visible to the actor. `on`: a transaction's reads. */
@@ -29,7 +31,7 @@ export async function getTicketRow(actor: Actor, number: number, on: Rows = read
   const w = ticketWhereSql(actor, number);
   const row = await on.get<Omit<TicketRowForChange, "resolvedAt"> & { resolvedAt: string | Date | null }>(
     `SELECT t."number", t."title", t."status", t."priority", t."requesterId", r."name" AS "requesterName",
-            t."assigneeId", a."name" AS "assigneeName", t."resolvedAt", t."version"
+            t."assigneeId", a."name" AS "assigneeName", t."resolvedAt", t."version", t."mergedIntoNumber"
      FROM "ticket" t JOIN "user" r ON r."id" = t."requesterId" LEFT JOIN "user" a ON a."id" = t."assigneeId"
      WHERE ${w.sql}`,
     ...w.args,
@@ -42,6 +44,7 @@ export async function getTicketRow(actor: Actor, number: number, on: Rows = read
     priority: Number(row.priority),
     version: Number(row.version),
     resolvedAt: asDateOrNull(row.resolvedAt),
+    mergedIntoNumber: row.mergedIntoNumber === null ? null : Number(row.mergedIntoNumber),
   };
 }
 
@@ -56,15 +59,6 @@ export async function ticketVisible(actor: Actor, number: number): Promise<boole
 
 export type Person = { id: string; name: string };
 
-export type ActivityEntry = {
-  id: number;
-  field: string;
-  from: string | null;
-  to: string | null;
-  actor: string;
-  at: Date;
-};
-
 export type TicketDetail = {
   number: number;
   title: string;
@@ -77,7 +71,8 @@ export type TicketDetail = {
   updatedAt: Date;
   resolvedAt: Date | null;
   version: number;
-  activity: ActivityEntry[];
+  /** The ticket this one was merged into, if it was. */
+  mergedIntoNumber: number | null;
 };
 
 type DetailRow = {
@@ -90,6 +85,7 @@ type DetailRow = {
   updatedAt: string | Date;
   resolvedAt: string | Date | null;
   version: number;
+  mergedIntoNumber: number | null;
   requesterId: string;
   requesterName: string;
   assigneeId: string | null;
@@ -101,18 +97,12 @@ export async function getTicket(actor: Actor, number: number): Promise<TicketDet
   const w = ticketWhereSql(actor, number);
   const t = await read.get<DetailRow>(
     `SELECT t."number", t."title", t."description", t."status", t."priority", t."createdAt", t."updatedAt",
-            t."resolvedAt", t."version", t."requesterId", ${shownNameSql("r")} AS "requesterName", t."assigneeId", a."name" AS "assigneeName"
+            t."resolvedAt", t."version", t."mergedIntoNumber", t."requesterId", ${shownNameSql("r")} AS "requesterName", t."assigneeId", a."name" AS "assigneeName"
      FROM "ticket" t JOIN "user" r ON r."id" = t."requesterId" LEFT JOIN "user" a ON a."id" = t."assigneeId"
      WHERE ${w.sql}`,
     ...w.args,
   );
   if (!t) return null;
-  const activity = await read.all<{ id: number; field: string; fromValue: string | null; toValue: string | null; createdAt: string | Date; actor: string }>(
-    `SELECT a."id", a."field", a."fromValue", a."toValue", a."createdAt", ${shownNameSql("u")} AS "actor"
-     FROM "activity" a JOIN "user" u ON u."id" = a."actorId"
-     WHERE a."ticketNumber" = ?${mayReadTags(actor) ? "" : ` AND a."field" <> 'tags'`} ORDER BY a."id" ASC`,
-    Number(t.number),
-  );
   return {
     number: Number(t.number),
     title: t.title,
@@ -125,6 +115,26 @@ export async function getTicket(actor: Actor, number: number): Promise<TicketDet
     updatedAt: asDate(t.updatedAt),
     resolvedAt: asDateOrNull(t.resolvedAt),
     version: Number(t.version),
-    activity: activity.map((a) => ({ id: Number(a.id), field: a.field, from: a.fromValue, to: a.toValue, actor: a.actor, at: asDate(a.createdAt) })),
+    mergedIntoNumber: t.mergedIntoNumber === null ? null : Number(t.mergedIntoNumber),
   };
 }
+
+/**
+ * Where a merged duplicate's conversation went: the ticket it was merged into, followed through
+ * later merges (at most `hops`). Unscoped, on purpose: only a command that has already found the
+ * duplicate visible to its actor asks (addCommentIn: a requester's reply to their merged ticket
+ * goes to the target, which they may not be able to see). Null if the chain is broken or too long.
+ */
+export async function mergeDestinationRow(on: Rows, from: TicketRowForChange, hops = 5): Promise<TicketRowForChange | null> {
+  let next = from.mergedIntoNumber;
+  for (let hop = 0; hop < hops && next !== null; hop++) {
+    const row = await getTicketRow(MERGE_FOLLOWER, next, on);
+    if (!row) return null;
+    if (row.mergedIntoNumber === null) return row;
+    next = row.mergedIntoNumber;
+  }
+  return null;
+}
+
+/** The scope mergeDestinationRow reads with: every ticket (the system following a merge, not a person). */
+const MERGE_FOLLOWER: Actor = { id: "", name: "merge", role: "admin" };

@@ -76,6 +76,11 @@ export const tagsField = z
     ctx.addIssue({ code: "custom", message: r.message });
     return z.NEVER;
   });
+/** The version a form was drawn at (a conflict is refused against it). */
+const version = z.preprocess(
+  (v) => (typeof v === "string" ? v : ""),
+  z.string().regex(/^\d{1,9}$/, "The form is out of date: reload the page.").transform(Number),
+);
 
 export const updateTicketSchema = z.object({
   status,
@@ -83,10 +88,7 @@ export const updateTicketSchema = z.object({
   priority: priority.optional(),
   /** Absent: left as it is; "": unassign. */
   assigneeId: assignee.optional(),
-  version: z.preprocess(
-    (v) => (typeof v === "string" ? v : ""),
-    z.string().regex(/^\d{1,9}$/, "The form is out of date: reload the page.").transform(Number),
-  ),
+  version,
   /** Absent (a requester's form, or a forged one): left as they are; "" removes every tag. */
   tags: tagsField.optional(),
   // What the form showed when it was loaded: only ever shapes a conflict's explanation.
@@ -117,4 +119,20 @@ export const attachmentIdField = text.transform((v, ctx) => {
     return z.NEVER;
   }
   return id;
+});
+
+/** "Assign to me": the version the page was drawn at. */
+export const assignToMeSchema = z.object({ version });
+
+/** "Merge into": a ticket number, typed as 42 or #42. */
+export const mergeSchema = z.object({
+  into: text.transform((v, ctx) => {
+    const n = parseSerialId(v.trim().replace(/^#/, ""));
+    if (n === null) {
+      ctx.addIssue({ code: "custom", message: "Enter the number of the ticket to merge into, like 42." });
+      return z.NEVER;
+    }
+    return n;
+  }),
+  version,
 });

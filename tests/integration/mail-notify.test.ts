@@ -160,7 +160,7 @@ describe("changes", () => {
     await expect(
       write(async (tx) => {
         const { notifyComment } = await import("@/lib/mail/notify");
-        await notifyComment(tx, { number: n, title: "x", requesterId: "rita", assigneeId: null }, { id: 2_000_000_000, authorId: "ada", authorName: "Ada", body: "hi", internal: false, at: new Date() });
+        await notifyComment(tx, { number: n, title: "x", requesterId: "rita", assigneeId: null }, { id: 2_000_000_000, authorId: "ada", authorName: "Ada", authorIsStaff: true, body: "hi", internal: false, at: new Date() });
         throw new Error("the change failed");
       }),
     ).rejects.toThrow("the change failed");

@@ -24,6 +24,7 @@ import { countSql, listSql } from "@/lib/tickets/list-sql";
 import { onPostgres } from "../dialect";
 import { bindable, numbered } from "@/lib/db/sql";
 import { postgresSearch, SEARCH_SQL, sqliteSearch } from "@/lib/db/search";
+import { commentStreamSql, eventStreamSql } from "@/lib/tickets/timeline";
 
 const TICKETS = 6000;
 const REQUESTERS = 400;
@@ -350,6 +351,33 @@ describe.skipIf(onPostgres)("EXPLAIN QUERY PLAN at 1,000,000-like statistics: a 
         // The walk is the list's own index in order: no sort of the view before the page.
         expect(rows.filter((r) => r.detail.startsWith(TEMP_ORDER) && !sortsOnePage(rows, r)).map((r) => r.detail), text).toEqual([]);
       }
+    });
+  }
+});
+
+/* ------------------------------------------------------------------------------------------- */
+
+/**
+ * The conversation's timeline (lib/tickets/timeline.ts) reads each stream on its (ticketNumber, id)
+ * index, that way from a place, never sorting: a page costs the same on a ticket with 10 entries
+ * or 10,000, and however far back it is.
+ */
+describe.skipIf(onPostgres)("EXPLAIN QUERY PLAN: the timeline walks each stream's index", () => {
+  const streams = { number: 42, internal: false, tags: false, history: true };
+  const cases = [
+    ["comments, latest", commentStreamSql(streams, "back", null, 31), "comment_ticketNumber_id_idx"],
+    ["comments, before a place", commentStreamSql(streams, "back", 1000, 31), "comment_ticketNumber_id_idx"],
+    ["comments and notes, after a place", commentStreamSql({ ...streams, internal: true }, "forward", 1000, 31), "comment_ticketNumber_id_idx"],
+    ["events, latest", eventStreamSql(streams, "back", null, 51), "activity_ticketNumber_id_idx"],
+    ["events, after a place", eventStreamSql(streams, "forward", 7, 51), "activity_ticketNumber_id_idx"],
+  ] as const;
+  for (const [name, q, index] of cases) {
+    it(name, async () => {
+      const rows = await plan(q.sql, q.args);
+      const text = formatPlan(rows);
+      expect(rows.some((r) => r.detail.includes(`USING INDEX ${index}`) || r.detail.includes(`USING COVERING INDEX ${index}`)), text).toBe(true);
+      expect(rows.filter((r) => r.detail.includes("TEMP B-TREE")).map((r) => r.detail), text).toEqual([]);
+      expect(rows.filter((r) => /^SCAN (c|a)\b/.test(r.detail)).map((r) => r.detail), text).toEqual([]);
     });
   }
 });

@@ -3,6 +3,7 @@ import { models as db } from "@/lib/db";
 import { onPostgres } from "../dialect";
 import { createTicket, updateTicket, type TicketChanges } from "@/lib/tickets/commands";
 import { getTicket, getTicketRow } from "@/lib/tickets/reads";
+import { listTimeline } from "@/lib/tickets/timeline";
 import type { Actor, Role } from "@/lib/people/identity";
 import type { Priority } from "@/lib/tickets/schema";
 
@@ -34,10 +35,12 @@ async function snapshot(number: number) {
   return { ticket: await row(number), activity: await activityOf(number) };
 }
 
+/** The ticket, with its history as the page's timeline shows it (lib/tickets/timeline.ts). */
 async function load(actor: Actor, number: number) {
   const t = await getTicket(actor, number);
   if (!t) throw new Error(`ticket ${number} not visible to ${actor.id}`);
-  return t;
+  const page = await listTimeline(actor, number);
+  return { ...t, activity: page.entries.flatMap((e) => (e.type === "event" ? [{ ...e, at: e.createdAt }] : [])) };
 }
 
 describe("createTicket", () => {

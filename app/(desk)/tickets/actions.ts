@@ -9,7 +9,10 @@ import { type FormState, FORM_INVALID, FORM_UNREADABLE } from "@/lib/forms";
 import { createTicketWithUploads, updateTicket, type Change } from "@/lib/tickets/commands";
 import { removeAttachment } from "@/lib/tickets/attachments";
 import { addCommentWithUploads } from "@/lib/tickets/comments";
-import { attachmentIdField, commentSchema, newTicketSchema, updateTicketSchema } from "@/lib/tickets/schema";
+import { assignToMeSchema, attachmentIdField, commentSchema, mergeSchema, newTicketSchema, updateTicketSchema } from "@/lib/tickets/schema";
+import { mergeTicket } from "@/lib/tickets/merge";
+import { getTicketRow } from "@/lib/tickets/reads";
+import { statusFromRank } from "@/lib/tickets/schema";
 
 /**
  * The ticket actions. Each goes through defineAction (lib/action.ts): session, then every bound
@@ -128,6 +131,11 @@ export const addCommentAction = defineAction({
     if (result.kind === "rate_limited") return { fieldErrors: {}, values, message: result.message };
     revalidatePath(`/tickets/${number}`);
     if (!data.internal) revalidatePath("/tickets");
+    if (result.ticket !== number) {
+      // A merged duplicate's comment went to the ticket it was merged into.
+      revalidatePath(`/tickets/${result.ticket}`);
+      return { ok: true, fieldErrors: {}, values: {}, message: `Added to ticket #${result.ticket}, which this ticket was merged into.` };
+    }
     return { ok: true, fieldErrors: {}, values: {}, message: data.internal ? "Internal note added." : "Comment added." };
   },
 });
@@ -148,5 +156,77 @@ export const removeAttachmentAction = defineAction({
   async run({ actor, args: [number], data }): Promise<void> {
     const result = await removeAttachment(actor, number, data.attachment, await requestClientAddress());
     if (result.kind === "removed") revalidatePath(`/tickets/${number}`);
+  },
+});
+
+export type AssignToMeField = "version";
+
+/**
+ * "Assign to me": the Assignee change, through the same command as the ticket form, from the
+ * version the page was drawn at (the status stays as the ticket holds it: a ticket changed since
+ * the page is a conflict anyway).
+ */
+export const assignToMeAction = defineAction({
+  who: "actor",
+  bound: [ticketNumberArg],
+  withState: true,
+  form: assignToMeSchema,
+  echo: [] as AssignToMeField[],
+  rejected: ticketGone<AssignToMeField>(),
+  invalid: ({ version }) => ({ fieldErrors: {}, values: {}, message: version?.[0] ?? FORM_UNREADABLE }),
+  async run({ actor, args: [number], data }) {
+    const current = await getTicketRow(actor, number);
+    if (!current) return ticketGone();
+    const result = await updateTicket(actor, number, { status: statusFromRank(current.status), assigneeId: actor.id, version: data.version });
+    switch (result.kind) {
+      case "not_found":
+        return ticketGone();
+      case "forbidden":
+      case "invalid":
+        return { fieldErrors: {}, values: {}, message: result.message };
+      case "conflict":
+        revalidatePath(`/tickets/${number}`);
+        return { fieldErrors: {}, values: {}, message: "Not assigned: someone else changed this ticket since you opened it. Look at it again, then assign it." };
+      case "unchanged":
+        return { ok: true, fieldErrors: {}, values: {}, message: "It is already assigned to you." };
+      case "updated":
+        revalidatePath(`/tickets/${number}`);
+        revalidatePath("/tickets");
+        return { ok: true, fieldErrors: {}, values: {}, message: "Assigned to you." };
+    }
+  },
+});
+
+export type MergeField = "into";
+
+/**
+ * "Merge into": this ticket (a duplicate) into the ticket typed (lib/tickets/merge.ts); then to
+ * that ticket, which says so. Every refusal is next to the field, and changes nothing.
+ */
+export const mergeAction = defineAction({
+  who: "actor",
+  bound: [ticketNumberArg],
+  withState: true,
+  form: mergeSchema,
+  echo: ["into"] as MergeField[],
+  rejected: ticketGone<MergeField>(),
+  invalid: ({ version, ...fieldErrors }, values) => ({ fieldErrors, values, message: version?.[0] ?? fieldErrors.into?.[0] ?? FORM_INVALID }),
+  async run({ actor, args: [number], data, values }) {
+    const result = await mergeTicket(actor, number, data.into, data.version);
+    switch (result.kind) {
+      case "not_found":
+        return ticketGone();
+      case "forbidden":
+      case "invalid":
+        return { fieldErrors: { into: [result.message] }, values, message: result.message };
+      case "conflict":
+        revalidatePath(`/tickets/${number}`);
+        return { fieldErrors: {}, values, message: result.message };
+      case "merged":
+        revalidatePath(`/tickets/${number}`);
+        revalidatePath(`/tickets/${result.into}`);
+        revalidatePath("/tickets");
+        redirect(`/tickets/${result.into}?merged=${number}`);
+    }
   },
 });

@@ -4,7 +4,7 @@ import type { Metadata } from "next";
 import { requireActor } from "@/lib/auth/session";
 import { can, statusChoices } from "@/lib/tickets/permissions";
 import { isAdmin, isStaff } from "@/lib/people/identity";
-import { getTicket, type ActivityEntry } from "@/lib/tickets/reads";
+import { getTicket, ticketVisible } from "@/lib/tickets/reads";
 import { getPerson, listAssignees, type AssigneeChoices } from "@/lib/people/queries";
 import { failedRequesterMail } from "@/lib/mail/admin";
 import { parseTicketNumber } from "@/lib/limits";
@@ -13,16 +13,17 @@ import { Time } from "../../../_components/Time";
 import { CloseReopenForm, TicketForm } from "./TicketForm";
 import { CommentForm } from "./CommentForm";
 import { env } from "@/lib/env";
-import styles from "./conversation.module.css";
-import { addCommentAction, removeAttachmentAction, updateTicketAction } from "../actions";
-import { listComments, type ConversationPage } from "@/lib/tickets/comments";
+import { addCommentAction, assignToMeAction, mergeAction, removeAttachmentAction, updateTicketAction } from "../actions";
+import { listTimeline } from "@/lib/tickets/timeline";
 import { attachmentsOf } from "@/lib/tickets/attachments";
 import { Attachments, RemoveAttachmentForm } from "./Attachments";
-import { conversationHref, parseConversationParams } from "@/lib/tickets/conversation-params";
+import { historyHidden, parseConversationParams } from "@/lib/tickets/conversation-params";
 import { ticketTags } from "@/lib/tickets/tags";
 import { TagList } from "../../../_components/Tags";
 import { savedReplyChoices } from "@/lib/replies/replies";
 import { commentFormAction, insertSavedReplyAction } from "../../saved-replies/actions";
+import { Timeline } from "./Timeline";
+import { AssignToMeForm, MergeForm } from "./StaffActions";
 
 type Params = Promise<{ number: string }>;
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
@@ -42,54 +43,28 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
 
 const NO_ONE: AssigneeChoices = { kind: "select", people: [] };
 
-const FIELD_NAMES: Record<string, string> = { status: "status", priority: "priority", assignee: "assignee", tags: "tags" };
-
-function ActivityLine({ a }: { a: ActivityEntry }) {
-  if (a.field === "created") {
-    return <><strong>{a.actor}</strong> created this ticket</>;
-  }
-  if (a.field === "attachment_removed") {
-    return <><strong>{a.actor}</strong> removed the attachment <em>{a.from}</em></>;
-  }
-  return (
-    <>
-      <strong>{a.actor}</strong> changed {FIELD_NAMES[a.field] ?? a.field} from <em>{a.from || "—"}</em> to <em>{a.to || "—"}</em>
-    </>
-  );
-}
-
-/**
- * Below an earlier page of the conversation: the way back to what follows it, and to the latest
- * comments (where the form adds new ones). Nothing on the latest page.
- */
-function LaterComments({ number, page }: { number: number; page: ConversationPage }) {
-  if (page.later === null) return null;
-  return (
-    <nav aria-label="Later conversation" className={`pagination ${styles.pages}`}>
-      <p className="muted">These are earlier comments.</p>
-      <Link href={conversationHref(number, { kind: "after", id: page.later })} rel="next" prefetch={false}>Later comments</Link>
-      <Link href={conversationHref(number, { kind: "latest" })} prefetch={false}>Latest comments</Link>
-    </nav>
-  );
-}
-
 export default async function TicketPage({ params, searchParams }: { params: Params; searchParams: SearchParams }) {
   const { actor, ticket } = await load((await params).number);
   const sp = await searchParams;
   const staff = can(actor, "changeStatus", { requesterId: ticket.requester.id });
   // Saved replies for the comment form's picker: staff only (a requester never learns they exist).
   const replyChoices = isStaff(actor) ? savedReplyChoices(actor) : null;
-  const [assignees, assignee, conversation, mailFailure, tags] = await Promise.all([
+  const hideHistory = historyHidden(sp);
+  const [assignees, assignee, conversation, mailFailure, mergedInto, tags] = await Promise.all([
     staff ? listAssignees() : Promise.resolve(NO_ONE),
     // For staff, the assignee as they are now: the picker keeps them chosen, marked if deactivated.
     staff && ticket.assignee ? getPerson(ticket.assignee.id) : Promise.resolve(null),
-    listComments(actor, ticket.number, parseConversationParams(sp)),
+    listTimeline(actor, ticket.number, parseConversationParams(sp), { history: !hideHistory }),
     isStaff(actor) ? failedRequesterMail(ticket.number, ticket.requester.id) : Promise.resolve(null),
+    // Where a merged duplicate went, and whether this person may follow the link there.
+    ticket.mergedIntoNumber === null ? Promise.resolve(null)
+      : ticketVisible(actor, ticket.mergedIntoNumber).then((visible) => ({ number: ticket.mergedIntoNumber!, visible })),
     can(actor, "readTags", { requesterId: ticket.requester.id }) ? ticketTags(ticket.number) : Promise.resolve(null),
   ]);
+  const mergedFrom = parseTicketNumber(typeof sp.merged === "string" ? sp.merged : "");
   // The files of the description and of the comments on this page (internal notes' only when the
   // page shows them).
-  const files = await attachmentsOf(ticket.number, conversation.comments.map((c) => c.id));
+  const files = await attachmentsOf(ticket.number, conversation.entries.flatMap((e) => (e.type === "comment" ? [e.id] : [])));
   const mayComment = can(actor, "comment", { requesterId: ticket.requester.id });
   const mayRemove = can(actor, "removeAttachment", { requesterId: ticket.requester.id });
   const remove = mayRemove ? "remove-attachment" : undefined;
@@ -102,6 +77,14 @@ export default async function TicketPage({ params, searchParams }: { params: Par
       <p className="crumbs"><Link href="/tickets" prefetch={false}>Tickets</Link></p>
       {sp.created === "1" ? (
         <p className="notice success" role="status">Ticket #{ticket.number} created</p>
+      ) : null}
+      {mergedFrom !== null ? <p className="notice success" role="status">Ticket #{mergedFrom} merged into this ticket</p> : null}
+      {mergedInto ? (
+        <p className="notice merged-notice">
+          {mergedInto.visible
+            ? <>Merged into <Link href={`/tickets/${mergedInto.number}`} prefetch={false}>#{mergedInto.number}</Link>: the conversation goes on there.</>
+            : <>Merged into #{mergedInto.number}: the team answers there, and what you add here goes there.</>}
+        </p>
       ) : null}
       {mailFailure ? (
         <p className="notice error" role="status">
@@ -128,45 +111,11 @@ export default async function TicketPage({ params, searchParams }: { params: Par
 
           <section aria-labelledby="conversation-h" className="conversation" id="conversation">
             <h2 id="conversation-h">Conversation</h2>
-            {conversation.comments.length === 0 ? <p className="muted">No comments yet.</p> : (
-              <>
-                {conversation.earlier !== null ? (
-                  <nav aria-label="Earlier conversation" className={`pagination ${styles.pages}`}>
-                    <Link href={conversationHref(ticket.number, { kind: "before", id: conversation.earlier })} rel="prev" prefetch={false}>
-                      Earlier comments
-                    </Link>
-                  </nav>
-                ) : null}
-                <ol className="comments">
-                  {conversation.comments.map((c) => (
-                    <li key={c.id} className={c.internal ? "comment internal" : "comment"}>
-                      <p className="comment-head">
-                        <strong>{c.author}</strong>
-                        {c.internal ? <span className="pill internal-pill">Internal note</span> : null}
-                        <Time date={c.createdAt} />
-                      </p>
-                      <div className="comment-body">{c.body}</div>
-                      <Attachments files={files.comments.get(c.id)} remove={remove} />
-                    </li>
-                  ))}
-                </ol>
-                <LaterComments number={ticket.number} page={conversation} />
-              </>
-            )}
+            <Timeline number={ticket.number} page={conversation} files={files.comments} remove={remove} historyHidden={hideHistory} linkTickets={isStaff(actor)} />
             {mayComment ? <CommentForm save={(replyChoices ? commentFormAction : addCommentAction).bind(null, ticket.number)} mayWriteInternal={mayWriteInternal} maxBytes={env().attachmentMaxBytes}
               replies={replyChoices ? { choices: await replyChoices, insert: insertSavedReplyAction.bind(null, ticket.number) } : undefined} /> : null}
           </section>
 
-          <section aria-labelledby="history-h" className="history">
-            <h2 id="history-h">History</h2>
-            <ol className="timeline">
-              {ticket.activity.map((a) => (
-                <li key={a.id}>
-                  <ActivityLine a={a} /> <Time date={a.at} />
-                </li>
-              ))}
-            </ol>
-          </section>
         </div>
 
         <aside className="ticket-side" aria-label="Details">
@@ -196,7 +145,8 @@ export default async function TicketPage({ params, searchParams }: { params: Par
               </>
             ) : null}
           </dl>
-          {staff ? (
+          {/* A merged duplicate stays Closed (its conversation goes on where it was merged). */}
+          {ticket.mergedIntoNumber !== null ? null : staff ? (
             <TicketForm
               save={updateTicketAction.bind(null, ticket.number)}
               version={ticket.version}
@@ -209,6 +159,12 @@ export default async function TicketPage({ params, searchParams }: { params: Par
             />
           ) : mayCloseOrReopen ? (
             <CloseReopenForm save={updateTicketAction.bind(null, ticket.number)} version={ticket.version} status={ticket.status} />
+          ) : null}
+          {staff && ticket.mergedIntoNumber === null ? (
+            <AssignToMeForm save={assignToMeAction.bind(null, ticket.number)} version={ticket.version} />
+          ) : null}
+          {can(actor, "merge", { requesterId: ticket.requester.id }) && ticket.mergedIntoNumber === null ? (
+            <MergeForm save={mergeAction.bind(null, ticket.number)} version={ticket.version} />
           ) : null}
         </aside>
       </div>
