@@ -54,7 +54,7 @@ test("an agent saves a reply with placeholders and inserts it on a ticket, keepi
   await expect(comment(agent)).toHaveValue(`Thanks for waiting.\n\n${filled}`);
   await expect(agent.getByRole("checkbox", { name: "Internal note" })).toBeChecked();
   // Inserting added no comment.
-  await expect(agent.getByRole("region", { name: "Conversation" }).getByText("No comments yet.")).toBeVisible();
+  await expect(agent.getByRole("region", { name: "Conversation" }).getByRole("listitem").filter({ hasText: "Thanks for waiting." })).toHaveCount(0);
 
   await agent.getByRole("checkbox", { name: "Internal note" }).uncheck();
   await agent.getByRole("button", { name: "Add comment" }).click();
@@ -120,5 +120,5 @@ test("with many replies, a search narrows the picker and the reply goes in at th
   await search.press("Enter");
   await expect(comment(agent)).toHaveValue(`Dear Rita,\n\nRefunded for #${n}.\n\nBest, Alan`);
   // Enter inserted; it did not add the comment.
-  await expect(agent.getByRole("region", { name: "Conversation" }).getByText("No comments yet.")).toBeVisible();
+  await expect(agent.getByRole("region", { name: "Conversation" }).getByRole("listitem").filter({ hasText: "Dear Rita" })).toHaveCount(0);
 });
