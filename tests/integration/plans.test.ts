@@ -83,6 +83,7 @@ const params = (over: Partial<ListParams> = {}): ListParams => ({
   priority: [],
   assignee: "",
   requester: "",
+  tags: [],
   sort: "updated",
   dir: "desc",
   page: 1,
