@@ -38,15 +38,12 @@ export type SearchHow = { match?: string | null; walk?: boolean; visits?: number
  */
 export type TagFilter = { ids: readonly number[]; drive: boolean };
 
-/** One tag on the ticket numbered `col`, probed by ticket_tag's primary key (ticketNumber, tagId). */
-const hasTag = (col: string) => `EXISTS (SELECT 1 FROM "ticket_tag" tt WHERE tt."ticketNumber" = ${col} AND tt."tagId" = ?)`;
-
 /** The Tags filter's conditions on the ticket numbered `col`; `drive` only where the caller's statement is built for it. */
 function tagWhere(col: string, tags: TagFilter | undefined, search: SearchSql, drive: boolean): { where: string[]; args: unknown[] } {
   if (!tags || tags.ids.length === 0) return { where: [], args: [] };
   const [rarest, ...others] = tags.ids;
-  const first = drive && tags.drive ? search.inSet(col, `SELECT d."ticketNumber" FROM "ticket_tag" d WHERE d."tagId" = ?`, "fetch") : hasTag(col);
-  return { where: [first, ...others.map(() => hasTag(col))], args: [rarest, ...others] };
+  const first = drive && tags.drive ? search.inSet(col, `SELECT d."ticketNumber" FROM ${search.tagRange} WHERE d."tagId" = ?`, "fetch") : search.hasTag(col);
+  return { where: [first, ...others.map(() => search.hasTag(col))], args: [rarest, ...others] };
 }
 
 function matchOf(search: SearchSql, p: ListParams, how: SearchHow): string | null {
@@ -212,7 +209,7 @@ export function countSql(actor: Actor, p: ListParams, search: SearchSql = search
   const args = [...f.args];
   if (!match && how.tags) {
     const assignee = assigneeWhere(f.assignee);
-    return tagCountSql(how.tags, [...where, ...assignee.where], [...args, ...assignee.args]);
+    return tagCountSql(how.tags, [...where, ...assignee.where], [...args, ...assignee.args], search);
   }
   if (match) {
     const assignee = assigneeWhere(f.assignee);
@@ -250,11 +247,11 @@ export function countSql(actor: Actor, p: ListParams, search: SearchSql = search
  * probed by key, and each ticket's row read by number only when another filter needs it. Its cost
  * is the rarest tag's tickets (lib/tickets/list.ts estimates beyond TAG_COUNT_EXACT).
  */
-function tagCountSql(tags: TagFilter, where: string[], args: unknown[]) {
+function tagCountSql(tags: TagFilter, where: string[], args: unknown[], search: SearchSql) {
   const others = tags.ids.slice(1);
-  const conds = [`d."tagId" = ?`, ...others.map(() => hasTag(`d."ticketNumber"`)), ...where];
+  const conds = [`d."tagId" = ?`, ...others.map(() => search.hasTag(`d."ticketNumber"`)), ...where];
   const join = where.length ? `JOIN "ticket" t ON t."number" = d."ticketNumber"` : "";
-  return { sql: `SELECT count(*) AS "n", 0 AS "docs" FROM "ticket_tag" d ${join} WHERE ${conds.join(" AND ")}`, args: [tags.ids[0], ...others, ...args] };
+  return { sql: `SELECT count(*) AS "n", 0 AS "docs" FROM ${search.tagRange} ${join} WHERE ${conds.join(" AND ")}`, args: [tags.ids[0], ...others, ...args] };
 }
 
 /**
@@ -279,10 +276,9 @@ export function sampleSql(actor: Actor, p: ListParams, match: string, size: numb
  */
 export function tagSampleSql(actor: Actor, p: ListParams, tags: TagFilter, size: number, search: SearchSql = searchSql()) {
   const { where, args } = ticketWhere(actor, p, search, false, { ids: tags.ids.slice(1), drive: false });
+  const newest = `SELECT d."ticketNumber" FROM ${search.tagRange} WHERE d."tagId" = ? ORDER BY d."ticketNumber" DESC LIMIT ${size}`;
   return {
-    sql: `SELECT count(*) AS "hits"
-          FROM (SELECT d."ticketNumber" AS "number" FROM "ticket_tag" d WHERE d."tagId" = ? ORDER BY d."ticketNumber" DESC LIMIT ${size}) x
-          JOIN "ticket" t ON t."number" = x."number" ${where.length ? `WHERE ${where.join(" AND ")}` : ""}`,
+    sql: `SELECT count(*) AS "hits" FROM "ticket" t WHERE ${[search.inSet(`t."number"`, newest, "fetch"), ...where].join(" AND ")}`,
     args: [tags.ids[0], ...args],
   };
 }
