@@ -120,6 +120,8 @@ const TABLES = [
   "file_blob",
   "desk_setting",
   "audit_log",
+  "tag",
+  "ticket_tag",
 ] as const;
 
 /** The embedded store's files (SQLite keeps them under the data folder), by name. */
