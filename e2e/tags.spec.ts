@@ -17,6 +17,8 @@ async function setTags(page: Page, number: number, tags: string) {
 }
 
 test("an agent tags tickets, sees the chips in the list and filters by two tags; an admin renames and merges; a requester sees none of it", async ({ as, tickets }) => {
+  // One story across three people and a dozen pages: more than the default 30 s on a busy machine.
+  test.setTimeout(90_000);
   const word = unique("tg");
   const [red, blue] = [`${word}-red`, `${word}-blue`];
   const requester = await as("requester");

@@ -202,7 +202,7 @@ export function TicketList({ actor, params, page, views, assignees, filters, row
                 {/* Several tags, separated by commas: tickets with all of them. */}
                 <input id="tags" name="tags" type="text" defaultValue={params.tags.join(", ")} aria-describedby="tags-hint"
                   list={tagChoices?.length ? "tag-choices" : undefined} autoComplete="off" spellCheck={false} placeholder="billing, vip" />
-                <p className="hint" id="tags-hint">All of them, up to {TAGS_PER_FILTER}, separated by commas</p>
+                <p className="visually-hidden" id="tags-hint">Tickets with all of these tags, up to {TAGS_PER_FILTER}, separated by commas.</p>
                 {tagChoices?.length ? (
                   <datalist id="tag-choices">
                     {tagChoices.map((t) => <option key={t} value={t} />)}
