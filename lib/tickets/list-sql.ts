@@ -152,7 +152,7 @@ function pageSql(actor: Actor, p: ListParams, offset: number, search: SearchSql,
   const { matched: MATCHED, matches: MATCHES } = search;
   const match = matchOf(search, p, how);
   const walk = walks(actor, match, how);
-  // A search drives a page itself: with one, the tags are probed per ticket.
+  // Beside a search the tags are probed per ticket, never driven (lib/tickets/list.ts says why).
   const { where, args } = ticketWhere(actor, p, search, walk, how.tags, !match);
   const dir = p.dir === "asc" ? "ASC" : "DESC";
   const cols = shape === "rows" ? TICKET_COLUMNS : `t."number"`;

@@ -215,12 +215,13 @@ async function counted(actor: Actor, p: ListParams): Promise<Counted> {
   }
   if (!match) return { ...(await exactCount(actor, p, { match: null })), estimated: false, pagesMax: null, how: { match: null } };
   if (!isStaff(actor)) return ownCount(actor, p, match, search);
-  if (tags) return withTags(await searchCounted(actor, p, match, search, tags), tags.filter);
-  return searchCounted(actor, p, match, search, null);
+  if (!tags) return searchCounted(actor, p, match, search, null);
+  // Beside a search the tags are probed ticket by ticket, never driven: with the search's
+  // matches gathered, walking the view's order and probing both was 41 ms against 164 ms for a
+  // tag on 1% of 1,000,000 tickets driving ("printer", in 11%).
+  const c = await searchCounted(actor, p, match, search, tags);
+  return { ...c, how: { ...c.how, tags: tags.filter } };
 }
-
-/** The tags, probed ticket by ticket beside a search (which drives). */
-const withTags = (c: Counted, tags: TagFilter): Counted => ({ ...c, how: { ...c.how, tags } });
 
 async function searchCounted(actor: Actor, p: ListParams, match: string, search: SearchSql, tags: { filter: TagFilter; counts: number[] } | null): Promise<Counted> {
   const tagged: SearchHow = tags ? { tags: tags.filter } : {};
@@ -231,7 +232,10 @@ async function searchCounted(actor: Actor, p: ListParams, match: string, search:
   const docs = share * toNumber(breadth?.top);
   const gather: SearchHow = { match, ...tagged };
   if (docs <= BROAD_DOCS_MIN) return { ...(await exactCount(actor, p, gather)), estimated: false, pagesMax: null, how: gather };
-  const view = tags ? (await tagCount(actor, p, tags, await deskSize())).total : (await exactCount(actor, p, { match: null })).total;
+  const desk = tags ? await deskSize() : 0;
+  const view = tags ? (await tagCount(actor, p, tags, desk)).total : (await exactCount(actor, p, { match: null })).total;
+  // The plan is the search's own: walking it and probing the tags per ticket was faster than
+  // gathering for a tag on 1% of 1,000,000 tickets (23 ms against 35–47 ms, "printer" in 11%).
   const plan = searchPlan({ docs, share, view, per: p.per, gatherPerTest: search.gatherPerTest });
   const how: SearchHow = plan.page === "gather" ? gather : { match, walk: true, ...tagged };
   if (plan.count === "exact") {
