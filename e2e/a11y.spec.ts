@@ -232,6 +232,27 @@ test.describe("axe finds no violations", () => {
     await expectNoViolations(alan, browser, javaScriptEnabled, "ticket page with a reply inserted");
   });
 
+  test("the list filtered by tags, with chips, and /admin/tags plain and with an error", async ({ as, tickets, browser, javaScriptEnabled }) => {
+    const ada = await as("admin");
+    const word = unique("axetag");
+    const number = await tickets.create(ada, { title: `${word} tagged` });
+    await ada.getByRole("textbox", { name: "Tags" }).fill(`${word}-one, ${word}-two`);
+    await ada.getByRole("button", { name: "Save changes" }).click();
+    await expect(ada.getByRole("complementary", { name: "Details" }).getByRole("status")).toContainText("Tags changed");
+    await ada.goto(`/tickets?tags=${word}-one&tags=${word}-two`);
+    await expect(ada.getByRole("link", { name: `${word} tagged` })).toBeVisible();
+    await expect(ada.getByRole("row").filter({ hasText: String(number) }).getByRole("listitem")).toHaveCount(2);
+    await expectNoViolations(ada, browser, javaScriptEnabled, "/tickets?tags=…");
+    await ada.goto(`/admin/tags?q=${word}`);
+    await expect(ada.getByRole("heading", { name: "Tags", level: 1 })).toBeVisible();
+    await expectNoViolations(ada, browser, javaScriptEnabled, "/admin/tags");
+    const form = ada.getByRole("form", { name: `Rename ${word}-one` });
+    await form.getByRole("textbox", { name: "New name" }).fill("not a tag!");
+    await form.getByRole("button", { name: "Rename" }).click();
+    await expect(ada.getByRole("form", { name: `Rename ${word}-one` }).getByRole("textbox", { name: "New name" })).toHaveAttribute("aria-invalid", "true");
+    await expectNoViolations(ada, browser, javaScriptEnabled, "/admin/tags, error");
+  });
+
   test("/admin/mail and /settings", async ({ as, browser, javaScriptEnabled }) => {
     const ada = await as("admin");
     await ada.goto("/admin/mail");

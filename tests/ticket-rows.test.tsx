@@ -1,6 +1,7 @@
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { PriorityPill, StatusPill } from "@/app/_components/Pill";
+import { TagList } from "@/app/_components/Tags";
 import { formatExact, relative } from "@/app/_components/Time";
 import { ticketRowsHtml } from "@/app/_components/ticket-rows";
 import { escapeHtml } from "@/lib/text";
@@ -18,7 +19,14 @@ function ReactRow({ t, zone, now }: { t: TicketRow; zone: string; now: Date }) {
     <tr>
       <td className="col-number" data-label="#">{t.number}</td>
       <td className="col-title" data-label="Title">
-        <a href={`/tickets/${t.number}`} title={t.title} data-intent="">{t.title}</a>
+        {t.tags?.length ? (
+          <span className="title-tags">
+            <a href={`/tickets/${t.number}`} title={t.title} data-intent="">{t.title}</a>
+            <TagList tags={t.tags} />
+          </span>
+        ) : (
+          <a href={`/tickets/${t.number}`} title={t.title} data-intent="">{t.title}</a>
+        )}
       </td>
       <td className="col-status" data-label="Status"><StatusPill status={t.status} /></td>
       <td className="col-priority" data-label="Priority"><PriorityPill priority={t.priority} /></td>
@@ -51,6 +59,8 @@ const rows: TicketRow[] = HOSTILE.flatMap((text, i) =>
     requester: j % 3 === 0 ? null : HOSTILE[(i + 1) % HOSTILE.length],
     assignee: j % 2 === 0 ? null : HOSTILE[(i + 2) % HOSTILE.length],
     updatedAt: new Date(now.getTime() - (i * 7 + j) ** 3 * 60_000),
+    // Staff's rows carry tags (none, one, several); a requester's carry none at all.
+    tags: j % 3 === 0 ? undefined : j % 3 === 1 ? [] : ["billing", "vip", "café"],
   })),
 );
 

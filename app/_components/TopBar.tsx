@@ -14,6 +14,7 @@ export function TopBar({ actor }: { actor: Actor | null }) {
         {actor && isStaff(actor) ? <Link href="/saved-replies" prefetch={false}>Saved replies</Link> : null}
         {actor && isAdmin(actor) ? <Link href="/admin/users" prefetch={false}>Users</Link> : null}
         {actor && isAdmin(actor) ? <Link href="/admin/mail" prefetch={false}>Mail</Link> : null}
+        {actor && isAdmin(actor) ? <Link href="/admin/tags" prefetch={false}>Tags</Link> : null}
         {actor && isAdmin(actor) ? <Link href="/admin/audit" prefetch={false}>Audit log</Link> : null}
         <span className="spacer" />
         {actor ? (

@@ -20,6 +20,17 @@ import { formatExact, relative } from "./Time";
 /** What the rows need besides themselves: the reader's time zone and the moment of the render. */
 export type RowContext = { zone: string; now: Date };
 
+/**
+ * A staff row's title with its tags beside it (TagList's markup); the title alone when the row
+ * has none (or is a requester's, whose rows carry no tags at all).
+ */
+function titleHtml(t: TicketRow, title: string): string {
+  const link = `<a href="/tickets/${t.number}" title="${title}" data-intent="">${title}</a>`;
+  if (!t.tags?.length) return link;
+  const chips = t.tags.map((g) => `<li class="tag">${escapeHtml(g)}</li>`).join("");
+  return `<span class="title-tags">${link}<ul class="tags" aria-label="Tagged">${chips}</ul></span>`;
+}
+
 export function ticketRowsHtml(rows: TicketRow[], { zone, now }: RowContext): string {
   let out = "";
   for (const t of rows) {
@@ -29,7 +40,7 @@ export function ticketRowsHtml(rows: TicketRow[], { zone, now }: RowContext): st
     const priority = slug(t.priority);
     out +=
       `<tr><td class="col-number" data-label="#">${t.number}</td>` +
-      `<td class="col-title" data-label="Title"><a href="/tickets/${t.number}" title="${title}" data-intent="">${title}</a></td>` +
+      `<td class="col-title" data-label="Title">${titleHtml(t, title)}</td>` +
       `<td class="col-status" data-label="Status"><span class="pill status-${status}"><span aria-hidden="true" class="pill-icon">${STATUS_ICON[t.status]}</span>${escapeHtml(t.status)}</span></td>` +
       `<td class="col-priority" data-label="Priority"><span class="pill priority-${priority}"><span aria-hidden="true" class="pill-icon">${PRIORITY_ICON[t.priority]}</span>${escapeHtml(t.priority)}</span></td>` +
       `<td class="col-person" data-label="Requester">${t.requester === null ? "—" : escapeHtml(t.requester)}</td>` +

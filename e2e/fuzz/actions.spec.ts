@@ -70,6 +70,8 @@ type Ctx = {
   merges: Record<Poster, { from: number; into: number }>;
   /** Per poster: an unassigned ticket of Rita's for Assign to me (staff take it). */
   mine: Record<Poster, number>;
+  /** Per poster: a tag of the suite's own to Rename (the admin's is renamed back and forth). */
+  tags: Record<Poster, number>;
 };
 
 const version = async (n: number) => (await db.get<{ version: number }>(`SELECT "version" FROM "ticket" WHERE "number" = ?`, n))!.version;
@@ -171,6 +173,10 @@ async function settingsForm(c: Ctx, who: Poster): Promise<Field[]> {
   ];
 }
 
+/** A tag of the suite's own, per poster, in one of two spellings (the control renames between them). */
+const tagName = (who: Poster, v: "a" | "b") => `fuzz-${who}-${stamp}-${v}`;
+const tagNameOf = async (id: number) => (await db.get<{ name: string }>(`SELECT "name" FROM "tag" WHERE "id" = ?`, id))?.name;
+
 const CASES: Record<string, Case> = {
   "app/(desk)/tickets/actions.ts#createTicketAction": {
     page: () => "/tickets/new",
@@ -208,8 +214,10 @@ const CASES: Record<string, Case> = {
             priority: ["", "Critical", "0"],
             // An id or (typed, on a desk with many agents) an email: never a requester, nobody, or too long.
             assigneeId: ["no-such-user", c.ids.requester, ACCOUNTS.requester.email, "nobody@example.test", long(101), long(255), '{"not":""}'],
+            // Not tags, too long a list, more than a ticket may carry.
+            tags: ["not a tag!", "<b>bold</b>", "a/b", long(41), long(2_001), Array.from({ length: 21 }, (_, i) => `t${i}`).join(","), '{"set":["x"]}'],
           }
-        : { priority: ["Urgent", "Low"], assigneeId: [c.ids.agent] }),
+        : { priority: ["Urgent", "Low"], assigneeId: [c.ids.agent], tags: ["billing", ""] }),
     }),
     // Someone else's ticket: Otto's, for Rita (for Otto the valid one, Rita's, is already not his).
     boundHostile: (c, who) => (who === "requester" ? [c.otto, 99_999_999] : [99_999_999]),
@@ -546,6 +554,26 @@ const CASES: Record<string, Case> = {
     // Only "on" ticks a box (or "true"): each of these leaves that kind as it stands, off.
     hostile: () => ({ unassigned_ticket: [MISSING, "", "off", "yes", "ON", "on ", "1", '{"gt":0}', "checked"] }),
   },
+  "app/(desk)/admin/tags/actions.ts#renameTagAction": {
+    page: () => "/admin/tags",
+    bound: () => [],
+    withState: true,
+    valid: async (c, who) => [["tag", String(c.tags[who])], ["name", (await tagNameOf(c.tags[who])) === tagName(who, "a") ? tagName(who, "b") : tagName(who, "a")]],
+    allowed: (who) => who === "admin",
+    // Ids that name nothing or are not ids; names that are not tags, or its own name (nothing to do).
+    hostile: async (c, who) => ({
+      tag: [MISSING, "", "0", "-1", "1.5", "1e3", "abc", '{"gt":0}', "99999999999", "2147483647"],
+      name: [MISSING, "", "   ", "not a tag!", "<b>", "a/b", long(41), long(201), (await tagNameOf(c.tags[who])) ?? ""],
+    }),
+    effect: async (c, who) => {
+      const before = await tagNameOf(c.tags[who]);
+      return async (mayAct) => {
+        const after = await tagNameOf(c.tags[who]);
+        if (mayAct) expect(after, "control: renamed").not.toBe(before);
+        else expect(after, "control: untouched").toBe(before);
+      };
+    },
+  },
   "app/(desk)/admin/mail/actions.ts#retryMailAction": {
     page: () => "/admin/mail",
     // A failed message of the suite's own, one per person (the admin's goes out again).
@@ -727,7 +755,8 @@ test.beforeAll(async () => {
   };
   const merges = await perPoster(async () => ({ into: await ritasTicket(), from: await ritasTicket() }));
   const mine = await perPoster(() => ritasTicket());
-  ctx = { rita, otto, ids, resetIds, forgot, resetToken, orphanToken, failedMail, sentMail, proofToken, files, ottoFile, removedFile, toDeactivate, reply, replyName, replies, doomedReplies, merges, mine };
+  const tags = await perPoster(async (who) => (await db.get<{ id: number }>(`INSERT INTO "tag" ("name") VALUES (?) RETURNING "id"`, tagName(who, "a")))!.id);
+  ctx = { rita, otto, ids, resetIds, forgot, resetToken, orphanToken, failedMail, sentMail, proofToken, files, ottoFile, removedFile, toDeactivate, reply, replyName, replies, doomedReplies, merges, mine, tags };
   expect(ctx.rita).toBeGreaterThan(0);
   expect(ctx.otto).toBeGreaterThan(0);
 });

@@ -121,6 +121,8 @@ const TABLES = [
   "desk_setting",
   "audit_log",
   "saved_reply",
+  "tag",
+  "ticket_tag",
 ] as const;
 
 /** The embedded store's files (SQLite keeps them under the data folder), by name. */

@@ -10,6 +10,8 @@ export const AUDIT_ACTIONS = {
   sign_up_settings: "Sign-up settings changed",
   mail_defaults: "Notification defaults changed",
   attachment_removed: "Attachment removed",
+  tag_renamed: "Tag renamed",
+  tag_merged: "Tags merged",
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

@@ -8,6 +8,7 @@ import {
   type ListParams,
 } from "./list-params";
 import { QUERY_MAX } from "../limits";
+import { TAGS_PER_FILTER } from "./tag-names";
 import { postgresSearch, sqliteSearch } from "../db/search";
 
 /** What each database is asked for what was typed (lib/db/search.ts), null when nothing searchable. */
@@ -26,6 +27,7 @@ const DEFAULTS: ListParams = {
   priority: [],
   assignee: "",
   requester: "",
+  tags: [],
   sort: "updated",
   dir: "desc",
   page: 1,
@@ -67,6 +69,7 @@ describe("parseListParams", () => {
       priority: ["Urgent"],
       assignee: "me",
       requester: "user_1-a",
+      tags: [],
       sort: "priority",
       dir: "asc",
       page: 3,
@@ -142,6 +145,17 @@ describe("parseListParams", () => {
     expect(parseListParams({ sort: "relevance" })).toMatchObject({ sort: "updated", dir: "desc" });
     expect(parseListParams({ q: "x", sort: "title" })).toMatchObject({ sort: "title", dir: "asc" });
     expect(parseListParams({ q: "   " })).toMatchObject({ q: "", sort: "updated" });
+  });
+
+  it("tags: typed with commas or repeated, normalised, each once, bad ones dropped, at most TAGS_PER_FILTER", () => {
+    expect(parseListParams({ tags: " Billing, VIP customer" }).tags).toEqual(["billing", "vip-customer"]);
+    expect(parseListParams(rawFrom("tags=billing&tags=vip&tags=BILLING")).tags).toEqual(["billing", "vip"]);
+    expect(parseListParams({ tags: "ok, not ok!, <b>, ,fine" }).tags).toEqual(["ok", "fine"]);
+    expect(parseListParams({ tags: "a\u0000b" }).tags).toEqual([]);
+    const many = Array.from({ length: TAGS_PER_FILTER + 3 }, (_, i) => `t${i}`);
+    expect(parseListParams({ tags: many.join(",") }).tags).toEqual(many.slice(0, TAGS_PER_FILTER));
+    expect(parseListParams({ tags: Array.from({ length: 10_000 }, () => "x".repeat(2_000)) }).tags).toEqual([]);
+    expect(listQuery({ ...DEFAULTS, tags: ["billing", "vip"] })).toBe("?tags=billing&tags=vip");
   });
 
   it("arrays where one value is expected take the first; strings where arrays are expected are wrapped", () => {
@@ -251,6 +265,8 @@ describe("listQuery", () => {
     { ...DEFAULTS, assignee: "none", sort: "assignee", dir: "desc" },
     { ...DEFAULTS, assignee: "alan@example.test", requester: "rita+tickets@example.test" },
     { ...DEFAULTS, requester: "Rita Requester & Co" },
+    { ...DEFAULTS, tags: ["billing", "vip-customer"], status: ["Open"] },
+    { ...DEFAULTS, tags: ["café"], q: "printer", sort: "relevance", dir: "desc" },
     ...SORTS.flatMap((sort) =>
       (["asc", "desc"] as const).map((dir) => ({ ...DEFAULTS, sort, dir, page: 2, per: 100 })),
     ),

@@ -3,6 +3,7 @@ import type { SearchWord } from "../db/search";
 import { PRIORITIES, STATUSES, type Priority, type Status } from "./schema";
 import { QUERY_MAX } from "../limits";
 import { cleanKey } from "../people/keys";
+import { normaliseTag, TAGS_PER_FILTER } from "./tag-names";
 
 /**
  * The ticket list's URL, parsed. Search params are untrusted: anything unknown, negative, huge or
@@ -36,6 +37,11 @@ export type ListParams = {
   assignee: string;
   /** "" anyone, or someone (agents only): an email or name as typed, or a user id (links). */
   requester: string;
+  /**
+   * Tags every ticket shown must carry (staff only: lib/tickets/list.ts ignores them for anyone
+   * else), normalised, each once, at most TAGS_PER_FILTER.
+   */
+  tags: string[];
   sort: Sort | "relevance";
   dir: Direction;
   page: number;
@@ -49,6 +55,7 @@ export const DEFAULT_LIST_PARAMS: ListParams = {
   priority: [],
   assignee: "",
   requester: "",
+  tags: [],
   sort: "updated",
   dir: "desc",
   page: 1,
@@ -86,11 +93,25 @@ const schema = z.object({
   priority: z.array(z.string()).transform((xs) => dedupe(xs.filter(isPriority))),
   assignee,
   requester: person,
+  tags: z.array(z.string()).transform(tagFilter),
   sort: z.enum([...SORTS, "relevance"]).optional().catch(undefined),
   dir: z.enum(["asc", "desc"]).optional().catch(undefined),
   page: intIn(1, 1_000_000_000, 1),
   per: z.preprocess((v) => Number(v), z.union(PAGE_SIZES.map((n) => z.literal(n)))).catch(DEFAULT_PAGE_SIZE),
 });
+
+/**
+ * The Tags filter: `tags=a&tags=b` (links) or one field typed "a, b" (the form), or both. A part
+ * that is not a tag is dropped like an unknown status (the field shows what is kept); the first
+ * TAGS_PER_FILTER are used.
+ */
+function tagFilter(values: string[]): string[] {
+  const tags = values
+    .flatMap((v) => v.split(/[,\n]/))
+    .map(normaliseTag)
+    .filter((t): t is string => t !== null);
+  return dedupe(tags).slice(0, TAGS_PER_FILTER);
+}
 
 const isStatus = (s: string): s is Status => (STATUSES as readonly string[]).includes(s);
 const isPriority = (s: string): s is Priority => (PRIORITIES as readonly string[]).includes(s);
@@ -103,6 +124,8 @@ export function parseListParams(raw: Raw): ListParams {
     priority: all(raw.priority),
     assignee: first(raw.assignee),
     requester: first(raw.requester),
+    // Bounded before parsing: a URL may repeat the parameter thousands of times.
+    tags: all(raw.tags).slice(0, TAGS_PER_FILTER * 4).map((v) => v.slice(0, 1_000)),
     sort: first(raw.sort) || undefined,
     dir: first(raw.dir) || undefined,
     page: first(raw.page),
@@ -123,6 +146,7 @@ export function listQuery(p: Partial<ListParams>): string {
   for (const s of p.priority ?? []) u.append("priority", s);
   if (p.assignee) u.set("assignee", p.assignee);
   if (p.requester) u.set("requester", p.requester);
+  for (const t of p.tags ?? []) u.append("tags", t);
   const defaultSort = p.q ? "relevance" : "updated";
   if (p.sort && p.sort !== defaultSort) u.set("sort", p.sort);
   if (p.sort && p.sort !== "relevance" && p.dir && p.dir !== DEFAULT_DIRECTION[p.sort]) u.set("dir", p.dir);

@@ -25,7 +25,26 @@ export function searchQuery(search: SearchSql, q: string): string | null {
  * full, for a search that matches so many tickets that the page is found within a few hundred; otherwise
  * (the default) the matching documents are gathered first and the view's index probed against them.
  */
-export type SearchHow = { match?: string | null; walk?: boolean; visits?: number };
+export type SearchHow = { match?: string | null; walk?: boolean; visits?: number; tags?: TagFilter };
+
+/**
+ * The list's Tags filter, as lib/tickets/list.ts resolved it for staff (never for anyone else):
+ * the tags' ids, rarest first, and whether the rarest drives. Driving reads the rarest tag's
+ * tickets from ticket_tag's (tagId, ticketNumber) index, fetches them by number and sorts them:
+ * its cost is the tag's tickets, whatever the page. Otherwise the view's order is walked as
+ * without the filter and each ticket probed in ticket_tag's primary key, stopping at the page: its
+ * cost is the tickets walked past, so a tag on a third of the desk fills a page within about 150.
+ * The other tags are always probed (EXISTS by key).
+ */
+export type TagFilter = { ids: readonly number[]; drive: boolean };
+
+/** The Tags filter's conditions on the ticket numbered `col`; `drive` only where the caller's statement is built for it. */
+function tagWhere(col: string, tags: TagFilter | undefined, search: SearchSql, drive: boolean): { where: string[]; args: unknown[] } {
+  if (!tags || tags.ids.length === 0) return { where: [], args: [] };
+  const [rarest, ...others] = tags.ids;
+  const first = drive && tags.drive ? search.inSet(col, `SELECT d."ticketNumber" FROM ${search.tagRange} WHERE d."tagId" = ?`, "fetch") : search.hasTag(col);
+  return { where: [first, ...others.map(() => search.hasTag(col))], args: [rarest, ...others] };
+}
 
 function matchOf(search: SearchSql, p: ListParams, how: SearchHow): string | null {
   return how.match !== undefined ? how.match : searchQuery(search, p.q);
@@ -73,11 +92,15 @@ function assigneeWhere(assignee: string | null): { where: string[]; args: unknow
   return assignee === "" ? { where: [`t."assigneeId" IS NULL`], args: [] } : { where: [`t."assigneeId" = ?`], args: [assignee] };
 }
 
-/** Every condition on the ticket table (aliased t): the filters, the actor's visibility and the assignee. */
-function ticketWhere(actor: Actor, p: ListParams, search: SearchSql, walk: boolean) {
+/**
+ * Every condition on the ticket table (aliased t): the filters, the actor's visibility, the
+ * assignee, and the tags (their rarest driving only where `drive` says the statement allows it).
+ */
+function ticketWhere(actor: Actor, p: ListParams, search: SearchSql, walk: boolean, tags?: TagFilter, drive = false) {
   const f = filters(actor, p, "t", search, walk);
   const assignee = assigneeWhere(f.assignee);
-  return { where: [...f.where, ...assignee.where], args: [...f.args, ...assignee.args] };
+  const tagged = tagWhere(`t."number"`, tags, search, drive);
+  return { where: [...f.where, ...assignee.where, ...tagged.where], args: [...f.args, ...assignee.args, ...tagged.args] };
 }
 
 /** The assignee filter as a value of the tally's assigneeId ('' = unassigned), or null for anyone. */
@@ -129,7 +152,8 @@ function pageSql(actor: Actor, p: ListParams, offset: number, search: SearchSql,
   const { matched: MATCHED, matches: MATCHES } = search;
   const match = matchOf(search, p, how);
   const walk = walks(actor, match, how);
-  const { where, args } = ticketWhere(actor, p, search, walk);
+  // Beside a search the tags are probed per ticket, never driven (lib/tickets/list.ts says why).
+  const { where, args } = ticketWhere(actor, p, search, walk, how.tags, !match);
   const dir = p.dir === "asc" ? "ASC" : "DESC";
   const cols = shape === "rows" ? TICKET_COLUMNS : `t."number"`;
   const whereSql = where.length ? `WHERE ${where.join(" AND ")}` : "";
@@ -180,13 +204,18 @@ export function countSql(actor: Actor, p: ListParams, search: SearchSql = search
   const MATCHED = search.matched;
   const match = matchOf(search, p, how);
   const walk = walks(actor, match, how);
-  const f = filters(actor, p, match ? "t" : "c", search, walk);
+  const f = filters(actor, p, match || how.tags ? "t" : "c", search, walk);
   const where = [...f.where];
   const args = [...f.args];
+  if (!match && how.tags) {
+    const assignee = assigneeWhere(f.assignee);
+    return tagCountSql(how.tags, [...where, ...assignee.where], [...args, ...assignee.args], search);
+  }
   if (match) {
     const assignee = assigneeWhere(f.assignee);
-    where.push(...assignee.where);
-    args.push(...assignee.args);
+    const tagged = tagWhere(`t."number"`, how.tags, search, false);
+    where.push(...assignee.where, ...tagged.where);
+    args.push(...assignee.args, ...tagged.args);
     const own = walk ? search.matchesTicket(`t."number"`, match) : null;
     if (own) {
       return { sql: `SELECT count(*) AS "n", 0 AS "docs" FROM "ticket" t WHERE ${[...where, own.sql].join(" AND ")}`, args: [...args, ...own.args] };
@@ -213,6 +242,19 @@ export function countSql(actor: Actor, p: ListParams, search: SearchSql = search
 
 
 /**
+ * How many tickets carry the tags and pass the other conditions (`where` on the ticket aliased t):
+ * counted from the rarest tag's range of ticket_tag's (tagId, ticketNumber) index, the other tags
+ * probed by key, and each ticket's row read by number only when another filter needs it. Its cost
+ * is the rarest tag's tickets (lib/tickets/list.ts estimates beyond TAG_COUNT_EXACT).
+ */
+function tagCountSql(tags: TagFilter, where: string[], args: unknown[], search: SearchSql) {
+  const others = tags.ids.slice(1);
+  const conds = [`d."tagId" = ?`, ...others.map(() => search.hasTag(`d."ticketNumber"`)), ...where];
+  const join = where.length ? `JOIN "ticket" t ON t."number" = d."ticketNumber"` : "";
+  return { sql: `SELECT count(*) AS "n", 0 AS "docs" FROM ${search.tagRange} ${join} WHERE ${conds.join(" AND ")}`, args: [tags.ids[0], ...others, ...args] };
+}
+
+/**
  * A requester's broad search's sample: of their view's `size` most recently updated tickets (its filters
  * and the actor's visibility applied, on the index the list walks), how many there are ("window")
  * and how many match ("hits"), each tested by key.
@@ -225,5 +267,18 @@ export function sampleSql(actor: Actor, p: ListParams, match: string, size: numb
           FROM (SELECT t."number" FROM "ticket" t ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
                 ORDER BY ${ORDER.updated("DESC", "")} LIMIT ${size}) x`,
     args: [...test.args, ...args],
+  };
+}
+
+/**
+ * A tag filter's sample, for a count estimated from it: of the rarest tag's `size` newest tickets
+ * (ticket_tag's index, by key), how many pass the other tags and filters ("hits").
+ */
+export function tagSampleSql(actor: Actor, p: ListParams, tags: TagFilter, size: number, search: SearchSql = searchSql()) {
+  const { where, args } = ticketWhere(actor, p, search, false, { ids: tags.ids.slice(1), drive: false });
+  const newest = `SELECT d."ticketNumber" FROM ${search.tagRange} WHERE d."tagId" = ? ORDER BY d."ticketNumber" DESC LIMIT ${size}`;
+  return {
+    sql: `SELECT count(*) AS "hits" FROM "ticket" t WHERE ${[search.inSet(`t."number"`, newest, "fetch"), ...where].join(" AND ")}`,
+    args: [tags.ids[0], ...args],
   };
 }

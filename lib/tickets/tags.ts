@@ -1,5 +1,7 @@
 import "server-only";
-import { placeholders, read, type Rows, type Tx } from "../db";
+import { audit } from "../audit/log";
+import { placeholders, read, write, type Rows, type Tx } from "../db";
+import { isAdmin, type Actor } from "../people/identity";
 import { TAGS_ON_DESK } from "./tag-names";
 
 /**
@@ -25,6 +27,15 @@ export async function tagsOf(numbers: readonly number[], on: Rows = read): Promi
     else out.set(n, [r.name]);
   }
   return out;
+}
+
+/** How many tags the list's Tags filter suggests: the most used. */
+export const TAG_SUGGESTIONS = 30;
+
+/** The most used tags' names, most used first (the (tickets, id) index, backwards). */
+export async function mostUsedTags(limit = TAG_SUGGESTIONS): Promise<string[]> {
+  const rows = await read.all<{ name: string }>(`SELECT "name" FROM "tag" WHERE "tickets" > 0 ORDER BY "tickets" DESC, "id" DESC LIMIT ?`, limit);
+  return rows.map((r) => r.name);
 }
 
 /** One ticket's tags, sorted: what a command compares with. */
@@ -77,4 +88,71 @@ async function ensureTags(tx: Tx, names: readonly string[]): Promise<number[]> {
     existing.push(...made);
   }
   return existing.map((e) => Number(e.id));
+}
+
+export type TagRow = { id: number; name: string; tickets: number };
+
+/** The admins' tags page: how many rows a page shows (the desk has at most TAGS_ON_DESK). */
+export const TAGS_PAGE = 100;
+
+/**
+ * One page of the desk's tags by name, with their ticket counts, for admins; `q` keeps those whose
+ * name contains it. The table is bounded (TAGS_ON_DESK rows), so a search reads at most that many
+ * names; without one, the unique name index is walked.
+ */
+export async function listTags(actor: Actor, { q, page }: { q: string; page: number }): Promise<{ rows: TagRow[]; more: boolean }> {
+  if (!isAdmin(actor)) return { rows: [], more: false };
+  const like = q ? `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  const rows = await read.all<{ id: number | bigint; name: string; tickets: number | bigint }>(
+    `SELECT "id", "name", "tickets" FROM "tag" ${like ? `WHERE "name" LIKE ? ESCAPE '\\'` : ""} ORDER BY "name" LIMIT ? OFFSET ?`,
+    ...(like ? [like] : []),
+    TAGS_PAGE + 1,
+    (page - 1) * TAGS_PAGE,
+  );
+  return { rows: rows.slice(0, TAGS_PAGE).map((r) => ({ id: Number(r.id), name: r.name, tickets: Number(r.tickets) })), more: rows.length > TAGS_PAGE };
+}
+
+export type RenameResult =
+  | { kind: "renamed"; from: string; to: string }
+  | { kind: "merged"; from: string; into: string; tickets: number }
+  | { kind: "unchanged"; name: string }
+  | { kind: "not_found" }
+  | { kind: "forbidden" };
+
+/**
+ * Renames a tag (admins), in one transaction with its audit entry. To the name of another tag, it
+ * merges: the tag's tickets move to that tag in SQL (those that have both keep one), the other
+ * tag's count is recounted, and this tag is deleted. `to` is normalised already (tag-names.ts).
+ *
+ * A tag's name is the desk's vocabulary, not a ticket's content: no ticket's history, updatedAt
+ * or version changes (a merge of 100,000 tickets writes no 100,000 history rows, and moves no
+ * ticket to the top of "most recently updated"); the audit log records it. A form opened before
+ * the rename still shows the old name, and saving it puts that name back on that one ticket.
+ */
+export async function renameTag(actor: Actor, tagId: number, to: string, from: string | null): Promise<RenameResult> {
+  if (!isAdmin(actor)) return { kind: "forbidden" };
+  return write(async (tx): Promise<RenameResult> => {
+    const tag = await tx.get<{ name: string; tickets: number | bigint }>(`SELECT "name", "tickets" FROM "tag" WHERE "id" = ?`, tagId);
+    if (!tag) return { kind: "not_found" };
+    if (tag.name === to) return { kind: "unchanged", name: to };
+    const other = await tx.get<{ id: number | bigint }>(`SELECT "id" FROM "tag" WHERE "name" = ?`, to);
+    if (!other) {
+      await tx.run(`UPDATE "tag" SET "name" = ? WHERE "id" = ?`, to, tagId);
+      await audit(tx, actor, { action: "tag_renamed", target: tag.name, detail: `Renamed to ${to}`, from });
+      return { kind: "renamed", from: tag.name, to };
+    }
+    const into = Number(other.id);
+    await tx.run(
+      `INSERT INTO "ticket_tag" ("ticketNumber", "tagId") SELECT "ticketNumber", ? FROM "ticket_tag" WHERE "tagId" = ? ON CONFLICT DO NOTHING`,
+      into,
+      tagId,
+    );
+    await tx.run(`DELETE FROM "ticket_tag" WHERE "tagId" = ?`, tagId);
+    await tx.run(`DELETE FROM "tag" WHERE "id" = ?`, tagId);
+    await tx.run(`UPDATE "tag" SET "tickets" = (SELECT count(*) FROM "ticket_tag" WHERE "tagId" = ?) WHERE "id" = ?`, into, into);
+    const counted = await tx.get<{ tickets: number | bigint }>(`SELECT "tickets" FROM "tag" WHERE "id" = ?`, into);
+    const tickets = Number(counted?.tickets ?? 0);
+    await audit(tx, actor, { action: "tag_merged", target: tag.name, detail: `Merged into ${to}: ${tickets} tickets (${Number(tag.tickets)} moved)`, from });
+    return { kind: "merged", from: tag.name, into: to, tickets };
+  }, { exclusive: true });
 }

@@ -196,6 +196,7 @@ const params = (over: Partial<ListParams> = {}): ListParams => ({
   priority: [],
   assignee: "",
   requester: "",
+  tags: [],
   sort: "updated",
   dir: "desc",
   page: 1,
@@ -293,6 +294,8 @@ describe("listTickets and countTickets match a brute-force filter", () => {
         requester: t.rname,
         assignee: t.aname,
         updatedAt: t.updatedAt,
+        // Staff's rows carry their tags (none here).
+        tags: [],
       });
     }
   });

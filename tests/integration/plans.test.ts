@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { models as db } from "@/lib/db";
 import { SORTS, type ListParams, type Sort } from "@/lib/tickets/list-params";
 import type { Actor, Role } from "@/lib/people/identity";
-import { countSql, listSql } from "@/lib/tickets/list-sql";
+import { countSql, listSql, tagSampleSql, type TagFilter } from "@/lib/tickets/list-sql";
 import { onPostgres } from "../dialect";
 import { bindable, numbered } from "@/lib/db/sql";
 import { postgresSearch, SEARCH_SQL, sqliteSearch } from "@/lib/db/search";
@@ -84,6 +84,7 @@ const params = (over: Partial<ListParams> = {}): ListParams => ({
   priority: [],
   assignee: "",
   requester: "",
+  tags: [],
   sort: "updated",
   dir: "desc",
   page: 1,
@@ -211,6 +212,88 @@ describe.skipIf(onPostgres)("the data is what the plans were judged on", () => {
     const stats = await db.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM sqlite_stat1 WHERE tbl = 'ticket'`);
     expect(Number(stats[0].n)).toBeGreaterThan(0);
   });
+});
+
+/* ------------------------------------------------------------------------------------------- */
+
+/**
+ * The Tags filter (issue 24), on both databases: a tag on 30% of the tickets and one on 1%. Every
+ * way lib/tickets/list.ts answers it (the rarest tag driving, the view's order walked with a probe
+ * per ticket, the count from ticket_tag's index, the sample for an estimate) reaches ticket_tag
+ * only through its indexes and never reads the ticket table whole; a walked page of the default
+ * order sorts nothing but its own rows.
+ */
+const TAGGED: { name: string; actor: Actor; filters: Partial<ListParams>; tags: ("common" | "rare")[] }[] = [
+  { name: "a common tag", actor: agent, filters: {}, tags: ["common"] },
+  { name: "a rare tag", actor: agent, filters: {}, tags: ["rare"] },
+  { name: "two tags", actor: agent, filters: {}, tags: ["rare", "common"] },
+  { name: "a tag + status", actor: agent, filters: { status: ["Open", "Waiting"] }, tags: ["common"] },
+  { name: "a tag + assignee + priority", actor: agent, filters: { assignee: "none", priority: ["High"] }, tags: ["rare"] },
+  { name: "a tag + search", actor: agent, filters: { q: "printer" }, tags: ["common"] },
+];
+
+const tagIds: Record<string, number> = {};
+async function seedTags() {
+  if (Object.keys(tagIds).length) return;
+  await db.$executeRawUnsafe(`INSERT INTO "tag" ("name", "tickets") VALUES ('common', 0), ('rare', 0)`);
+  for (const r of await db.$queryRawUnsafe<{ id: number; name: string }[]>(`SELECT "id", "name" FROM "tag"`)) tagIds[r.name] = Number(r.id);
+  await db.$executeRawUnsafe(`INSERT INTO "ticket_tag" ("ticketNumber", "tagId") SELECT "number", ${tagIds.common} FROM "ticket" WHERE "number" % 10 < 3`);
+  await db.$executeRawUnsafe(`INSERT INTO "ticket_tag" ("ticketNumber", "tagId") SELECT "number", ${tagIds.rare} FROM "ticket" WHERE "number" % 100 = 7`);
+  await db.$executeRawUnsafe(`UPDATE "tag" SET "tickets" = (SELECT count(*) FROM "ticket_tag" WHERE "tagId" = "tag"."id")`);
+  await db.$executeRawUnsafe(`ANALYZE "ticket_tag"`);
+  await db.$executeRawUnsafe(`ANALYZE "tag"`);
+}
+
+/**
+ * Each statement a tag filter may run: pages (driving and walking, three sorts), the count, the
+ * sample. `driveCommon`: also the common tag's range read whole (driving, which list.ts chooses
+ * only for deep pages, and the exact count, which it runs only for a tag on at most a few thousand
+ * tickets): PostgreSQL reads a third of this small ticket_tag sequentially then, as it may.
+ */
+function taggedStatements(t: (typeof TAGGED)[number], search: typeof sqliteSearch, driveCommon = true) {
+  const filter = (drive: boolean): TagFilter => ({ ids: t.tags.map((n) => tagIds[n]), drive });
+  const out: { what: string; sql: string; args: unknown[]; walkedDefault: boolean }[] = [];
+  for (const sort of ["updated", "title", "priority"] as const) {
+    for (const drive of driveCommon || t.tags[0] === "rare" ? [true, false] : [false]) {
+      const p = params({ ...t.filters, tags: t.tags, sort: t.filters.q ? "updated" : sort, dir: "desc" });
+      const q = listSql(t.actor, p, 100, search, { tags: filter(drive) });
+      out.push({ what: `list sort=${sort} ${drive ? "driving" : "walking"}`, ...q, walkedDefault: !drive && sort === "updated" && !t.filters.q });
+    }
+  }
+  const p = params({ ...t.filters, tags: t.tags });
+  if (driveCommon || t.tags[0] === "rare") out.push({ what: "count", ...countSql(t.actor, p, search, { tags: filter(false) }), walkedDefault: false });
+  if (!t.filters.q) out.push({ what: "sample", ...tagSampleSql(t.actor, p, filter(false), 2000, search), walkedDefault: false });
+  return out;
+}
+
+describe.skipIf(onPostgres)("EXPLAIN QUERY PLAN: the Tags filter walks indexes", () => {
+  beforeAll(seedTags);
+  for (const t of TAGGED) {
+    it(t.name, async () => {
+      for (const q of taggedStatements(t, sqliteSearch)) {
+        const rows = await plan(q.sql, q.args);
+        const text = `${q.what}\n${formatPlan(rows)}`;
+        expect(rows.filter((r) => FULL_SCAN.test(r.detail)).map((r) => r.detail), text).toEqual([]);
+        // ticket_tag only by one of its indexes (the primary key's, or (tagId, ticketNumber)).
+        expect(rows.filter((r) => /\b(SCAN|SEARCH) (tt|d|ticket_tag)\b/.test(r.detail) && !/USING (COVERING )?INDEX/.test(r.detail)).map((r) => r.detail), text).toEqual([]);
+        if (q.walkedDefault) expect(rows.filter((r) => r.detail.startsWith(TEMP_ORDER) && !sortsOnePage(rows, r)).map((r) => r.detail), text).toEqual([]);
+      }
+    });
+  }
+});
+
+describe.runIf(onPostgres)("EXPLAIN on PostgreSQL: the Tags filter walks indexes", () => {
+  beforeAll(seedTags);
+  for (const t of TAGGED) {
+    it(t.name, async () => {
+      for (const q of taggedStatements(t, postgresSearch, false)) {
+        const [row] = await db.$queryRawUnsafe<{ "QUERY PLAN": [{ Plan: PgNode }] }[]>(`EXPLAIN (FORMAT JSON) ${numbered(q.sql)}`, ...q.args.map((a) => bindable(a, "postgres")));
+        const nodes = pgNodes(row["QUERY PLAN"][0].Plan);
+        const text = `${q.what}: ${nodes.map((n) => `${n["Node Type"]}${n["Relation Name"] ? ` on ${n["Relation Name"]}` : ""}${n["Index Name"] ? ` using ${n["Index Name"]}` : ""}`).join(" / ")}`;
+        expect(nodes.filter((n) => n["Node Type"] === "Seq Scan" && (n["Relation Name"] === "ticket" || n["Relation Name"] === "ticket_tag")).length, text).toBe(0);
+      }
+    });
+  }
 });
 
 // The people the list's filters and the ticket page's picker read: tests/integration/people-plans.test.ts.

@@ -8,6 +8,7 @@ import type { PersonFilter } from "@/lib/tickets/list-filters";
 import { DEFAULT_DIRECTION, PAGE_SIZES, listQuery, type ListParams, type Sort } from "@/lib/tickets/list-params";
 import { PRIORITIES, STATUSES } from "@/lib/tickets/schema";
 import { QUERY_MAX } from "@/lib/limits";
+import { TAGS_PER_FILTER } from "@/lib/tickets/tag-names";
 import { IntentPrefetch } from "../../_components/IntentPrefetch";
 import { ticketRowsHtml, type RowContext } from "../../_components/ticket-rows";
 import { PersonInput } from "./PersonInput";
@@ -35,6 +36,8 @@ export type TicketListData = {
   /** Who the URL's Requester and Assignee filters name (lib/tickets/list-filters.ts). */
   filters: { requester: PersonFilter; assignee: PersonFilter };
   rowContext: RowContext;
+  /** The desk's most used tags, suggested by the Tags filter (staff; absent: no suggestions). */
+  tagChoices?: readonly string[];
 };
 
 /** A person as a filter's summary names them. */
@@ -112,10 +115,10 @@ function AssigneeFilter({ staff, choices, filter }: { staff: boolean; choices: A
  * pagination. The page reads the data; the benchmark's floor (app/(bench)/bench-floor) renders
  * this same view from memory, so that the two differ only in what reading costs.
  */
-export function TicketList({ actor, params, page, views, assignees, filters, rowContext }: TicketListData) {
+export function TicketList({ actor, params, page, views, assignees, filters, rowContext, tagChoices }: TicketListData) {
   const staff = isStaff(actor);
   const filtered =
-    params.q !== "" || params.status.length > 0 || params.priority.length > 0 || params.assignee !== "" || params.requester !== "";
+    params.q !== "" || params.status.length > 0 || params.priority.length > 0 || params.assignee !== "" || params.requester !== "" || params.tags.length > 0;
   const href = (p: Partial<ListParams>) => `/tickets${listQuery({ ...params, ...p })}`;
   const { requester, assignee } = filters;
   const active = [
@@ -123,6 +126,7 @@ export function TicketList({ actor, params, page, views, assignees, filters, row
     ...params.priority,
     ...(assignee.kind === "me" ? ["assigned to me"] : assignee.kind === "none" ? ["unassigned"] : who(assignee) ? [`assigned to ${who(assignee)}`] : []),
     ...(who(requester) ? [`from ${who(requester)}`] : []),
+    ...(params.tags.length ? [`tagged ${params.tags.join(" and ")}`] : []),
   ];
   const requesterInvalid = requester.kind === "unknown";
   const exportHref = `/tickets/export${listQuery({ ...params, page: 1 })}`;
@@ -192,6 +196,20 @@ export function TicketList({ actor, params, page, views, assignees, filters, row
                 <FilterError id="requester-error" filter={requester} />
               </div>
             ) : null}
+            {staff ? (
+              <div className={`field ${styles.tags}`}>
+                <label htmlFor="tags">Tags</label>
+                {/* Several tags, separated by commas: tickets with all of them. */}
+                <input id="tags" name="tags" type="text" defaultValue={params.tags.join(", ")} aria-describedby="tags-hint"
+                  list={tagChoices?.length ? "tag-choices" : undefined} autoComplete="off" spellCheck={false} placeholder="billing, vip" />
+                <p className="visually-hidden" id="tags-hint">Tickets with all of these tags, up to {TAGS_PER_FILTER}, separated by commas.</p>
+                {tagChoices?.length ? (
+                  <datalist id="tag-choices">
+                    {tagChoices.map((t) => <option key={t} value={t} />)}
+                  </datalist>
+                ) : null}
+              </div>
+            ) : null}
             <div className="field">
               <label htmlFor="per">Per page</label>
               <select id="per" name="per" defaultValue={String(params.per)}>
@@ -218,7 +236,9 @@ export function TicketList({ actor, params, page, views, assignees, filters, row
 
       {page.pagesCapped ? (
         <p className="hint search-hint">
-          A search this broad shows its first {nf.format(page.pageCount)} pages. Add a word or a filter to narrow it.
+          {params.q
+            ? `A search this broad shows its first ${nf.format(page.pageCount)} pages. Add a word or a filter to narrow it.`
+            : `A view this broad shows its first ${nf.format(page.pageCount)} pages. Add a filter to narrow it.`}
         </p>
       ) : null}
 

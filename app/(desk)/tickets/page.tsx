@@ -6,6 +6,8 @@ import { listTickets, quickViews } from "@/lib/tickets/list";
 import { listAssignees, type AssigneeChoices } from "@/lib/people/queries";
 import { parseListParams } from "@/lib/tickets/list-params";
 import { resolveListFilters } from "@/lib/tickets/list-filters";
+import { mayReadTags } from "@/lib/tickets/permissions";
+import { mostUsedTags } from "@/lib/tickets/tags";
 import { TicketList } from "./TicketList";
 
 export const metadata: Metadata = { title: "Tickets" };
@@ -16,16 +18,20 @@ const NO_ONE: AssigneeChoices = { kind: "select", people: [] };
 
 export default async function TicketsPage({ searchParams }: { searchParams: SearchParams }) {
   const actor = await requireActor();
-  const params = parseListParams(await searchParams);
+  const typed = parseListParams(await searchParams);
+  // Tags are staff's: anyone else's URL with tags is the list without them (and its links keep none).
+  const tagged = mayReadTags(actor);
+  const params = tagged ? typed : { ...typed, tags: [] };
   // Who the Requester and Assignee filters name (an index lookup each), then the list by their ids.
   const resolving = resolveListFilters(actor, params);
-  const [resolved, page, views, assignees] = await Promise.all([
+  const [resolved, page, views, assignees, tagChoices] = await Promise.all([
     resolving,
     resolving.then((r) => listTickets(actor, r.params)),
     quickViews(actor),
     isStaff(actor) ? listAssignees() : Promise.resolve(NO_ONE),
+    tagged ? mostUsedTags() : Promise.resolve([]),
   ]);
   const rowContext = { zone: requestTimeZone().zone, now: new Date() };
   const filters = { requester: resolved.requester, assignee: resolved.assignee };
-  return <TicketList {...{ actor, params, page, views, assignees, filters, rowContext }} />;
+  return <TicketList {...{ actor, params, page, views, assignees, filters, rowContext, tagChoices }} />;
 }

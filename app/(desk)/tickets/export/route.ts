@@ -3,6 +3,8 @@ import { parseListParams } from "@/lib/tickets/list-params";
 import { exportTickets } from "@/lib/tickets/list";
 import { resolveListFilters } from "@/lib/tickets/list-filters";
 import { csvLine } from "@/lib/tickets/csv";
+import { mayReadTags } from "@/lib/tickets/permissions";
+import { formatTags } from "@/lib/tickets/tag-names";
 
 /**
  * The current filtered view as CSV, streamed a batch at a time so that 100,000 rows never sit in
@@ -23,11 +25,14 @@ export async function GET(request: Request) {
   })));
   // The Requester and Assignee filters as the list reads them: typed emails and names to ids.
   const { params } = await resolveListFilters(actor, typed);
+  // Staff's export has a Tags column; anyone else's has no trace of tags (their URL's are ignored).
+  const tagged = mayReadTags(actor);
   const encoder = new TextEncoder();
-  const batches = exportTickets(actor, params);
+  const batches = exportTickets(actor, tagged ? params : { ...params, tags: [] });
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
-      controller.enqueue(encoder.encode(csvLine(["Number", "Title", "Status", "Priority", "Requester", "Assignee", "Created", "Updated"])));
+      const head = ["Number", "Title", "Status", "Priority", "Requester", "Assignee", "Created", "Updated"];
+      controller.enqueue(encoder.encode(csvLine(tagged ? [...head, "Tags"] : head)));
     },
     async pull(controller) {
       const { value, done } = await batches.next();
@@ -38,7 +43,10 @@ export async function GET(request: Request) {
       controller.enqueue(
         encoder.encode(
           value
-            .map((t) => csvLine([t.number, t.title, t.status, t.priority, t.requester ?? "", t.assignee ?? "", t.createdAt.toISOString(), t.updatedAt.toISOString()]))
+            .map((t) => {
+              const cells = [t.number, t.title, t.status, t.priority, t.requester ?? "", t.assignee ?? "", t.createdAt.toISOString(), t.updatedAt.toISOString()];
+              return csvLine(tagged ? [...cells, formatTags(t.tags ?? [])] : cells);
+            })
             .join(""),
         ),
       );

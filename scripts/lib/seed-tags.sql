@@ -1,0 +1,11 @@
+PRAGMA journal_mode=WAL;
+BEGIN;
+INSERT INTO tag (name, tickets) VALUES ('common', 0), ('rare', 0), ('scarce', 0), ('vip', 0);
+INSERT INTO ticket_tag (ticketNumber, tagId) SELECT number, (SELECT id FROM tag WHERE name='common') FROM ticket WHERE (number * 7919) % 10000 < 3000;
+INSERT INTO ticket_tag (ticketNumber, tagId) SELECT number, (SELECT id FROM tag WHERE name='rare') FROM ticket WHERE (number * 104729) % 10000 < 100;
+INSERT INTO ticket_tag (ticketNumber, tagId) SELECT number, (SELECT id FROM tag WHERE name='scarce') FROM ticket WHERE (number * 1299709) % 10000 < 1;
+INSERT INTO ticket_tag (ticketNumber, tagId) SELECT number, (SELECT id FROM tag WHERE name='vip') FROM ticket WHERE (number * 15485863) % 10000 < 500;
+UPDATE tag SET tickets = (SELECT count(*) FROM ticket_tag WHERE tagId = tag.id);
+COMMIT;
+ANALYZE ticket_tag; ANALYZE tag;
+SELECT name, tickets FROM tag;
