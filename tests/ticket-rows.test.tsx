@@ -51,6 +51,7 @@ const rows: TicketRow[] = HOSTILE.flatMap((text, i) =>
     requester: j % 3 === 0 ? null : HOSTILE[(i + 1) % HOSTILE.length],
     assignee: j % 2 === 0 ? null : HOSTILE[(i + 2) % HOSTILE.length],
     updatedAt: new Date(now.getTime() - (i * 7 + j) ** 3 * 60_000),
+    version: 1,
   })),
 );
 

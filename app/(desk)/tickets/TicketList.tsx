@@ -12,6 +12,13 @@ import { IntentPrefetch } from "../../_components/IntentPrefetch";
 import { ticketRowsHtml, type RowContext } from "../../_components/ticket-rows";
 import { PersonInput } from "./PersonInput";
 import styles from "./filters.module.css";
+import type { BoundFormAction } from "@/lib/forms";
+import type { BulkField } from "@/lib/tickets/bulk-form";
+import { rowValue } from "@/lib/tickets/bulk-form";
+import type { SavedView } from "@/lib/tickets/saved-views";
+import { BULK_FORM, BulkForm, SelectAll } from "./BulkForm";
+import { SavedViewsPanel, viewCountText } from "./SavedViews";
+import type { ViewField } from "./list-actions";
 
 const COLUMNS: { sort: Sort; label: string; className: string }[] = [
   { sort: "number", label: "#", className: "col-number" },
@@ -35,6 +42,17 @@ export type TicketListData = {
   /** Who the URL's Requester and Assignee filters name (lib/tickets/list-filters.ts). */
   filters: { requester: PersonFilter; assignee: PersonFilter };
   rowContext: RowContext;
+  /**
+   * The list's own actions and the reader's saved views (the page passes them; the benchmark's
+   * floor leaves them out). `bulk` only for staff.
+   */
+  listActions?: {
+    bulk: BoundFormAction<BulkField> | null;
+    saveView: BoundFormAction<ViewField>;
+    deleteView: (form: FormData) => Promise<void>;
+    savedViews: SavedView[];
+    mayShareViews: boolean;
+  };
 };
 
 /** A person as a filter's summary names them. */
@@ -112,7 +130,7 @@ function AssigneeFilter({ staff, choices, filter }: { staff: boolean; choices: A
  * pagination. The page reads the data; the benchmark's floor (app/(bench)/bench-floor) renders
  * this same view from memory, so that the two differ only in what reading costs.
  */
-export function TicketList({ actor, params, page, views, assignees, filters, rowContext }: TicketListData) {
+export function TicketList({ actor, params, page, views, assignees, filters, rowContext, listActions }: TicketListData) {
   const staff = isStaff(actor);
   const filtered =
     params.q !== "" || params.status.length > 0 || params.priority.length > 0 || params.assignee !== "" || params.requester !== "";
@@ -126,6 +144,8 @@ export function TicketList({ actor, params, page, views, assignees, filters, row
   ];
   const requesterInvalid = requester.kind === "unknown";
   const exportHref = `/tickets/export${listQuery({ ...params, page: 1 })}`;
+  // Staff select rows for a bulk change; the checkboxes belong to the bulk form (BulkForm.tsx).
+  const bulk = staff && page.rows.length > 0 ? (listActions?.bulk ?? null) : null;
 
   return (
     <>
@@ -150,8 +170,20 @@ export function TicketList({ actor, params, page, views, assignees, filters, row
               </Link>
             </li>
           ))}
+          {listActions?.savedViews.map((v) => (
+            <li key={`view-${v.id}`} className="saved-view">
+              <Link href={v.href} prefetch={false}>
+                {v.name} <span className="count">{viewCountText(v)}</span>
+                {v.shared ? <span className="visually-hidden"> (shared)</span> : null}
+              </Link>
+            </li>
+          ))}
         </ul>
       </nav>
+      {listActions ? (
+        <SavedViewsPanel views={listActions.savedViews} query={listQuery({ ...params, page: 1 })} mayShare={listActions.mayShareViews}
+          save={listActions.saveView} remove={listActions.deleteView} />
+      ) : null}
 
       {/* Keyed by the query: on a client-side navigation (Clear filters, a quick view, a sort link)
           the uncontrolled fields would otherwise keep showing the previous filters. */}
@@ -238,13 +270,20 @@ export function TicketList({ actor, params, page, views, assignees, filters, row
           )}
         </div>
       ) : (
+        <>
+        {bulk ? <BulkForm apply={bulk} shown={page.rows.map(rowValue)} assignees={assignees} /> : null}
         <IntentPrefetch scope={listQuery(params)} className="table-wrap">
-          <table className="tickets">
+          <table className={bulk ? "tickets selectable" : "tickets"}>
             <caption className="visually-hidden">
               Tickets, sorted by {page.sort === "relevance" ? "best match" : `${COLUMNS.find((c) => c.sort === page.sort)?.label ?? ""} ${page.dir === "asc" ? "ascending" : "descending"}`}
             </caption>
             <thead>
               <tr>
+                {bulk ? (
+                  <th scope="col" className="col-select">
+                    <SelectAll />
+                  </th>
+                ) : null}
                 {COLUMNS.map((c) => {
                   // Marked when the person chose this column's order (or the list's default); a
                   // search's own order is described by the caption and, when broad, the note.
@@ -269,9 +308,10 @@ export function TicketList({ actor, params, page, views, assignees, filters, row
               </tr>
             </thead>
             {/* The rows are one string (ticket-rows.ts): the same markup, a fraction of the cost. */}
-            <tbody dangerouslySetInnerHTML={{ __html: ticketRowsHtml(page.rows, rowContext) }} />
+            <tbody dangerouslySetInnerHTML={{ __html: ticketRowsHtml(page.rows, rowContext, bulk ? { selectForm: BULK_FORM } : {}) }} />
           </table>
         </IntentPrefetch>
+        </>
       )}
 
       <nav aria-label="Pagination" className="pagination">

@@ -7,6 +7,9 @@ import { listAssignees, type AssigneeChoices } from "@/lib/people/queries";
 import { parseListParams } from "@/lib/tickets/list-params";
 import { resolveListFilters } from "@/lib/tickets/list-filters";
 import { TicketList } from "./TicketList";
+import { bulkUpdateAction, deleteViewAction, saveViewAction } from "./list-actions";
+import { listSavedViews } from "@/lib/tickets/saved-views";
+import { mayChangeInBulk, mayShareViews } from "@/lib/tickets/permissions";
 
 export const metadata: Metadata = { title: "Tickets" };
 
@@ -19,13 +22,21 @@ export default async function TicketsPage({ searchParams }: { searchParams: Sear
   const params = parseListParams(await searchParams);
   // Who the Requester and Assignee filters name (an index lookup each), then the list by their ids.
   const resolving = resolveListFilters(actor, params);
-  const [resolved, page, views, assignees] = await Promise.all([
+  const [resolved, page, views, assignees, savedViews] = await Promise.all([
     resolving,
     resolving.then((r) => listTickets(actor, r.params)),
     quickViews(actor),
     isStaff(actor) ? listAssignees() : Promise.resolve(NO_ONE),
+    listSavedViews(actor),
   ]);
   const rowContext = { zone: requestTimeZone().zone, now: new Date() };
   const filters = { requester: resolved.requester, assignee: resolved.assignee };
-  return <TicketList {...{ actor, params, page, views, assignees, filters, rowContext }} />;
+  const listActions = {
+    bulk: mayChangeInBulk(actor) ? bulkUpdateAction : null,
+    saveView: saveViewAction,
+    deleteView: deleteViewAction,
+    savedViews,
+    mayShareViews: mayShareViews(actor),
+  };
+  return <TicketList {...{ actor, params, page, views, assignees, filters, rowContext, listActions }} />;
 }
