@@ -1,11 +1,10 @@
 import "server-only";
-import { write, WriteMismatch, type Tx } from "../db";
+import { placeholders, write, WriteMismatch, type Tx } from "../db";
 import type { Actor } from "../people/identity";
 import { BULK_MAX } from "../limits";
-import { facts, updateTicketIn, type TicketChanges } from "./commands";
+import { updateTicketIn, type TicketChanges } from "./commands";
 import { ticketEvents, type Channel, type TicketFacts } from "./events";
 import { mayChangeInBulk } from "./permissions";
-import { getTicketRow } from "./reads";
 import { TooManyTags } from "./tags";
 import type { Priority, Status } from "./schema";
 
@@ -77,17 +76,14 @@ async function applyIn(tx: Tx, actor: Actor, targets: readonly BulkTarget[], c: 
   const changed: number[] = [];
   const unchanged: number[] = [];
   const skipped: { number: number; reason: SkipReason }[] = [];
-  const assigned = new Map<string, TicketFacts[]>();
+  const reassigned: number[] = [];
   const tags: TicketChanges["tags"] = c.addTag === undefined ? undefined : { add: [c.addTag] };
   for (const t of targets) {
     const result = await updateTicketIn(tx, actor, t.number, { status: c.status, priority: c.priority, assigneeId: c.assigneeId, tags, version: t.version }, BULK);
     switch (result.kind) {
       case "updated": {
         changed.push(t.number);
-        if (result.changes.some((ch) => ch.field === "assignee")) {
-          const row = await getTicketRow(actor, t.number, tx);
-          if (row?.assigneeId) assigned.set(row.assigneeId, [...(assigned.get(row.assigneeId) ?? []), facts(row)]);
-        }
+        if (result.changes.some((ch) => ch.field === "assignee")) reassigned.push(t.number);
         break;
       }
       case "unchanged":
@@ -111,6 +107,7 @@ async function applyIn(tx: Tx, actor: Actor, targets: readonly BulkTarget[], c: 
         throw new Error(`bulkUpdateTickets: ${result.kind} ${result.field}`);
     }
   }
+  const assigned = await newAssignees(tx, reassigned);
   if (assigned.size > 0) {
     await ticketEvents.emit(tx, {
       kind: "changed_in_bulk",
@@ -121,4 +118,20 @@ async function applyIn(tx: Tx, actor: Actor, targets: readonly BulkTarget[], c: 
     });
   }
   return { kind: "done", changed, unchanged, skipped };
+}
+
+/** The tickets given someone in this change, by their new assignee: one read for them all (by key). */
+async function newAssignees(tx: Tx, numbers: number[]): Promise<Map<string, TicketFacts[]>> {
+  const out = new Map<string, TicketFacts[]>();
+  if (numbers.length === 0) return out;
+  const rows = await tx.all<{ number: number | bigint; title: string; requesterId: string; requesterName: string; assigneeId: string | null }>(
+    `SELECT "number", "title", "requesterId", "requesterName", "assigneeId" FROM "ticket" WHERE "number" IN (${placeholders(numbers.length)}) ORDER BY "number"`,
+    ...numbers,
+  );
+  for (const r of rows) {
+    if (r.assigneeId === null) continue;
+    const facts: TicketFacts = { number: Number(r.number), title: r.title, requesterId: r.requesterId, requesterName: r.requesterName, assigneeId: r.assigneeId };
+    out.set(r.assigneeId, [...(out.get(r.assigneeId) ?? []), facts]);
+  }
+  return out;
 }
