@@ -120,6 +120,7 @@ const TABLES = [
   "file_blob",
   "desk_setting",
   "audit_log",
+  "saved_view",
 ] as const;
 
 /** The embedded store's files (SQLite keeps them under the data folder), by name. */

@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { models as db, write } from "@/lib/db";
 import { createTicket, updateTicket } from "@/lib/tickets/commands";
-import { deleteView, listSavedViews, saveView } from "@/lib/tickets/saved-views";
+import { deleteView, listSavedViews, SAVED_VIEWS_SQL, saveView } from "@/lib/tickets/saved-views";
+import { bindable, numbered } from "@/lib/db/sql";
+import { onPostgres } from "../dialect";
 import { SAVED_VIEWS_PER_PERSON } from "@/lib/limits";
 import type { Actor, Role } from "@/lib/people/identity";
 
@@ -76,5 +78,28 @@ describe("saved views", () => {
     for (let i = 1; i < SAVED_VIEWS_PER_PERSON; i++) expect(await saved(otto, `View ${i}`, "")).toMatchObject({ kind: "saved" });
     expect(await saved(otto, "One too many", "")).toMatchObject({ kind: "refused", field: "name", message: expect.stringContaining("delete one first") });
     expect((await listSavedViews(otto)).filter((v) => !v.shared)).toHaveLength(SAVED_VIEWS_PER_PERSON);
+  });
+});
+
+describe("the saved views' read", () => {
+  it("walks its two indexes, never the table", async () => {
+    const args = [ada.id, 20, true, 20];
+    if (onPostgres) {
+      // A handful of rows: told to avoid sequential scans (on the one connection of a transaction),
+      // the planner must have an index for each half.
+      const [, rows] = await db.$transaction([
+        db.$executeRawUnsafe(`SET LOCAL enable_seqscan = off`),
+        db.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(`EXPLAIN ${numbered(SAVED_VIEWS_SQL)}`, ...args.map((a) => bindable(a, "postgres"))),
+      ]);
+      const plan = rows.map((r) => r["QUERY PLAN"]).join("\n");
+      expect(plan).not.toMatch(/Seq Scan on saved_view/);
+      expect(plan).toMatch(/saved_view_ownerId_id_idx/);
+      return;
+    }
+    const rows = await db.$queryRawUnsafe<{ detail: string }[]>(`EXPLAIN QUERY PLAN ${SAVED_VIEWS_SQL}`, ...args.map((a) => bindable(a)));
+    const plan = rows.map((r) => r.detail);
+    expect(plan.filter((d) => /^SCAN saved_view/.test(d)), plan.join("\n")).toEqual([]);
+    expect(plan.join("\n")).toMatch(/saved_view_ownerId_id_idx/);
+    expect(plan.join("\n")).toMatch(/saved_view_shared_id_idx/);
   });
 });
