@@ -60,6 +60,10 @@ type Ctx = {
   removedFile: number;
   /** Per poster: an active person of the suite's own to Deactivate. */
   toDeactivate: Record<Poster, string>;
+  /** Per poster: a saved view of their own for Delete view (anonymous: Rita's); and the agent's own, and a shared one of the admin's. */
+  views: Record<Poster, number>;
+  agentView: number;
+  sharedView: number;
 };
 
 const version = async (n: number) => (await db.get<{ version: number }>(`SELECT "version" FROM "ticket" WHERE "number" = ?`, n))!.version;
@@ -117,6 +121,7 @@ const stamp = `${Date.now()}${crypto.randomBytes(2).toString("hex")}`;
 /** Counters that make each valid invitation and sign-up setting new. */
 let invitations = 0;
 let policies = 0;
+let savedViews = 0;
 const idOf = (c: Ctx, who: Poster) => (who === "anonymous" ? null : c.ids[who]);
 
 /** The kinds of mail a person chooses at /settings (lib/mail/kinds.ts); the last three reach only staff. */
@@ -147,6 +152,58 @@ async function settingsForm(c: Ctx, who: Poster): Promise<Field[]> {
 }
 
 const CASES: Record<string, Case> = {
+  "app/(desk)/tickets/list-actions.ts#bulkUpdateAction": {
+    page: () => "/tickets",
+    bound: () => [],
+    withState: true,
+    // Rita's ticket at the version the list would show, its status moved on each time; forged
+    // for the requesters (refused: bulk changes are staff's).
+    valid: async (c): Promise<Field[]> => {
+      const current = STATUS_NAMES[(await statusOf(c.rita)) - 1];
+      return [["ticket", `${c.rita}:${await version(c.rita)}`], ["status", current === "In progress" ? "Waiting" : "In progress"], ["intent", "apply"]];
+    },
+    allowed: staff,
+    hostile: async (c) => ({
+      // Nothing selected, malformed rows, a stale version (skipped), a ticket that does not exist.
+      ticket: [MISSING, "", "abc", `${c.rita}`, `${c.rita}:1:1`, `${c.rita}:-1`, '{"gt":0}', "99999999:1", "0:1", `${c.rita}:${(await version(c.rita)) - 1}`, `${c.otto}:999999`],
+      status: ["Archived", "open", '{"in":[1,2]}'],
+      priority: ["Critical", "0"],
+      // A requester, nobody, or too long: the whole change is refused.
+      assignee: ["no-such-user", c.ids.requester, ACCOUNTS.requester.email, "nobody@example.test", long(255), '{"not":""}'],
+      tag: ["no spaces!", long(100), "a,b"],
+      intent: ["delete", ""],
+      all: ["yes", "true"],
+      shown: ["abc", `${c.rita}`],
+    }),
+  },
+  "app/(desk)/tickets/list-actions.ts#saveViewAction": {
+    page: () => "/tickets",
+    bound: () => [],
+    withState: true,
+    // Admins share theirs (as only they may); a new name each time, within the per-person cap.
+    valid: (_c, who) => [["name", `Fuzz view ${who} ${stamp} ${++savedViews}`], ["query", "?status=Open&sort=number"], ...(who === "admin" ? ([["share", "on"]] as Field[]) : [])],
+    allowed: signedIn,
+    hostile: (_c, who) => ({
+      name: [MISSING, "", "   ", long(61)],
+      query: [long(2001)],
+      share: ["yes", "true", "", ...(who === "admin" ? [] : ["on"])],
+    }),
+  },
+  "app/(desk)/tickets/list-actions.ts#deleteViewAction": {
+    page: () => "/tickets",
+    bound: () => [],
+    withState: false,
+    valid: (c, who) => [["view", String(c.views[who])]],
+    allowed: signedIn,
+    // Someone else's view (the agent's; for the agent, a requester's), the admin's shared one for anyone but the admin, ids that name nothing or are not ids.
+    hostile: (c, who) => ({
+      view: [MISSING, "", "0", "-1", "1.5", "abc", '{"gt":0}', "99999999999", String(who === "agent" ? c.views.requester : c.agentView), ...(who === "admin" ? [] : [String(c.sharedView)])],
+    }),
+    effect: async (c, who) => async (mayAct) => {
+      const left = await db.get(`SELECT 1 FROM "saved_view" WHERE "id" = ?`, c.views[who]);
+      expect(left === undefined, "control: their view deleted").toBe(mayAct);
+    },
+  },
   "app/(desk)/tickets/actions.ts#createTicketAction": {
     page: () => "/tickets/new",
     bound: () => [],
@@ -573,7 +630,15 @@ test.beforeAll(async () => {
   const ottoFile = await newFile(otto, `fuzz-otto-${stamp}.txt`);
   const removedFile = await newFile(rita, `fuzz-removed-${stamp}.txt`, ids.agent);
   const toDeactivate = await perPoster((who) => newPerson(`Fuzz Active ${who}`, `fuzz-active-${who}-${stamp}@example.test`));
-  ctx = { rita, otto, ids, resetIds, forgot, resetToken, orphanToken, failedMail, sentMail, proofToken, files, ottoFile, removedFile, toDeactivate };
+  const newView = async (owner: string, name: string, shared = false) =>
+    (await db.get<{ id: number }>(
+      `INSERT INTO "saved_view" ("ownerId", "name", "query", "shared", "createdAt") VALUES (?, ?, '?status=Open', ?, ?) RETURNING "id"`,
+      owner, `${name} ${stamp}`, shared, sqlDate(now),
+    ))!.id;
+  const views = await perPoster((who) => newView(who === "anonymous" ? ids.requester : ids[who], `Fuzz delete ${who}`));
+  const agentView = await newView(ids.agent, "Fuzz agent's own");
+  const sharedView = await newView(ids.admin, "Fuzz shared", true);
+  ctx = { rita, otto, ids, resetIds, forgot, resetToken, orphanToken, failedMail, sentMail, proofToken, files, ottoFile, removedFile, toDeactivate, views, agentView, sharedView };
   expect(ctx.rita).toBeGreaterThan(0);
   expect(ctx.otto).toBeGreaterThan(0);
 });
