@@ -10,6 +10,13 @@ import { normaliseTag, TAG_MAX, TAG_RULE } from "./tag-names";
  * choice, a view's query (which is parsed again, by parseListParams, every time it is used).
  */
 
+/**
+ * The id of the list's bulk form: the rows' checkboxes and "Select all on this page" name it
+ * (form="bulk"), so that the table need not be inside it. Here, not in the client component: a
+ * server component importing a value from a "use client" module gets a reference, not the value.
+ */
+export const BULK_FORM = "bulk";
+
 /** A selected row, as its checkbox sends it: "number:version" (the version the list was drawn at). */
 export const rowValue = (t: { number: number; version: number }) => `${t.number}:${t.version}`;
 

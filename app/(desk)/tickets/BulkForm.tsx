@@ -6,13 +6,11 @@ import { SelectField, TextField } from "../../_components/Field";
 import { FormMessage } from "../../_components/FormMessage";
 import type { BoundFormAction, FormState } from "@/lib/forms";
 import type { AssigneeChoices } from "@/lib/people/queries";
-import type { BulkField } from "@/lib/tickets/bulk-form";
+import { BULK_FORM, type BulkField } from "@/lib/tickets/bulk-form";
 import { PRIORITIES, STATUSES } from "@/lib/tickets/schema";
 import { TAG_MAX } from "@/lib/tickets/tag-names";
 import { PersonInput } from "./PersonInput";
 
-/** The id of the bulk form: the rows' checkboxes and "Select all on this page" name it (form="bulk"). */
-export const BULK_FORM = "bulk";
 
 const initial: FormState<BulkField> = { fieldErrors: {}, values: {} };
 

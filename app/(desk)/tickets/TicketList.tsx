@@ -14,9 +14,9 @@ import { PersonInput } from "./PersonInput";
 import styles from "./filters.module.css";
 import type { BoundFormAction } from "@/lib/forms";
 import type { BulkField } from "@/lib/tickets/bulk-form";
-import { rowValue } from "@/lib/tickets/bulk-form";
+import { BULK_FORM, rowValue } from "@/lib/tickets/bulk-form";
 import type { SavedView } from "@/lib/tickets/saved-views";
-import { BULK_FORM, BulkForm, SelectAll } from "./BulkForm";
+import { BulkForm, SelectAll } from "./BulkForm";
 import { SavedViewsPanel, viewCountText } from "./SavedViews";
 import type { ViewField } from "./list-actions";
 
