@@ -17,7 +17,8 @@ import type { BulkField } from "@/lib/tickets/bulk-form";
 import { BULK_FORM, rowValue } from "@/lib/tickets/bulk-form";
 import type { SavedView } from "@/lib/tickets/saved-views";
 import { BulkForm, SelectAll } from "./BulkForm";
-import { SavedViewsPanel, viewCountText } from "./SavedViews";
+import { viewCountText } from "./SavedViews";
+import { SavedViewsPanel } from "./SavedViewsPanel";
 import type { ViewField } from "./list-actions";
 
 const COLUMNS: { sort: Sort; label: string; className: string }[] = [
@@ -181,7 +182,7 @@ export function TicketList({ actor, params, page, views, assignees, filters, row
         </ul>
       </nav>
       {listActions ? (
-        <SavedViewsPanel views={listActions.savedViews} query={listQuery({ ...params, page: 1 })} mayShare={listActions.mayShareViews}
+        <SavedViewsPanel views={listActions.savedViews.filter((v) => v.deletable).map(({ id, name, shared }) => ({ id, name, shared }))} query={listQuery({ ...params, page: 1 })} mayShare={listActions.mayShareViews}
           save={listActions.saveView} remove={listActions.deleteView} />
       ) : null}
 
