@@ -22,7 +22,7 @@ const SHOWING = /^Showing (\d[\d,]*)–(\d[\d,]*) of (\d[\d,]*) tickets$|^Showin
 const rowsOf = (page: Page) => page.locator("table tbody tr");
 // Staff's rows start with a "Select ticket #N" cell (bulk changes), which is no column of COLUMNS.
 const cell = (row: Locator, column: (typeof COLUMNS)[number]) => row.locator("td:not(.col-select)").nth(COLUMNS.indexOf(column));
-const numbersShown = (page: Page) => rowsOf(page).locator("td:first-child").allTextContents();
+const numbersShown = (page: Page) => rowsOf(page).locator("td.col-number").allTextContents();
 const summary = (page: Page) => page.getByRole("status").filter({ hasText: /^Showing / });
 /** A pill's text: a decorative (aria-hidden) icon, then the word. */
 const pill = (word: string) => new RegExp(`^[^A-Za-z]*${word}$`);

@@ -467,7 +467,7 @@ test.describe("the ticket list", () => {
     const numbers = async () => {
       const rows = await search(agent, word, "&sort=updated");
       await expect(rows).toHaveCount(2);
-      return rows.locator("td:first-child").allTextContents();
+      return rows.locator("td.col-number").allTextContents();
     };
     expect(await numbers()).toEqual([String(newer), String(older)]);
     await expect(agent.getByRole("columnheader", { name: "Updated" })).toHaveAttribute("aria-sort", "descending");
