@@ -123,7 +123,7 @@ test.describe("axe finds no violations", () => {
     await expectNoViolations(agent, browser, javaScriptEnabled, "/tickets with a bulk error");
 
     await agent.getByRole("checkbox", { name: `Select ticket #${a}`, exact: true }).check();
-    await agent.getByLabel("Set status").selectOption("Waiting");
+    await agent.getByLabel("Mark as").selectOption("Waiting");
     await agent.getByRole("button", { name: "Apply to selected" }).click();
     await expect(agent.getByRole("status").filter({ hasText: /^Changed/ })).toHaveText(`Changed 1 ticket: #${a}.`);
     await agent.getByText("Save or delete views").click();

@@ -44,7 +44,7 @@ test.describe("bulk changes", () => {
     await list(agent, `?q=${word}`);
     await agent.getByRole("checkbox", { name: `Select ticket #${a.number}`, exact: true }).check();
     await agent.getByRole("checkbox", { name: `Select ticket #${c.number}`, exact: true }).check();
-    await agent.getByLabel("Set status").selectOption("Waiting");
+    await agent.getByLabel("Mark as").selectOption("Waiting");
     await agent.getByRole("button", { name: "Apply to selected" }).click();
     // Rows in the list's order (most recently updated first).
     await expect(report(agent)).toHaveText(`Changed 2 tickets: #${c.number}, #${a.number}.`);
@@ -68,7 +68,7 @@ test.describe("bulk changes", () => {
     const admin = await as("admin");
     await list(admin, `?q=${word}`);
     await admin.getByRole("checkbox", { name: `Select ticket #${b.number}`, exact: true }).check();
-    await admin.getByLabel("Set priority").selectOption("Low");
+    await admin.getByLabel("Prioritise as").selectOption("Low");
     await admin.getByRole("button", { name: "Apply to selected" }).click();
     await expect(report(admin)).toHaveText(`Changed 1 ticket: #${b.number}.`);
 
@@ -77,7 +77,7 @@ test.describe("bulk changes", () => {
       for (const t of [a, b, c]) await expect(agent.getByRole("checkbox", { name: `Select ticket #${t.number}`, exact: true })).toBeChecked();
       await expect(agent.getByText("3 selected", { exact: true })).toBeVisible();
     }
-    await agent.getByLabel("Set priority").selectOption("Urgent");
+    await agent.getByLabel("Prioritise as").selectOption("Urgent");
     await agent.getByRole("button", { name: "Apply to selected" }).click();
     await expect(report(agent)).toHaveText(
       `Changed 2 tickets: #${c.number}, #${a.number}. Skipped 1: #${b.number} (changed by someone else since the list was drawn).`,

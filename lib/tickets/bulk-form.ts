@@ -38,7 +38,7 @@ const leaveOr = <T extends readonly [string, ...string[]]>(values: T, message: s
   z.preprocess((v) => (v === undefined ? "" : v), z.union([z.literal(""), z.enum(values)], { message })).transform((v) => (v === "" ? undefined : v));
 
 /**
- * "Set assignee": "" leave as it is, "me", "none" (Unassigned), or someone: an id (the select's)
+ * "Assign to": "" leave as it is, "me", "none" (Unassigned), or someone: an id (the select's)
  * or an email (typed where there are too many agents to list); "Me" and "Unassigned" typed too.
  */
 const assignee = z

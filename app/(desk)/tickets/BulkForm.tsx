@@ -16,6 +16,10 @@ const initial: FormState<BulkField> = { fieldErrors: {}, values: {} };
 
 const LEAVE = { value: "", label: "Leave as is" };
 
+// The fields' names hold none of the filter form's words ("Status", "Priority", "Assignee",
+// "Tags", "Search"), not even inside a longer name: a label found by its words (a screen
+// reader's search, a test's getByLabel) must find one field.
+
 /** The checkboxes that belong to the bulk form, wherever they are on the page. */
 const boxes = () => Array.from(document.querySelectorAll<HTMLInputElement>(`input[type=checkbox][form="${BULK_FORM}"][name="ticket"]`));
 const allBox = () => document.querySelector<HTMLInputElement>(`input[type=checkbox][form="${BULK_FORM}"][name="all"]`);
@@ -92,9 +96,9 @@ export function BulkForm({ apply, shown, assignees }: Props) {
       <details className="bulk-more">
         <summary>Change selected tickets</summary>
         <div className="bulk-fields">
-          <SelectField key={`s${key}`} name="status" label="Set status" options={[LEAVE, ...STATUSES]} defaultValue={v.status ?? ""}
+          <SelectField key={`s${key}`} name="status" label="Mark as" options={[LEAVE, ...STATUSES]} defaultValue={v.status ?? ""}
             errors={state.fieldErrors.status} />
-          <SelectField key={`p${key}`} name="priority" label="Set priority" options={[LEAVE, ...PRIORITIES]} defaultValue={v.priority ?? ""}
+          <SelectField key={`p${key}`} name="priority" label="Prioritise as" options={[LEAVE, ...PRIORITIES]} defaultValue={v.priority ?? ""}
             errors={state.fieldErrors.priority} />
           <AssigneeField key={`a${key}`} choices={assignees} value={v.assignee} errors={state.fieldErrors.assignee} />
           <TextField key={`t${key}`} name="tag" label="Add tag" defaultValue={v.tag ?? ""} errors={state.fieldErrors.tag}
@@ -108,18 +112,18 @@ export function BulkForm({ apply, shown, assignees }: Props) {
   );
 }
 
-/** "Set assignee": leave, Me, Unassigned or an agent (a select when few enough to list, else an email typed). */
+/** "Assign to": leave, Me, Unassigned or an agent (a select when few enough to list, else an email typed). */
 function AssigneeField({ choices, value, errors }: { choices: AssigneeChoices; value?: string; errors?: string[] }) {
   if (choices.kind === "select") {
     return (
-      <SelectField name="assignee" label="Set assignee" defaultValue={value ?? ""} errors={errors}
+      <SelectField name="assignee" label="Assign to" defaultValue={value ?? ""} errors={errors}
         options={[LEAVE, { value: "me", label: "Me" }, { value: "none", label: "Unassigned" }, ...choices.people.map((a) => ({ value: a.id, label: a.label }))]} />
     );
   }
   const ids = { input: "f-assignee", hint: "f-assignee-hint", error: "f-assignee-error" };
   return (
     <div className="field">
-      <label htmlFor={ids.input}>Set assignee</label>
+      <label htmlFor={ids.input}>Assign to</label>
       <p className="hint" id={ids.hint}>An agent’s email, Me or Unassigned; empty to leave as is.</p>
       <PersonInput id={ids.input} name="assignee" defaultValue={value ?? ""} suggest="assignee" fixed={["Me", "Unassigned"]}
         placeholder="name@example.com" invalid={Boolean(errors?.length)}
