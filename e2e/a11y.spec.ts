@@ -112,6 +112,30 @@ test.describe("axe finds no violations", () => {
     await expectNoViolations(rita, browser, javaScriptEnabled, "/tickets as requester");
   });
 
+  test("/tickets with a bulk change's report, an error, and saved views open", async ({ as, tickets, browser, javaScriptEnabled }) => {
+    const agent = await as("agent");
+    const word = unique("axebulk");
+    const a = await tickets.create(agent, { title: `Bulk one ${word}` });
+    await tickets.create(agent, { title: `Bulk two ${word}` });
+    await agent.goto(`/tickets?q=${word}`);
+    await agent.getByRole("button", { name: "Apply to selected" }).click();
+    await expect(alertOf(agent)).toHaveText("Select at least one ticket.");
+    await expectNoViolations(agent, browser, javaScriptEnabled, "/tickets with a bulk error");
+
+    await agent.getByRole("checkbox", { name: `Select ticket #${a}`, exact: true }).check();
+    await agent.getByLabel("Mark as").selectOption("Waiting");
+    await agent.getByRole("button", { name: "Apply to selected" }).click();
+    await expect(agent.getByRole("status").filter({ hasText: /^Changed/ })).toHaveText(`Changed 1 ticket: #${a}.`);
+    await agent.getByText("Save or delete views").click();
+    await agent.getByLabel("View name").fill(`Axe ${word}`);
+    await agent.getByRole("button", { name: "Save view" }).click();
+    await expect(agent.getByRole("navigation", { name: "Quick views" }).getByRole("link", { name: new RegExp(`^Axe ${word}`) })).toBeVisible();
+    // Open after a save (so that its answer shows); opened again if not.
+    if ((await agent.locator("details.views-panel").getAttribute("open")) === null) await agent.getByText("Save or delete views").click();
+    await expectNoViolations(agent, browser, javaScriptEnabled, "/tickets with a saved view and the views panel open");
+    await agent.getByRole("listitem").filter({ hasText: `Axe ${word}` }).getByRole("button", { name: "Delete view" }).click();
+  });
+
   test("/tickets/new, plain and after a failed submit", async ({ as, browser, javaScriptEnabled }) => {
     const rita = await as("requester");
     await rita.goto("/tickets/new");

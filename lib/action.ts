@@ -31,6 +31,11 @@ type Spec<B extends Bound, S extends z.ZodObject, F extends string, A, R> = {
   /** The form's fields. Values are strings or absent; files are dropped. */
   form: S;
   /**
+   * Fields sent many times (a list's checkboxes): read as every value, in order, an array of
+   * strings (empty when absent); their schema bounds how many.
+   */
+  lists?: readonly string[];
+  /**
    * The one field that carries files, if any (lib/files/uploads.ts reads them): more than a
    * message may carry is an error on this field, with the others'. The files reach `run` unstored.
    */
@@ -79,8 +84,14 @@ export function defineAction<
       if (!parsed.success) return spec.rejected;
       args.push(parsed.data);
     }
-    const input: Record<string, string | undefined> = {};
+    const input: Record<string, string | string[] | undefined> = {};
     for (const f of fields) {
+      if (spec.lists?.includes(f)) {
+        const vs = form.getAll(f);
+        if (vs.some((v) => typeof v !== "string" || isUploadToken(v))) return spec.rejected;
+        input[f] = vs as string[];
+        continue;
+      }
       const v = form.get(f);
       // No form of ours sends a file in a text field: one there (as Next.js read it, or as the
       // front door's token for it) is not our form.

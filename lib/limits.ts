@@ -18,6 +18,13 @@ export const COMMENT_MAX = 20_000;
 /** What the list's search box takes. */
 export const QUERY_MAX = 200;
 
+/** Tickets one bulk change takes: a page of the list at its largest (PAGE_SIZES). */
+export const BULK_MAX = 100;
+/** Saved views: each person's own, the shared ones on the desk, and a name's length. */
+export const SAVED_VIEWS_PER_PERSON = 20;
+export const SHARED_VIEWS_MAX = 20;
+export const VIEW_NAME_MAX = 60;
+
 /**
  * One page of a ticket's conversation: at most this many comments, and no more text than
  * COMMENTS_PAGE_CHARS (a page always shows at least one comment), so that a ticket page costs

@@ -61,6 +61,7 @@ const rows: TicketRow[] = HOSTILE.flatMap((text, i) =>
     updatedAt: new Date(now.getTime() - (i * 7 + j) ** 3 * 60_000),
     // Staff's rows carry tags (none, one, several); a requester's carry none at all.
     tags: j % 3 === 0 ? undefined : j % 3 === 1 ? [] : ["billing", "vip", "café"],
+    version: 1,
   })),
 );
 

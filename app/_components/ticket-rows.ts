@@ -31,7 +31,19 @@ function titleHtml(t: TicketRow, title: string): string {
   return `<span class="title-tags">${link}<ul class="tags" aria-label="Tagged">${chips}</ul></span>`;
 }
 
-export function ticketRowsHtml(rows: TicketRow[], { zone, now }: RowContext): string {
+/**
+ * A row's "Select ticket #N" checkbox (staff's bulk changes): part of the form with id `form`
+ * (the list's bulk form, which is not around the table), carrying the number and the version the
+ * row was drawn at (lib/tickets/bulk-form.ts). The label around it is the touch target.
+ */
+function selectCell(t: TicketRow, form: string): string {
+  return (
+    `<td class="col-select"><label class="select-box"><input type="checkbox" form="${escapeHtml(form)}" name="ticket" value="${t.number}:${t.version}">` +
+    `<span class="visually-hidden">Select ticket #${t.number}</span></label></td>`
+  );
+}
+
+export function ticketRowsHtml(rows: TicketRow[], { zone, now }: RowContext, opts: { selectForm?: string } = {}): string {
   let out = "";
   for (const t of rows) {
     const title = escapeHtml(t.title);
@@ -39,7 +51,7 @@ export function ticketRowsHtml(rows: TicketRow[], { zone, now }: RowContext): st
     const status = slug(t.status);
     const priority = slug(t.priority);
     out +=
-      `<tr><td class="col-number" data-label="#">${t.number}</td>` +
+      `<tr>${opts.selectForm ? selectCell(t, opts.selectForm) : ""}<td class="col-number" data-label="#">${t.number}</td>` +
       `<td class="col-title" data-label="Title">${titleHtml(t, title)}</td>` +
       `<td class="col-status" data-label="Status"><span class="pill status-${status}"><span aria-hidden="true" class="pill-icon">${STATUS_ICON[t.status]}</span>${escapeHtml(t.status)}</span></td>` +
       `<td class="col-priority" data-label="Priority"><span class="pill priority-${priority}"><span aria-hidden="true" class="pill-icon">${PRIORITY_ICON[t.priority]}</span>${escapeHtml(t.priority)}</span></td>` +

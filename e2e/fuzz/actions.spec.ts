@@ -72,6 +72,10 @@ type Ctx = {
   mine: Record<Poster, number>;
   /** Per poster: a tag of the suite's own to Rename (the admin's is renamed back and forth). */
   tags: Record<Poster, number>;
+  /** Per poster: a saved view of their own for Delete view (anonymous: Rita's); and the agent's own, and a shared one of the admin's. */
+  views: Record<Poster, number>;
+  agentView: number;
+  sharedView: number;
 };
 
 const version = async (n: number) => (await db.get<{ version: number }>(`SELECT "version" FROM "ticket" WHERE "number" = ?`, n))!.version;
@@ -137,6 +141,7 @@ const HOSTILE_REPLY = (c: Ctx) => ({
   name: [MISSING, "", "   ", "\r\n\t", long(101), c.replyName.toUpperCase(), ` ${c.replyName.toLowerCase()} `],
   body: [MISSING, "", "  \n ", long(20_001), "Hi {{customer.name}}", "{{ticket.id}}"],
 });
+let savedViews = 0;
 const idOf = (c: Ctx, who: Poster) => (who === "anonymous" ? null : c.ids[who]);
 
 /** The kinds of mail a person chooses at /settings (lib/mail/kinds.ts); the last three reach only staff. */
@@ -178,6 +183,58 @@ const tagName = (who: Poster, v: "a" | "b") => `fuzz-${who}-${stamp}-${v}`;
 const tagNameOf = async (id: number) => (await db.get<{ name: string }>(`SELECT "name" FROM "tag" WHERE "id" = ?`, id))?.name;
 
 const CASES: Record<string, Case> = {
+  "app/(desk)/tickets/list-actions.ts#bulkUpdateAction": {
+    page: () => "/tickets",
+    bound: () => [],
+    withState: true,
+    // Rita's ticket at the version the list would show, its status moved on each time; forged
+    // for the requesters (refused: bulk changes are staff's).
+    valid: async (c): Promise<Field[]> => {
+      const current = STATUS_NAMES[(await statusOf(c.rita)) - 1];
+      return [["ticket", `${c.rita}:${await version(c.rita)}`], ["status", current === "In progress" ? "Waiting" : "In progress"], ["intent", "apply"]];
+    },
+    allowed: staff,
+    hostile: async (c) => ({
+      // Nothing selected, malformed rows, a stale version (skipped), a ticket that does not exist.
+      ticket: [MISSING, "", "abc", `${c.rita}`, `${c.rita}:1:1`, `${c.rita}:-1`, '{"gt":0}', "99999999:1", "0:1", `${c.rita}:${(await version(c.rita)) - 1}`, `${c.otto}:999999`],
+      status: ["Archived", "open", '{"in":[1,2]}'],
+      priority: ["Critical", "0"],
+      // A requester, nobody, or too long: the whole change is refused.
+      assignee: ["no-such-user", c.ids.requester, ACCOUNTS.requester.email, "nobody@example.test", long(255), '{"not":""}'],
+      tag: ["no spaces!", long(100), "a,b"],
+      intent: ["delete", ""],
+      all: ["yes", "true"],
+      shown: ["abc", `${c.rita}`],
+    }),
+  },
+  "app/(desk)/tickets/list-actions.ts#saveViewAction": {
+    page: () => "/tickets",
+    bound: () => [],
+    withState: true,
+    // Admins share theirs (as only they may); a new name each time, within the per-person cap.
+    valid: (_c, who) => [["name", `Fuzz view ${who} ${stamp} ${++savedViews}`], ["query", "?status=Open&sort=number"], ...(who === "admin" ? ([["share", "on"]] as Field[]) : [])],
+    allowed: signedIn,
+    hostile: (_c, who) => ({
+      name: [MISSING, "", "   ", long(61)],
+      query: [long(2001)],
+      share: ["yes", "true", "", ...(who === "admin" ? [] : ["on"])],
+    }),
+  },
+  "app/(desk)/tickets/list-actions.ts#deleteViewAction": {
+    page: () => "/tickets",
+    bound: () => [],
+    withState: false,
+    valid: (c, who) => [["view", String(c.views[who])]],
+    allowed: signedIn,
+    // Someone else's view (the agent's; for the agent, a requester's), the admin's shared one for anyone but the admin, ids that name nothing or are not ids.
+    hostile: (c, who) => ({
+      view: [MISSING, "", "0", "-1", "1.5", "abc", '{"gt":0}', "99999999999", String(who === "agent" ? c.views.requester : c.agentView), ...(who === "admin" ? [] : [String(c.sharedView)])],
+    }),
+    effect: async (c, who) => async (mayAct) => {
+      const left = await db.get(`SELECT 1 FROM "saved_view" WHERE "id" = ?`, c.views[who]);
+      expect(left === undefined, "control: their view deleted").toBe(mayAct);
+    },
+  },
   "app/(desk)/tickets/actions.ts#createTicketAction": {
     page: () => "/tickets/new",
     bound: () => [],
@@ -756,7 +813,15 @@ test.beforeAll(async () => {
   const merges = await perPoster(async () => ({ into: await ritasTicket(), from: await ritasTicket() }));
   const mine = await perPoster(() => ritasTicket());
   const tags = await perPoster(async (who) => (await db.get<{ id: number }>(`INSERT INTO "tag" ("name") VALUES (?) RETURNING "id"`, tagName(who, "a")))!.id);
-  ctx = { rita, otto, ids, resetIds, forgot, resetToken, orphanToken, failedMail, sentMail, proofToken, files, ottoFile, removedFile, toDeactivate, reply, replyName, replies, doomedReplies, merges, mine, tags };
+  const newView = async (owner: string, name: string, shared = false) =>
+    (await db.get<{ id: number }>(
+      `INSERT INTO "saved_view" ("ownerId", "name", "query", "shared", "createdAt") VALUES (?, ?, '?status=Open', ?, ?) RETURNING "id"`,
+      owner, `${name} ${stamp}`, shared, sqlDate(now),
+    ))!.id;
+  const views = await perPoster((who) => newView(who === "anonymous" ? ids.requester : ids[who], `Fuzz delete ${who}`));
+  const agentView = await newView(ids.agent, "Fuzz agent's own");
+  const sharedView = await newView(ids.admin, "Fuzz shared", true);
+  ctx = { rita, otto, ids, resetIds, forgot, resetToken, orphanToken, failedMail, sentMail, proofToken, files, ottoFile, removedFile, toDeactivate, reply, replyName, replies, doomedReplies, merges, mine, tags, views, agentView, sharedView };
   expect(ctx.rita).toBeGreaterThan(0);
   expect(ctx.otto).toBeGreaterThan(0);
 });

@@ -123,6 +123,7 @@ const TABLES = [
   "saved_reply",
   "tag",
   "ticket_tag",
+  "saved_view",
 ] as const;
 
 /** The embedded store's files (SQLite keeps them under the data folder), by name. */

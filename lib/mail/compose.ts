@@ -178,6 +178,18 @@ export function assignedMail(to: Recipient, t: TicketFacts, by: { name: string; 
   return { subject: ticketSubject(t, "Assigned to you: "), ...render(to, blocks, ctx, REPLY_FOOTER) };
 }
 
+/** Several tickets given to one person in one bulk change: one mail that lists them (at most `shown`). */
+export function assignedManyMail(to: Recipient, tickets: TicketFacts[], by: { name: string; at: Date }, ctx: MailContext, shown = 20): Composed {
+  const list = tickets.slice(0, shown);
+  const more = tickets.length - list.length;
+  const blocks: Block[] = [
+    { kind: "p", text: `${by.name} assigned ${tickets.length} tickets to you on ${formatWhen(by.at, to.timeZone)}:` },
+    ...list.map((t): Block => ({ kind: "link", text: `#${t.number} ${line(t.title)}`, href: ticketUrl(ctx, t.number) })),
+    ...(more > 0 ? [{ kind: "p", text: `and ${more} more.` } as Block] : []),
+  ];
+  return { subject: `Assigned to you: ${tickets.length} tickets`, ...render(to, blocks, { ...ctx, replyRef: null }, "This message was sent by Triage.") };
+}
+
 export function unassignedMail(to: Recipient, t: TicketFacts & { requester: string; description: string; createdAt: Date }, ctx: MailContext): Composed {
   const blocks: Block[] = [
     { kind: "p", text: `${t.requester} opened ticket #${t.number} on ${formatWhen(t.createdAt, to.timeZone)}; nobody is assigned yet.` },

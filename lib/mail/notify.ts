@@ -6,6 +6,7 @@ import { MAIL_COMMENT_CHARS, MAIL_COMMENTS_MAX } from "../limits";
 import { isStaffSql } from "../people/identity";
 import {
   assignedMail,
+  assignedManyMail,
   commentsMail,
   mergedMail,
   resolvedMail,
@@ -190,11 +191,33 @@ async function filesOf(tx: Tx, p: Person, ticket: number, commentIds: number[]):
   return out;
 }
 
+/**
+ * Tickets given to one person in one bulk change: one mail listing them (one ticket: the usual
+ * mail, in its thread), never one per ticket. Nobody is told of their own action.
+ */
+export async function notifyAssignedInBulk(tx: Tx, assigneeId: string, tickets: TicketFacts[], by: { id: string; name: string; at: Date }) {
+  if (tickets.length === 0 || assigneeId === by.id) return;
+  for (const p of await wanting(tx, "assigned", one(assigneeId))) {
+    if (tickets.length === 1) {
+      await queue(tx, "assigned", p, assignedMail(recipient(p), tickets[0], by, context(tickets[0].number)), tickets[0].number);
+    } else {
+      await queue(tx, "assigned", p, assignedManyMail(recipient(p), tickets, by, context(null)), null, false);
+    }
+  }
+}
+
 /** A change of status or assignee: the requester hears of Resolved, the new assignee of the assignment. */
 export async function notifyTicketChanged(
   tx: Tx,
   t: TicketFacts & { requesterId: string },
-  change: { actor: { id: string; name: string }; at: Date; resolved: boolean; newAssigneeId: string | null | undefined },
+  change: {
+    actor: { id: string; name: string };
+    at: Date;
+    resolved: boolean;
+    newAssigneeId: string | null | undefined;
+    /** Part of a bulk change: the assignment is told once for all its tickets (notifyAssignedInBulk). */
+    bulk?: boolean;
+  },
 ) {
   const ctx = context(t.number);
   const by = { name: change.actor.name, at: change.at };
@@ -203,7 +226,7 @@ export async function notifyTicketChanged(
       await queue(tx, "ticket_resolved", p, resolvedMail(recipient(p), t, by, ctx), t.number);
     }
   }
-  if (change.newAssigneeId && change.newAssigneeId !== change.actor.id) {
+  if (change.newAssigneeId && change.newAssigneeId !== change.actor.id && !change.bulk) {
     for (const p of await wanting(tx, "assigned", one(change.newAssigneeId))) {
       await queue(tx, "assigned", p, assignedMail(recipient(p), t, by, ctx), t.number);
     }

@@ -5,7 +5,7 @@ import { isStaff } from "../people/identity";
 import type { TicketEvent } from "../tickets/events";
 import { env } from "../env";
 import { queueAddressProof, queueInvitation, queuePasswordReset, queueSignUpAttemptNotice } from "./account-mail";
-import { notifyComment, notifyMerged, notifyTicketChanged, notifyTicketCreated, WEB_ACKS_PER_HOUR } from "./notify";
+import { notifyAssignedInBulk, notifyComment, notifyMerged, notifyTicketChanged, notifyTicketCreated, WEB_ACKS_PER_HOUR } from "./notify";
 import { wakeOutbox } from "./outbox";
 
 /**
@@ -29,8 +29,12 @@ export async function onTicketEvent(tx: Tx, e: TicketEvent) {
         at: e.at,
         resolved: status?.to === "Resolved" && status.from !== "Resolved",
         newAssigneeId: e.ticket.assigneeId !== e.previousAssigneeId ? e.ticket.assigneeId : undefined,
+        bulk: e.channel.via === "web" && e.channel.bulk === true,
       });
     }
+    case "changed_in_bulk":
+      for (const a of e.assigned) await notifyAssignedInBulk(tx, a.assigneeId, a.tickets, { ...e.actor, at: e.at });
+      return;
     case "commented":
       return notifyComment(tx, e.ticket, {
         id: e.comment.id,

@@ -8,7 +8,11 @@ import type { Actor } from "../people/identity";
 
 /** Where a change came from: the web, or a message from the mailbox. */
 export type Channel =
-  | { via: "web" }
+  /**
+   * `bulk`: one of several tickets changed as one change (the list's "Apply to selected"): the
+   * reactions leave what they would say per ticket to the "changed_in_bulk" event that follows.
+   */
+  | { via: "web"; bulk?: true }
   | {
       via: "mail";
       /** The sender's message this answers (its key), so that mail about it joins the thread. */
@@ -57,6 +61,11 @@ export type TicketEvent =
       ticket: TicketFacts;
       /** Where its conversation went, and whether the duplicate's requester may open it (their own too). */
       into: { number: number; title: string; requesterId: string };
-    };
+    }
+  /**
+   * After a bulk change's "changed" events (each marked by its channel), in the same transaction:
+   * the tickets whose assignee became `assigneeId`, so that they hear of them once, not per ticket.
+   */
+  | { kind: "changed_in_bulk"; at: Date; actor: Actor; channel: Channel; assigned: { assigneeId: string; tickets: TicketFacts[] }[] };
 
 export const ticketEvents = registry<TicketEvent>("tickets");

@@ -146,7 +146,7 @@ export function listNumbersSql(actor: Actor, p: ListParams, limit: number, searc
 export const WALK_VISITS = 4_000;
 
 export const TICKET_COLUMNS = `t."number", t."title", t."status", t."priority", t."updatedAt", t."createdAt",
-      t."requesterName" AS "requester", t."assigneeName" AS "assignee"`;
+      t."requesterName" AS "requester", t."assigneeName" AS "assignee", t."version"`;
 
 function pageSql(actor: Actor, p: ListParams, offset: number, search: SearchSql, shape: "rows" | "numbers", how: SearchHow) {
   const { matched: MATCHED, matches: MATCHES } = search;

@@ -21,6 +21,8 @@ export type TicketRow = {
   updatedAt: Date;
   /** Its tags, sorted: only on staff's pages (undefined for anyone else, who never sees them). */
   tags?: string[];
+  /** The version the row was read at: a bulk change skips the ticket if it has moved on since. */
+  version: number;
 };
 
 export type TicketPage = {
@@ -58,6 +60,7 @@ type RawRow = {
   createdAt: Date | string;
   requester: string | null;
   assignee: string | null;
+  version: bigint | number;
 };
 
 /**
@@ -282,6 +285,12 @@ async function ownCount(actor: Actor, p: ListParams, match: string, search: Sear
   return estimate(hits / toNumber(sample?.window), view, 0, p, match);
 }
 
+/** How many tickets a view holds, as the list counts it, and whether that is an estimate (a saved view's count). */
+export async function viewCount(actor: Actor, p: ListParams): Promise<{ total: number; estimated: boolean }> {
+  const c = await counted(actor, p);
+  return { total: c.total, estimated: c.estimated };
+}
+
 /** How many tickets the view holds: exact, or for a broad search an estimate (listTickets says which). */
 export async function countTickets(actor: Actor, p: ListParams): Promise<number> {
   return (await counted(actor, p)).total;
@@ -306,6 +315,7 @@ const toRow = (r: RawRow): TicketRow => ({
   updatedAt: asDate(r.updatedAt),
   requester: r.requester,
   assignee: r.assignee,
+  version: Number(r.version),
 });
 
 /**

@@ -78,6 +78,12 @@ export function can(actor: Actor, action: TicketAction, ticket: { requesterId: s
   return TICKET_PERMISSIONS[actor.role]?.[action]?.[ownership] === true;
 }
 
+/** Changing many tickets at once (the list's "Apply to selected"): staff, who may change any ticket. */
+export const mayChangeInBulk = (actor: Actor) => isStaff(actor);
+
+/** Sharing a saved view with everyone (and deleting a shared one): admins. */
+export const mayShareViews = (actor: Actor) => actor.role === "admin";
+
 /** Anyone signed in may open a ticket (they become its requester). */
 export const mayCreateTicket = (actor: Actor) => ROLES.includes(actor.role);
 

@@ -62,6 +62,7 @@ type Full = {
   updatedAt: Date;
   rname: string;
   aname: string | null;
+  version: number;
 };
 let all: Full[] = [];
 
@@ -81,6 +82,7 @@ async function loadAll() {
     updatedAt: r.updatedAt,
     rname: r.requester.name,
     aname: r.assignee?.name ?? null,
+    version: r.version,
   }));
 }
 
@@ -296,6 +298,8 @@ describe("listTickets and countTickets match a brute-force filter", () => {
         updatedAt: t.updatedAt,
         // Staff's rows carry their tags (none here).
         tags: [],
+        // The version the row was read at: a bulk change's checkbox carries it.
+        version: t.version,
       });
     }
   });

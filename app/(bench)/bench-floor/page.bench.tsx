@@ -35,6 +35,7 @@ const ROWS: TicketRow[] = Array.from({ length: 50 }, (_, i) => ({
   requester: PEOPLE[i % PEOPLE.length],
   assignee: i % 4 === 0 ? null : AGENTS[i % AGENTS.length],
   updatedAt: new Date(Date.now() - i * 37 * 60_000),
+  version: 1,
 }));
 
 const TOTAL = 100_000;

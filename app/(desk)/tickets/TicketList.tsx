@@ -13,6 +13,14 @@ import { IntentPrefetch } from "../../_components/IntentPrefetch";
 import { ticketRowsHtml, type RowContext } from "../../_components/ticket-rows";
 import { PersonInput } from "./PersonInput";
 import styles from "./filters.module.css";
+import type { BoundFormAction } from "@/lib/forms";
+import type { BulkField } from "@/lib/tickets/bulk-form";
+import { BULK_FORM, rowValue } from "@/lib/tickets/bulk-form";
+import type { SavedView } from "@/lib/tickets/saved-views";
+import { BulkForm, SelectAll } from "./BulkForm";
+import { viewCountText } from "./SavedViews";
+import { SavedViewsPanel } from "./SavedViewsPanel";
+import type { ViewField } from "./list-actions";
 
 const COLUMNS: { sort: Sort; label: string; className: string }[] = [
   { sort: "number", label: "#", className: "col-number" },
@@ -38,6 +46,17 @@ export type TicketListData = {
   rowContext: RowContext;
   /** The desk's most used tags, suggested by the Tags filter (staff; absent: no suggestions). */
   tagChoices?: readonly string[];
+  /**
+   * The list's own actions and the reader's saved views (the page passes them; the benchmark's
+   * floor leaves them out). `bulk` only for staff.
+   */
+  listActions?: {
+    bulk: BoundFormAction<BulkField> | null;
+    saveView: BoundFormAction<ViewField>;
+    deleteView: (form: FormData) => Promise<void>;
+    savedViews: SavedView[];
+    mayShareViews: boolean;
+  };
 };
 
 /** A person as a filter's summary names them. */
@@ -115,7 +134,7 @@ function AssigneeFilter({ staff, choices, filter }: { staff: boolean; choices: A
  * pagination. The page reads the data; the benchmark's floor (app/(bench)/bench-floor) renders
  * this same view from memory, so that the two differ only in what reading costs.
  */
-export function TicketList({ actor, params, page, views, assignees, filters, rowContext, tagChoices }: TicketListData) {
+export function TicketList({ actor, params, page, views, assignees, filters, rowContext, tagChoices, listActions }: TicketListData) {
   const staff = isStaff(actor);
   const filtered =
     params.q !== "" || params.status.length > 0 || params.priority.length > 0 || params.assignee !== "" || params.requester !== "" || params.tags.length > 0;
@@ -130,6 +149,8 @@ export function TicketList({ actor, params, page, views, assignees, filters, row
   ];
   const requesterInvalid = requester.kind === "unknown";
   const exportHref = `/tickets/export${listQuery({ ...params, page: 1 })}`;
+  // Staff select rows for a bulk change; the checkboxes belong to the bulk form (BulkForm.tsx).
+  const bulk = staff && page.rows.length > 0 ? (listActions?.bulk ?? null) : null;
 
   return (
     <>
@@ -154,8 +175,20 @@ export function TicketList({ actor, params, page, views, assignees, filters, row
               </Link>
             </li>
           ))}
+          {listActions?.savedViews.map((v) => (
+            <li key={`view-${v.id}`} className="saved-view">
+              <Link href={v.href} prefetch={false}>
+                {v.name} <span className="count">{viewCountText(v)}</span>
+                {v.shared ? <span className="visually-hidden"> (shared)</span> : null}
+              </Link>
+            </li>
+          ))}
         </ul>
       </nav>
+      {listActions ? (
+        <SavedViewsPanel views={listActions.savedViews.filter((v) => v.deletable).map(({ id, name, shared }) => ({ id, name, shared }))} query={listQuery({ ...params, page: 1 })} mayShare={listActions.mayShareViews}
+          save={listActions.saveView} remove={listActions.deleteView} />
+      ) : null}
 
       {/* Keyed by the query: on a client-side navigation (Clear filters, a quick view, a sort link)
           the uncontrolled fields would otherwise keep showing the previous filters. */}
@@ -258,13 +291,20 @@ export function TicketList({ actor, params, page, views, assignees, filters, row
           )}
         </div>
       ) : (
+        <>
+        {bulk ? <BulkForm apply={bulk} shown={page.rows.map(rowValue)} assignees={assignees} /> : null}
         <IntentPrefetch scope={listQuery(params)} className="table-wrap">
-          <table className="tickets" data-shortcut="ticket-list">
+          <table className={bulk ? "tickets selectable" : "tickets"} data-shortcut="ticket-list">
             <caption className="visually-hidden">
               Tickets, sorted by {page.sort === "relevance" ? "best match" : `${COLUMNS.find((c) => c.sort === page.sort)?.label ?? ""} ${page.dir === "asc" ? "ascending" : "descending"}`}
             </caption>
             <thead>
               <tr>
+                {bulk ? (
+                  <th scope="col" className="col-select">
+                    <SelectAll />
+                  </th>
+                ) : null}
                 {COLUMNS.map((c) => {
                   // Marked when the person chose this column's order (or the list's default); a
                   // search's own order is described by the caption and, when broad, the note.
@@ -289,9 +329,10 @@ export function TicketList({ actor, params, page, views, assignees, filters, row
               </tr>
             </thead>
             {/* The rows are one string (ticket-rows.ts): the same markup, a fraction of the cost. */}
-            <tbody dangerouslySetInnerHTML={{ __html: ticketRowsHtml(page.rows, rowContext) }} />
+            <tbody dangerouslySetInnerHTML={{ __html: ticketRowsHtml(page.rows, rowContext, bulk ? { selectForm: BULK_FORM } : {}) }} />
           </table>
         </IntentPrefetch>
+        </>
       )}
 
       <nav aria-label="Pagination" className="pagination">

@@ -9,6 +9,9 @@ import { resolveListFilters } from "@/lib/tickets/list-filters";
 import { mayReadTags } from "@/lib/tickets/permissions";
 import { mostUsedTags } from "@/lib/tickets/tags";
 import { TicketList } from "./TicketList";
+import { bulkUpdateAction, deleteViewAction, saveViewAction } from "./list-actions";
+import { listSavedViews } from "@/lib/tickets/saved-views";
+import { mayChangeInBulk, mayShareViews } from "@/lib/tickets/permissions";
 
 export const metadata: Metadata = { title: "Tickets" };
 
@@ -24,14 +27,22 @@ export default async function TicketsPage({ searchParams }: { searchParams: Sear
   const params = tagged ? typed : { ...typed, tags: [] };
   // Who the Requester and Assignee filters name (an index lookup each), then the list by their ids.
   const resolving = resolveListFilters(actor, params);
-  const [resolved, page, views, assignees, tagChoices] = await Promise.all([
+  const [resolved, page, views, assignees, tagChoices, savedViews] = await Promise.all([
     resolving,
     resolving.then((r) => listTickets(actor, r.params)),
     quickViews(actor),
     isStaff(actor) ? listAssignees() : Promise.resolve(NO_ONE),
     tagged ? mostUsedTags() : Promise.resolve([]),
+    listSavedViews(actor),
   ]);
   const rowContext = { zone: requestTimeZone().zone, now: new Date() };
   const filters = { requester: resolved.requester, assignee: resolved.assignee };
-  return <TicketList {...{ actor, params, page, views, assignees, filters, rowContext, tagChoices }} />;
+  const listActions = {
+    bulk: mayChangeInBulk(actor) ? bulkUpdateAction : null,
+    saveView: saveViewAction,
+    deleteView: deleteViewAction,
+    savedViews,
+    mayShareViews: mayShareViews(actor),
+  };
+  return <TicketList {...{ actor, params, page, views, assignees, filters, rowContext, tagChoices, listActions }} />;
 }
