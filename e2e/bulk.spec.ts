@@ -54,7 +54,7 @@ test.describe("bulk changes", () => {
 
     // Each ticket's history has the change, by the agent.
     await agent.goto(`/tickets/${a.number}`);
-    const history = agent.getByRole("region", { name: "History" }).getByRole("listitem");
+    const history = agent.getByRole("region", { name: "Conversation" }).getByRole("listitem");
     await expect(history.filter({ hasText: "changed status from Open to Waiting" })).toContainText("Alan Agent");
   });
 

@@ -2,22 +2,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { Actor } from "@/lib/people/identity";
+import { session } from "../fake-session";
 
 /**
  * Server actions called the way Next.js calls them, with whatever a client put in their
  * arguments. The session and Next's cache are stood in for; everything else is real.
  */
-const session = vi.hoisted(() => ({ actor: null as Actor | null }));
-vi.mock("@/lib/auth/session", () => ({
-  requireActor: async () => {
-    if (!session.actor) throw new Error("NEXT_REDIRECT /sign-in");
-    return session.actor;
-  },
-  getActor: async () => session.actor,
-  requestAuth: async () => {
-    throw new Error("not used here");
-  },
-}));
+vi.mock("@/lib/auth/session", async () => (await import("../fake-session")).fakeSessionModule());
 vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
 
 const { models: db } = await import("@/lib/db");

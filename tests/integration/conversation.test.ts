@@ -1,5 +1,6 @@
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Actor } from "@/lib/people/identity";
+import { session } from "../fake-session";
 
 /**
  * Flooding a ticket: comments per person per minute (every channel), and mail about a burst of
@@ -13,17 +14,7 @@ vi.hoisted(() => {
 const LIMIT = 100;
 const WINDOW_MS = 120_000;
 
-const session = vi.hoisted(() => ({ actor: null as Actor | null }));
-vi.mock("@/lib/auth/session", () => ({
-  requireActor: async () => {
-    if (!session.actor) throw new Error("NEXT_REDIRECT /sign-in");
-    return session.actor;
-  },
-  getActor: async () => session.actor,
-  requestAuth: async () => {
-    throw new Error("not used here");
-  },
-}));
+vi.mock("@/lib/auth/session", async () => (await import("../fake-session")).fakeSessionModule());
 vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
 
 const { models: db, read } = await import("@/lib/db");

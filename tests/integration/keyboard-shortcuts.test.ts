@@ -1,19 +1,13 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { Actor } from "@/lib/people/identity";
+import { session } from "../fake-session";
 
 /**
  * The "Keyboard shortcuts" setting: saved by /settings' one form (Save settings), read back with
  * the session on every page (lib/auth/actor.ts, both its fast road and Better Auth's), on by
  * default, and refused with nothing saved for a forged value or nobody signed in.
  */
-const session = vi.hoisted(() => ({ actor: null as Actor | null }));
-vi.mock("@/lib/auth/session", () => ({
-  requireActor: async () => {
-    if (!session.actor) throw new Error("NEXT_REDIRECT /sign-in");
-    return session.actor;
-  },
-  getActor: async () => session.actor,
-}));
+vi.mock("@/lib/auth/session", async () => (await import("../fake-session")).fakeSessionModule());
 vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
 vi.mock("next/headers", () => ({ headers: async () => new Headers() }));
 

@@ -1,23 +1,14 @@
 import crypto from "node:crypto";
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Actor } from "@/lib/people/identity";
+import { session } from "../fake-session";
 
 /**
  * Merging a duplicate into another ticket (lib/tickets/merge.ts), "Assign to me", and the one
  * conversation timeline (lib/tickets/timeline.ts), on SQLite and PostgreSQL.
  */
 
-const session = vi.hoisted(() => ({ actor: null as Actor | null }));
-vi.mock("@/lib/auth/session", () => ({
-  requireActor: async () => {
-    if (!session.actor) throw new Error("NEXT_REDIRECT /sign-in");
-    return session.actor;
-  },
-  getActor: async () => session.actor,
-  requestAuth: async () => {
-    throw new Error("not used here");
-  },
-}));
+vi.mock("@/lib/auth/session", async () => (await import("../fake-session")).fakeSessionModule());
 vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
 vi.mock("next/headers", () => ({ headers: async () => new Headers() }));
 

@@ -1,18 +1,12 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { Actor, Role } from "@/lib/people/identity";
+import { session } from "../fake-session";
 
 /**
  * Tags in the list (the filter, the rows' chips, the count), the CSV export and the admins'
  * rename and merge (issue 24). The session and Next's cache are stood in for; the rest is real.
  */
-const session = vi.hoisted(() => ({ actor: null as Actor | null }));
-vi.mock("@/lib/auth/session", () => ({
-  requireActor: async () => {
-    if (!session.actor) throw new Error("NEXT_REDIRECT /sign-in");
-    return session.actor;
-  },
-  getActor: async () => session.actor,
-}));
+vi.mock("@/lib/auth/session", async () => (await import("../fake-session")).fakeSessionModule());
 vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
 vi.mock("next/headers", () => ({ headers: async () => new Headers() }));
 

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { Actor } from "@/lib/people/identity";
+import { session } from "../fake-session";
 
 /**
  * Files attached on the web: the New ticket and comment actions called as Next.js calls them,
@@ -16,17 +17,7 @@ process.env.TRIAGE_ATTACHMENT_MAX_MB = "1";
 process.env.TRIAGE_FILES_PER_HOUR = "5";
 process.env.TRIAGE_UPLOAD_KEY = crypto.randomBytes(32).toString("hex");
 
-const session = vi.hoisted(() => ({ actor: null as Actor | null }));
-vi.mock("@/lib/auth/session", () => ({
-  requireActor: async () => {
-    if (!session.actor) throw new Error("NEXT_REDIRECT /sign-in");
-    return session.actor;
-  },
-  getActor: async () => session.actor,
-  requestAuth: async () => {
-    throw new Error("not used here");
-  },
-}));
+vi.mock("@/lib/auth/session", async () => (await import("../fake-session")).fakeSessionModule());
 vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
 // The audit log asks where the request came from: no proxy, no peer here.
 vi.mock("next/headers", () => ({ headers: async () => new Headers() }));
